@@ -1,0 +1,85 @@
+import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
+import { UnauthorizedError } from '../errors.ts';
+
+/** A verified caller: identity only ever comes from a verified token. */
+export interface VerifiedUser {
+  id: string;
+  email: string | undefined;
+  role: string;
+  claims: JWTPayload;
+}
+
+export interface JwtVerifierOptions {
+  /** Shared HS256 secret (Supabase's legacy JWT secret). */
+  hsSecret?: string | undefined;
+  /** JWKS endpoint for asymmetric keys (Supabase's signing keys). */
+  jwksUrl?: string | undefined;
+  audience: string;
+  issuer?: string | undefined;
+  /** How long an unknown `kid` waits before the JWKS is fetched again (jose's cooldown). */
+  jwksCooldownMs?: number;
+  clockToleranceSeconds?: number;
+}
+
+export type JwtVerifier = (token: string) => Promise<VerifiedUser>;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const asymmetricAlgorithms = ['RS256', 'ES256', 'EdDSA', 'PS256', 'RS384', 'ES384', 'RS512', 'ES512'];
+
+/**
+ * Builds a local verifier: HS256 with the shared secret and/or asymmetric keys from a JWKS.
+ * Requires `exp`, a uuid `sub` and the audience; `alg: none` and algorithm confusion are refused
+ * because each key type only accepts its own algorithms.
+ */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  if (!options.hsSecret && !options.jwksUrl) throw new Error('A JWT secret or a JWKS URL is required');
+  const secret = options.hsSecret ? new TextEncoder().encode(options.hsSecret) : undefined;
+  const jwks = options.jwksUrl
+    ? createRemoteJWKSet(new URL(options.jwksUrl), {
+        cooldownDuration: options.jwksCooldownMs ?? 30_000,
+        timeoutDuration: 5_000,
+      })
+    : undefined;
+  const common = {
+    audience: options.audience,
+    requiredClaims: ['exp', 'sub'],
+    clockTolerance: options.clockToleranceSeconds ?? 5,
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+  };
+
+  return async (token) => {
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new UnauthorizedError('invalid_token', 'The access token is malformed');
+    }
+    let payload: JWTPayload;
+    try {
+      if (alg === 'HS256' && secret) {
+        payload = (await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] })).payload;
+      } else if (alg && jwks && asymmetricAlgorithms.includes(alg)) {
+        payload = (await jwtVerify(token, jwks, { ...common, algorithms: asymmetricAlgorithms })).payload;
+      } else {
+        throw new UnauthorizedError('invalid_token', 'The access token uses an unsupported algorithm');
+      }
+    } catch (error) {
+      throw toUnauthorized(error);
+    }
+    if (typeof payload.sub !== 'string' || !uuidPattern.test(payload.sub)) {
+      throw new UnauthorizedError('invalid_token', 'The access token subject is not a user id');
+    }
+    const email = typeof payload.email === 'string' && payload.email ? payload.email.toLowerCase() : undefined;
+    const role = typeof payload.role === 'string' ? payload.role : 'authenticated';
+    return { id: payload.sub.toLowerCase(), email, role, claims: payload };
+  };
+}
+
+function toUnauthorized(error: unknown): UnauthorizedError {
+  if (error instanceof UnauthorizedError) return error;
+  if (error instanceof errors.JWTExpired) return new UnauthorizedError('token_expired', 'The access token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new UnauthorizedError('invalid_token', `The access token ${error.claim} claim is not valid`);
+  }
+  return new UnauthorizedError('invalid_token', 'The access token could not be verified');
+}

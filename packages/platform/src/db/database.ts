@@ -1,0 +1,28 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+/** Drizzle over either backend; a transaction is the same shape, so repositories take either. */
+export type Orm = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
+/** Whatever a repository runs its statements on: the pool or an open transaction. */
+export type Executor = Orm;
+
+/** One interface over the embedded PGlite and a PostgreSQL server. */
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly orm: Orm;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /** Cheap liveness check for `/health`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the data lives: a PGlite directory (or `memory://`) by default, a server URL otherwise. */
+export interface DatabaseLocation {
+  /** Runtime connection string; when unset, PGlite in `dataDir`. */
+  url?: string | undefined;
+  /** Connection used for migrations (table owner); defaults to `url`. */
+  adminUrl?: string | undefined;
+  /** PGlite data directory, or `memory://`. */
+  dataDir: string;
+  poolSize?: number | undefined;
+}

@@ -1,0 +1,34 @@
+import type { Database, DatabaseLocation } from './database.ts';
+import { migrate, migratePostgres, pgliteMigrationClient } from './migrate.ts';
+import { openPglite, pgliteDatabase } from './pglite-database.ts';
+import { postgresDatabase } from './postgres-database.ts';
+
+export type { Database, DatabaseLocation, Executor, Orm } from './database.ts';
+export { asRole, asUser, type RequestClaims } from './rls.ts';
+export { openPglite, pgliteDatabase } from './pglite-database.ts';
+export { postgresDatabase } from './postgres-database.ts';
+
+export interface OpenDatabaseOptions extends DatabaseLocation {
+  migrationsDir: string;
+  /** Advisory-lock key and log name for this service's migrations. */
+  service: string;
+  /** Non-superuser role the service runs as. */
+  runtimeRole: string;
+}
+
+/** Opens the service's database, applying pending migrations first (as the owner). */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const lockName = `migrations:${options.service}`;
+  if (options.url) {
+    await migratePostgres(options.adminUrl ?? options.url, options.migrationsDir, lockName);
+    return postgresDatabase(options.url, options.runtimeRole, options.poolSize);
+  }
+  const client = await openPglite(options.dataDir);
+  try {
+    await migrate(pgliteMigrationClient(client), options.migrationsDir, lockName);
+    return await pgliteDatabase(client, options.runtimeRole);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}

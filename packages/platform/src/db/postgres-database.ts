@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import type { Database, Orm } from './database.ts';
+import { quoteIdent } from './pglite-database.ts';
+
+/**
+ * A pooled PostgreSQL database. If the login turns out to be a superuser (handy in development),
+ * every connection is demoted to the runtime role so row-level security still binds: superusers
+ * bypass RLS even when it is forced.
+ */
+export function postgresDatabase(url: string, runtimeRole: string, poolSize = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  pool.on('connect', (client) => {
+    client
+      .query(
+        `DO $$ BEGIN
+           IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+             SET SESSION AUTHORIZATION ${quoteIdent(runtimeRole)};
+           END IF;
+         END $$`,
+      )
+      .catch((error: unknown) => client.emit('error', error));
+  });
+  // @NOTE an idle client's network error must not crash the process; the pool drops that client.
+  pool.on('error', () => {});
+  const orm = drizzle({ client: pool }) as unknown as Orm;
+  return {
+    kind: 'postgres',
+    orm,
+    transaction: (fn) => orm.transaction(fn),
+    ping: async () => {
+      await orm.execute(sql`select 1`);
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,62 @@
+/** Details attached to an error reply, e.g. per-field validation problems. */
+export type ErrorDetails = Record<string, unknown> | unknown[];
+
+/**
+ * The one error family services throw. The HTTP layer maps it to
+ * `{ error: { code, message, details? } }` with `statusCode`.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly statusCode: number;
+  readonly code: string;
+  readonly details: ErrorDetails | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    options: { cause?: unknown; details?: ErrorDetails; headers?: Record<string, string> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.statusCode = statusCode;
+    this.code = code;
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+}
+
+export class ValidationError extends AppError {
+  override name = 'ValidationError';
+  constructor(code: string, message: string, details?: ErrorDetails) {
+    super(400, code, message, { details });
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  override name = 'UnauthorizedError';
+  constructor(code: string, message: string) {
+    super(401, code, message, { headers: { 'www-authenticate': 'Bearer' } });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  override name = 'ForbiddenError';
+  constructor(code: string, message: string) {
+    super(403, code, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  override name = 'NotFoundError';
+  constructor(code: string, message: string) {
+    super(404, code, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  override name = 'ConflictError';
+  constructor(code: string, message: string, details?: ErrorDetails) {
+    super(409, code, message, { details });
+  }
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { NotFoundError } from '../errors.ts';
+import { loggerOptions } from '../logger.ts';
+import { compileOriginMatcher } from './cors-origins.ts';
+import { handleError } from './error-handler.ts';
+import { type HealthCheck, registerHealth } from './health.ts';
+import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
+import { createLimiter, type Limiter } from './rate-limiter.ts';
+import { createValidatorCompiler } from './validation.ts';
+
+/** The Fastify instance every service builds on, typed through TypeBox schemas. */
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpAppOptions {
+  service: { name: string; version: string; description: string };
+  logLevel: string;
+  allowedOrigins: string[];
+  /** Forwarded-for handling: false, true, or a comma list of trusted proxy addresses. */
+  trustProxy: boolean | string;
+  /** Shared rate-limit store; in memory when absent. */
+  redis?: Redis | undefined;
+  bodyLimitBytes?: number;
+  /** Limit for requests no verified user can be blamed for (bad tokens, unknown routes), per IP. */
+  anonymousPerMinute: number;
+  health: Record<string, HealthCheck>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metricsRegistry: Registry;
+    /** Counts a request against the per-IP budget for unauthenticated traffic. */
+    limitAnonymous: Limiter;
+  }
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * The HTTP server with the house defaults: explicit timeouts and body limit, request ids, helmet,
+ * CORS, rate-limit store, load shedding, strict validation, one error shape, `/health`,
+ * `/metrics` and OpenAPI at `/docs`. Routes are added by the caller; it never listens.
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel, options.service.name),
+    trustProxy: options.trustProxy,
+    bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.setErrorHandler(handleError);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
+  const isAllowedOrigin = compileOriginMatcher(options.allowedOrigins);
+  await app.register(cors, {
+    // @NOTE a refused origin simply gets no CORS headers (the browser blocks it); never an error.
+    origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(origin)),
+    credentials: true,
+    methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    skipOnError: true,
+    ...(options.redis ? { redis: options.redis, nameSpace: `${options.service.name}-rl:` } : {}),
+  });
+  await app.register(underPressure, { maxEventLoopDelay: 2_000, retryAfter: 5, exposeStatusRoute: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: options.service.name, description: options.service.description, version: options.service.version },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.decorate('limitAnonymous', createLimiter(app, 'anon', { max: options.anonymousPerMinute, windowMs: 60_000 }));
+  app.setNotFoundHandler(async (request) => {
+    await app.limitAnonymous(request, request.ip);
+    throw new NotFoundError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  const prefix = options.service.name.replace(/[^a-z0-9_]/gi, '_');
+  const registry = createMetricsRegistry(prefix);
+  app.decorate('metricsRegistry', registry);
+  instrumentRequests(app as unknown as FastifyInstance, registry, prefix);
+  registerHealth(app as unknown as FastifyInstance, options.service, options.health);
+  return app;
+}

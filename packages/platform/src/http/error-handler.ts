@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: unknown; request_id?: string };
+}
+
+function fromFastifyError(error: FastifyError): AppError | undefined {
+  if (error.validation) {
+    const details = error.validation.map((issue) => ({
+      field: `${error.validationContext ?? ''}${issue.instancePath}`,
+      problem: issue.message,
+      ...(issue.params && Object.keys(issue.params).length > 0 ? { params: issue.params } : {}),
+    }));
+    return new AppError(400, 'validation_failed', `Invalid request: ${error.message}`, { details });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500) return undefined;
+  const codes: Record<string, string> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+    FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+  };
+  const code = codes[error.code] ?? (status === 429 ? 'rate_limited' : 'bad_request');
+  return new AppError(status, code, error.message);
+}
+
+/** Normalises anything thrown into an AppError; unknown failures become an opaque 500. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error && typeof error === 'object' && 'statusCode' in error) {
+    const mapped = fromFastifyError(error as FastifyError);
+    if (mapped) return mapped;
+  }
+  return new AppError(500, 'internal_error', 'Something went wrong on our side', { cause: error });
+}
+
+/** The one error handler: a stable `code`, a human message, and no internals on 5xx. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(error);
+  const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
+  if (appError.details !== undefined) body.error.details = appError.details;
+  if (appError.statusCode >= 500) {
+    body.error.request_id = request.id;
+    request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'request failed');
+  }
+  if (appError.headers) reply.headers(appError.headers);
+  return reply.code(appError.statusCode).type('application/json').send(body);
+}

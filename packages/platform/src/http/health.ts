@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+
+/** A named readiness probe; it throws when its dependency is unavailable. */
+export type HealthCheck = () => Promise<Record<string, unknown> | undefined>;
+
+const HealthReply = Type.Object(
+  {
+    status: Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]),
+    service: Type.String(),
+    version: Type.String(),
+    uptime_seconds: Type.Number(),
+    checks: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean() }, { additionalProperties: true })),
+  },
+  { additionalProperties: false },
+);
+
+/** `/health`: liveness plus each dependency's check; 503 when any fails. */
+export function registerHealth(
+  app: FastifyInstance,
+  service: { name: string; version: string },
+  checks: Record<string, HealthCheck>,
+): void {
+  app.get(
+    '/health',
+    { schema: { tags: ['operations'], response: { 200: HealthReply, 503: HealthReply } } },
+    async (_request, reply) => {
+      const results: Record<string, { ok: boolean; [key: string]: unknown }> = {};
+      await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => {
+          try {
+            results[name] = { ok: true, ...((await check()) ?? {}) };
+          } catch {
+            results[name] = { ok: false };
+          }
+        }),
+      );
+      const healthy = Object.values(results).every((result) => result.ok);
+      reply.code(healthy ? 200 : 503);
+      return {
+        status: healthy ? 'healthy' : 'unhealthy',
+        service: service.name,
+        version: service.version,
+        uptime_seconds: Math.round(process.uptime()),
+        checks: results,
+      } as const;
+    },
+  );
+}
