@@ -330,6 +330,23 @@ describe('fake OpenAI server (shared instance)', () => {
     expect(res.data[0]?.embedding).toEqual(fakeEmbedding('hello world', 64));
   });
 
+  it('sends base64 little-endian float32 on the wire when encoding_format is base64', async () => {
+    const raw = await fetch(`${server.baseURL}/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', input: 'hello world', dimensions: 8, encoding_format: 'base64' }),
+    });
+    const json = (await raw.json()) as { data: { embedding: unknown }[] };
+    const encoded = json.data[0]?.embedding;
+    expect(typeof encoded).toBe('string');
+    const buf = Buffer.from(encoded as string, 'base64');
+    const decoded = Array.from({ length: buf.length / 4 }, (_, i) => buf.readFloatLE(i * 4));
+    expect(decoded).toHaveLength(8);
+    decoded.forEach((v, i) => {
+      expect(v).toBeCloseTo(fakeEmbedding('hello world', 8)[i]!, 6);
+    });
+  });
+
   it('embeddings honour fail behaviours but leave queued replies for chat', async () => {
     server.enqueue({ kind: 'fail', status: 429 }, { kind: 'reply', text: 'for chat' });
     const err = await rejectionOf(client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }));

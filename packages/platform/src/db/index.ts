@@ -32,3 +32,4 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     throw error;
   }
 }
+export { queryRows, textArray } from './sql-helpers.ts';

@@ -4,3 +4,4 @@ export { handleError, toAppError } from './error-handler.ts';
 export { onShutdownSignal } from './graceful-shutdown.ts';
 export type { HealthCheck } from './health.ts';
 export { createLimiter, type Limiter } from './rate-limiter.ts';
+export { type Cursor, decodeCursor, encodeCursor, PageQuery, toPage } from './cursor.ts';

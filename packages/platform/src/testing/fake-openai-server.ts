@@ -322,7 +322,7 @@ export async function startFakeOpenAiServer(opts?: { recordRequests?: boolean })
         // server.close() only stops accepting; hanging/keep-alive sockets must be destroyed explicitly.
         // Destroying a socket fires the response's 'close', which also cancels any pending delay timers.
         server.close(() => resolve());
-        
+        for (const socket of sockets) socket.destroy();
         sockets.clear();
       });
       return closing;

@@ -1,0 +1,44 @@
+import { createHttpApp, type HttpApp } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+import { askRoutes } from './modules/ask/ask.routes.ts';
+import { authenticatedRoutes } from './modules/auth/auth.plugin.ts';
+import { historyRoutes } from './modules/history/history.routes.ts';
+import { moodLogRoutes } from './modules/mood-logs/mood-logs.routes.ts';
+import { noteRoutes } from './modules/notes/notes.routes.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { profileRoutes } from './modules/profile/profile.routes.ts';
+
+/** Builds the coach's HTTP app on a ready context. It never listens: `server.ts` does. */
+export async function buildApp(ctx: AppContext): Promise<HttpApp> {
+  const app = await createHttpApp({
+    service: {
+      name: ctx.config.service.name,
+      version: ctx.config.service.version,
+      description: 'STRUKT AI Coach: chat, mood logs, notes and notifications for signed-in users.',
+    },
+    logLevel: ctx.config.http.logLevel,
+    allowedOrigins: ctx.config.http.allowedOrigins,
+    trustProxy: ctx.config.http.trustProxy,
+    redis: ctx.redis,
+    anonymousPerMinute: ctx.config.rateLimits.anonymousPerMinute,
+    health: {
+      database: async () => {
+        await ctx.db.ping();
+        return { backend: ctx.db.kind };
+      },
+      model: async () => ({ configured: ctx.llm.configured }),
+      ...(ctx.redis ? { redis: async () => ({ reply: await ctx.redis?.ping() }) } : {}),
+    },
+  });
+  const root = app as unknown as FastifyInstance;
+  await authenticatedRoutes(root, ctx, async (scope) => {
+    await askRoutes(scope, ctx);
+    await historyRoutes(scope, ctx);
+    await notificationRoutes(scope, ctx);
+    await noteRoutes(scope, ctx);
+    await moodLogRoutes(scope, ctx);
+    await profileRoutes(scope, ctx);
+  });
+  return app;
+}

@@ -1,0 +1,107 @@
+import {
+  ConfigError,
+  type Env,
+  envBool,
+  envInt,
+  envList,
+  envStr,
+  envUrl,
+} from '@ours/platform/config';
+
+/** Everything the coach reads from the environment, raw; no other file touches `process.env`. */
+export function readEnv(env: Env = process.env): Env {
+  return { ...env };
+}
+
+export interface CoachConfig {
+  service: { name: string; version: string };
+  http: {
+    host: string;
+    port: number;
+    logLevel: string;
+    allowedOrigins: string[];
+    trustProxy: boolean | string;
+  };
+  database: { url: string | undefined; adminUrl: string | undefined; poolSize: number; dataDir: string };
+  dataDir: string;
+  auth: {
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string;
+    jwksCooldownMs: number;
+  };
+  llm: {
+    configured: boolean;
+    apiKey: string;
+    baseURL: string | undefined;
+    model: string;
+    fallbackModel: string | undefined;
+    timeoutMs: number;
+    maxTokens: number;
+  };
+  rateLimits: { askPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
+  redisUrl: string | undefined;
+}
+
+const defaultOrigins = ['http://localhost:3000', 'http://localhost:19006'];
+
+function trustProxy(env: Env): boolean | string {
+  const raw = envStr(env, 'TRUST_PROXY');
+  if (raw === undefined) return false;
+  if (['true', 'false'].includes(raw.toLowerCase())) return envBool(env, 'TRUST_PROXY') ?? false;
+  return raw;
+}
+
+/** Applies defaults and checks every value, naming the variable at fault. */
+export function envToConfig(env: Env): CoachConfig {
+  const dataDir = envStr(env, 'COACH_DATA_DIR') ?? './data/coach';
+  const databaseUrl = envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const jwtSecret = envStr(env, 'JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  }
+  const apiKey = envStr(env, 'OPENAI_API_KEY');
+  const baseURL = envUrl(env, 'OPENAI_BASE_URL', ['http:', 'https:']);
+  const fallbackModel = env.OPENAI_FALLBACK_MODEL === '' ? undefined : (envStr(env, 'OPENAI_FALLBACK_MODEL') ?? 'gpt-4o-mini');
+  return {
+    service: { name: 'coach', version: '0.1.0' },
+    http: {
+      host: envStr(env, 'HOST') ?? '127.0.0.1',
+      port: envInt(env, 'PORT', { min: 0, max: 65535 }) ?? 4000,
+      logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
+      allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
+      trustProxy: trustProxy(env),
+    },
+    database: {
+      url: databaseUrl,
+      adminUrl: envUrl(env, 'DATABASE_ADMIN_URL', ['postgres:', 'postgresql:']),
+      poolSize: envInt(env, 'DATABASE_POOL_SIZE', { min: 1, max: 200 }) ?? 10,
+      dataDir: `${dataDir}/pgdata`,
+    },
+    dataDir,
+    auth: {
+      jwtSecret,
+      jwksUrl: envUrl(env, 'JWKS_URL', ['http:', 'https:']),
+      issuer: envStr(env, 'JWT_ISSUER'),
+      audience: envStr(env, 'JWT_AUDIENCE') ?? 'authenticated',
+      jwksCooldownMs: envInt(env, 'JWKS_COOLDOWN_MS', { min: 0, max: 3_600_000 }) ?? 30_000,
+    },
+    llm: {
+      configured: apiKey !== undefined || baseURL !== undefined,
+      // @NOTE local OpenAI-compatible servers (Ollama, vLLM) accept any key; the SDK insists on one.
+      apiKey: apiKey ?? 'not-needed',
+      baseURL,
+      model: envStr(env, 'OPENAI_MODEL') ?? 'gpt-4o',
+      fallbackModel,
+      timeoutMs: envInt(env, 'LLM_TIMEOUT_MS', { min: 100, max: 600_000 }) ?? 30_000,
+      maxTokens: envInt(env, 'LLM_MAX_TOKENS', { min: 16, max: 8192 }) ?? 700,
+    },
+    rateLimits: {
+      askPerMinute: envInt(env, 'ASK_RATE_LIMIT_PER_MINUTE', { min: 1 }) ?? 20,
+      userPerMinute: envInt(env, 'USER_RATE_LIMIT_PER_MINUTE', { min: 1 }) ?? 120,
+      anonymousPerMinute: envInt(env, 'ANON_RATE_LIMIT_PER_MINUTE', { min: 1 }) ?? 30,
+    },
+    redisUrl: envUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+  };
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { AskBody, AskFallback, AskSuccess } from './ask.schema.ts';
+import { askCoach } from './ask.service.ts';
+import { createSseWriter } from './sse-writer.ts';
+
+const description = `Chat with the coach. The server owns the system prompt and adds the user's own data.
+With \`stream: true\` the answer is Server-Sent Events: \`delta\` events ({ text }), then one \`done\` event
+carrying the same body as the JSON answer; \`done.reply\` is authoritative (it replaces the streamed text
+when the reply was blocked or the model failed mid-way).`;
+
+/** Streams one answer as SSE; a client that goes away aborts the model call but still gets logged. */
+async function streamAnswer(ctx: AppContext, request: FastifyRequest<{ Body: AskBody }>, reply: FastifyReply) {
+  const sse = createSseWriter(reply);
+  const disconnect = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) disconnect.abort();
+  });
+  let streamed = false;
+  const outcome = await askCoach(ctx, {
+    user: request.user,
+    body: request.body,
+    signal: disconnect.signal,
+    onDelta: (text) => {
+      streamed = true;
+      sse.send('delta', { text });
+    },
+  });
+  if (outcome.kind === 'disconnected') return sse.end();
+  if (!streamed) sse.send('delta', { text: outcome.result.reply });
+  sse.send('done', outcome.result);
+  sse.end();
+}
+
+export async function askRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post<{ Body: AskBody }>(
+    '/ask',
+    {
+      schema: {
+        tags: ['coach'],
+        summary: 'Ask the coach',
+        description,
+        security: [{ bearerAuth: [] }],
+        body: AskBody,
+        response: { 200: Type.Union([AskSuccess, AskFallback]) },
+      },
+      config: { userRateLimit: { name: 'ask', perMinute: ctx.config.rateLimits.askPerMinute } },
+    },
+    async (request, reply) => {
+      if (request.body.stream) return streamAnswer(ctx, request, reply);
+      const outcome = await askCoach(ctx, { user: request.user, body: request.body });
+      return outcome.kind === 'answered' ? outcome.result : reply;
+    },
+  );
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { VerifiedUser } from '@ours/platform/auth';
+import { asRole, asUser } from '@ours/platform/db';
+import { ForbiddenError, ValidationError } from '@ours/platform/errors';
+import type { AppContext } from '../../context.ts';
+import { LlmUnavailableError, type LlmReply } from '../llm/llm-types.ts';
+import { crisisReply, fallbackReplies, safetyFallbackReply } from '../safety/canned-replies.ts';
+import { detectCrisis } from '../safety/crisis-detector.ts';
+import { validateReply } from '../safety/reply-validator.ts';
+import { type CoachLogEntry, insertCoachLog, loadUserContext } from './ask.repository.ts';
+import type { AskBody, AskResult, FallbackReason } from './ask.schema.ts';
+import { buildPrompt } from './prompt-builder.ts';
+
+export interface AskInput {
+  user: VerifiedUser;
+  body: AskBody;
+  /** Aborted when the HTTP client disconnects. */
+  signal?: AbortSignal | undefined;
+  /** Streams the reply as it is generated. */
+  onDelta?: ((text: string) => void) | undefined;
+}
+
+/** What happened, for the route: the client's answer, or that nobody is listening any more. */
+export type AskOutcome = { kind: 'answered'; result: AskResult } | { kind: 'disconnected' };
+
+function lastUserMessage(body: AskBody): string {
+  const last = body.messages.at(-1);
+  if (!last || last.role !== 'user') {
+    throw new ValidationError('last_message_not_user', 'The last message must come from the user');
+  }
+  if (last.content.trim() === '') throw new ValidationError('blank_message', 'The last message must not be blank');
+  return last.content;
+}
+
+/**
+ * Answers one coaching request: crisis check, prompt with the user's own data, model with fallback,
+ * reply validation, and exactly one `ai_coach_logs` row whatever the outcome.
+ */
+export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOutcome> {
+  const { user, body } = input;
+  if (body.email !== undefined && body.email.toLowerCase() !== user.email) {
+    throw new ForbiddenError('email_mismatch', 'The e-mail in the request does not match the signed-in user');
+  }
+  const userMessage = lastUserMessage(body);
+  const sessionId = body.session_id ?? randomUUID();
+  const startedAt = performance.now();
+  const log: CoachLogEntry = {
+    userId: user.id,
+    sessionId,
+    userMessage,
+    aiResponse: '',
+    success: false,
+    model: null,
+    promptTokens: null,
+    completionTokens: null,
+    latencyMs: 0,
+    issues: [],
+    fallbackReason: null,
+    topic: body.topic ?? null,
+    blockedResponse: null,
+  };
+  const finish = async (result: AskResult | null): Promise<AskOutcome> => {
+    log.latencyMs = Math.round(performance.now() - startedAt);
+    await asRole(ctx.db, { role: 'service_role' }, (tx) => insertCoachLog(tx, log));
+    return result ? { kind: 'answered', result } : { kind: 'disconnected' };
+  };
+  const fallback = (reason: FallbackReason, reply: string) => {
+    log.aiResponse = reply;
+    log.fallbackReason = reason === 'crisis_support' ? 'crisis_detected' : reason;
+    return finish(fallbackResult(reason, reply, sessionId, log.issues));
+  };
+
+  if (detectCrisis(userMessage).crisis) {
+    log.issues = ['crisis'];
+    return fallback('crisis_support', crisisReply);
+  }
+  if (!ctx.llm.configured) return fallback('not_configured', fallbackReplies.not_configured);
+
+  const context = await asUser(ctx.db, user, (tx) => loadUserContext(tx, user.id));
+  let reply: LlmReply;
+  try {
+    reply = await ctx.llm.complete(buildPrompt(body.messages, context, ctx.now()), {
+      signal: input.signal,
+      onDelta: input.onDelta,
+    });
+  } catch (error) {
+    if (!(error instanceof LlmUnavailableError)) throw error;
+    if (error.reason === 'aborted') {
+      log.aiResponse = error.partialText;
+      log.fallbackReason = 'client_disconnected';
+      return finish(null);
+    }
+    return fallback(error.reason, fallbackReplies[error.reason]);
+  }
+
+  log.model = reply.model;
+  log.promptTokens = reply.usage?.prompt_tokens ?? null;
+  log.completionTokens = reply.usage?.completion_tokens ?? null;
+  const validation = validateReply(reply.text);
+  log.issues = validation.issues;
+  if (validation.blocked) {
+    log.blockedResponse = reply.text;
+    return fallback('safety_blocked', safetyFallbackReply);
+  }
+  if (input.signal?.aborted) {
+    log.aiResponse = reply.text;
+    log.fallbackReason = 'client_disconnected';
+    return finish(null);
+  }
+  log.aiResponse = reply.text;
+  log.success = true;
+  return finish({
+    success: true,
+    reply: reply.text,
+    session_id: sessionId,
+    model: reply.model,
+    usage: reply.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    ...(validation.issues.length > 0 ? { issues: validation.issues } : {}),
+  });
+}
+
+function fallbackResult(
+  reason: FallbackReason,
+  reply: string,
+  sessionId: string,
+  issues: string[],
+): AskResult {
+  return {
+    success: false,
+    fallback: true,
+    reason,
+    reply,
+    session_id: sessionId,
+    ...(issues.length > 0 ? { issues } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+import { bearerToken, type VerifiedUser } from '@ours/platform/auth';
+import { AppError } from '@ours/platform/errors';
+import { createLimiter } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { createUserRegistry } from './user-registry.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: VerifiedUser;
+  }
+  interface FastifyContextConfig {
+    /** Per-user budget for this route (requests per minute); the user default applies otherwise. */
+    userRateLimit?: { name: string; perMinute: number };
+  }
+}
+
+/**
+ * Wraps the user routes: every request must carry a valid bearer token, failures count against the
+ * caller's IP, and every authenticated request counts against that user's budget, whatever its
+ * outcome. Register user routes inside `register` so nothing can be exempted by URL.
+ */
+export async function authenticatedRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  register: (scope: FastifyInstance) => Promise<void>,
+): Promise<void> {
+  const ensureUser = createUserRegistry(ctx.db, ctx.managesAuthUsers);
+  const defaultLimiter = createLimiter(app, 'user', { max: ctx.config.rateLimits.userPerMinute, windowMs: 60_000 });
+  const routeLimiters = new Map<string, ReturnType<typeof createLimiter>>();
+
+  await app.register(async (scope) => {
+    scope.decorateRequest('user', null as unknown as VerifiedUser);
+    scope.addHook('onRoute', (route) => {
+      const limit = route.config?.userRateLimit;
+      if (limit && !routeLimiters.has(limit.name)) {
+        routeLimiters.set(limit.name, createLimiter(app, limit.name, { max: limit.perMinute, windowMs: 60_000 }));
+      }
+    });
+    scope.addHook('onRequest', async (request) => {
+      try {
+        request.user = await ctx.verifyToken(bearerToken(request.headers.authorization));
+      } catch (error) {
+        if (error instanceof AppError) await app.limitAnonymous(request, request.ip);
+        throw error;
+      }
+      const limit = request.routeOptions.config.userRateLimit;
+      const limiter = (limit && routeLimiters.get(limit.name)) || defaultLimiter;
+      await limiter(request, request.user.id);
+      await ensureUser(request.user.id, request.user.email);
+    });
+    await register(scope);
+  });
+}

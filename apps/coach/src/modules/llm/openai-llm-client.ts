@@ -1,0 +1,116 @@
+import OpenAI from 'openai';
+import { classifyFailure } from './llm-errors.ts';
+import {
+  type ChatMessage,
+  type CompleteOptions,
+  type LlmClient,
+  type LlmReply,
+  LlmUnavailableError,
+  type LlmUsage,
+} from './llm-types.ts';
+
+export interface OpenAiLlmOptions {
+  configured: boolean;
+  apiKey: string;
+  baseURL: string | undefined;
+  model: string;
+  fallbackModel: string | undefined;
+  timeoutMs: number;
+  maxTokens: number;
+}
+
+// @NOTE the primary model gets most of the budget but leaves the fallback a real chance to answer.
+const primaryShareOfDeadline = 0.6;
+
+function toUsage(usage: OpenAI.CompletionUsage | null | undefined): LlmUsage | null {
+  if (!usage) return null;
+  return {
+    prompt_tokens: usage.prompt_tokens,
+    completion_tokens: usage.completion_tokens,
+    total_tokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens,
+  };
+}
+
+/**
+ * An OpenAI-compatible chat model. The SDK's own retries are off: this is the one retry layer
+ * (primary model, then the fallback model), all under one deadline.
+ */
+export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
+  const sdk = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
+  const models = [options.model, options.fallbackModel].filter(
+    (model, index, all): model is string => model !== undefined && all.indexOf(model) === index,
+  );
+
+  async function attempt(model: string, messages: ChatMessage[], signal: AbortSignal, timeout: number, onDelta?: (text: string) => void): Promise<LlmReply> {
+    const base = { model, messages, max_tokens: options.maxTokens, temperature: 0.7 };
+    if (!onDelta) {
+      const completion = await sdk.chat.completions.create({ ...base, stream: false }, { signal, timeout });
+      return { text: completion.choices[0]?.message.content?.trim() ?? '', model: completion.model || model, usage: toUsage(completion.usage) };
+    }
+    const stream = await sdk.chat.completions.create(
+      { ...base, stream: true, stream_options: { include_usage: true } },
+      { signal, timeout },
+    );
+    let text = '';
+    let usage: LlmUsage | null = null;
+    let reportedModel = model;
+    try {
+      for await (const chunk of stream) {
+        if (chunk.model) reportedModel = chunk.model;
+        if (chunk.usage) usage = toUsage(chunk.usage);
+        const delta = chunk.choices[0]?.delta?.content;
+        if (delta) {
+          text += delta;
+          onDelta(delta);
+        }
+      }
+    } catch (error) {
+      throw Object.assign(error as Error, { partialText: text });
+    }
+    // @NOTE an aborted stream just ends the loop early in SDK v7, without throwing.
+    if (signal.aborted) throw Object.assign(new Error('stream aborted'), { partialText: text });
+    return { text: text.trim(), model: reportedModel, usage };
+  }
+
+  return {
+    configured: options.configured,
+    async complete(messages: ChatMessage[], callOptions: CompleteOptions = {}): Promise<LlmReply> {
+      if (!options.configured) throw new LlmUnavailableError('not_configured', 'No model is configured');
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const signal = callOptions.signal ? AbortSignal.any([deadline, callOptions.signal]) : deadline;
+      const startedAt = Date.now();
+      let lastError: unknown;
+      for (const [index, model] of models.entries()) {
+        const remaining = options.timeoutMs - (Date.now() - startedAt);
+        if (remaining <= 0) break;
+        const isLast = index === models.length - 1;
+        const budget = isLast ? remaining : Math.max(1, Math.floor(remaining * primaryShareOfDeadline));
+        let streamed = false;
+        const onDelta = callOptions.onDelta
+          ? (text: string) => {
+              streamed = true;
+              callOptions.onDelta?.(text);
+            }
+          : undefined;
+        try {
+          const reply = await attempt(model, messages, signal, budget, onDelta);
+          if (!reply.text) throw new Error(`Model ${model} returned an empty reply`);
+          return reply;
+        } catch (error) {
+          lastError = error;
+          const partialText = (error as { partialText?: string }).partialText ?? '';
+          if (callOptions.signal?.aborted) {
+            throw new LlmUnavailableError('aborted', 'The caller went away', { cause: error, partialText });
+          }
+          // Text already shown to the user cannot be taken back by switching models.
+          if (streamed || deadline.aborted) {
+            const reason = classifyFailure(error, deadline.aborted);
+            throw new LlmUnavailableError(reason, `Model ${model} failed: ${reason}`, { cause: error, partialText });
+          }
+        }
+      }
+      const reason = classifyFailure(lastError, deadline.aborted);
+      throw new LlmUnavailableError(reason, `All models failed: ${reason}`, { cause: lastError });
+    },
+  };
+}

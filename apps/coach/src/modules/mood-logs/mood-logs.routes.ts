@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { MoodLog, MoodLogInput, MoodLogList, MoodLogsQuery } from './mood-logs.schema.ts';
+import { logMood, moodHistory } from './mood-logs.service.ts';
+
+export async function moodLogRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const security = [{ bearerAuth: [] }];
+  app.post<{ Body: MoodLogInput }>(
+    '/mood-logs',
+    {
+      schema: {
+        tags: ['mood'],
+        summary: 'Log mood and stress (1-10 each)',
+        security,
+        body: MoodLogInput,
+        response: { 201: MoodLog },
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return logMood(ctx, request.user, request.body);
+    },
+  );
+  app.get<{ Querystring: MoodLogsQuery }>(
+    '/mood-logs',
+    {
+      schema: {
+        tags: ['mood'],
+        summary: "The user's mood logs in [from, to), newest first",
+        security,
+        querystring: MoodLogsQuery,
+        response: { 200: MoodLogList },
+      },
+    },
+    async (request) => ({ items: await moodHistory(ctx, request.user, request.query) }),
+  );
+}

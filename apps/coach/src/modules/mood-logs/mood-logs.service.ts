@@ -1,0 +1,28 @@
+import type { VerifiedUser } from '@ours/platform/auth';
+import { asUser } from '@ours/platform/db';
+import { ValidationError } from '@ours/platform/errors';
+import type { AppContext } from '../../context.ts';
+import { insertMoodLog, listMoodLogs } from './mood-logs.repository.ts';
+import type { MoodLog, MoodLogInput, MoodLogsQuery } from './mood-logs.schema.ts';
+
+// A phone's clock may run a little fast; anything further ahead is a mistake, not a log.
+const futureToleranceMs = 5 * 60_000;
+
+export async function logMood(ctx: AppContext, user: VerifiedUser, input: MoodLogInput): Promise<MoodLog> {
+  if (input.logged_at && Date.parse(input.logged_at) > ctx.now().getTime() + futureToleranceMs) {
+    throw new ValidationError('logged_at_in_future', 'logged_at cannot be in the future');
+  }
+  const notes = input.notes?.trim() ? input.notes.trim() : null;
+  return asUser(ctx.db, user, (tx) =>
+    insertMoodLog(tx, user.id, { mood: input.mood, stress: input.stress, notes, loggedAt: input.logged_at ?? null }),
+  );
+}
+
+export async function moodHistory(ctx: AppContext, user: VerifiedUser, query: MoodLogsQuery): Promise<MoodLog[]> {
+  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+    throw new ValidationError('invalid_range', '`from` must not be after `to`');
+  }
+  return asUser(ctx.db, user, (tx) =>
+    listMoodLogs(tx, user.id, { from: query.from, to: query.to, limit: query.limit ?? 100 }),
+  );
+}

@@ -1,0 +1,22 @@
+import { onShutdownSignal } from '@ours/platform/http';
+import { buildApp } from './app.ts';
+import { envToConfig, readEnv } from './config.ts';
+import { closeContext, createContext } from './create-context.ts';
+
+/** Starts the coach: the only place that reads the environment, listens and handles signals. */
+export async function startServer(): Promise<void> {
+  const config = envToConfig(readEnv());
+  const ctx = await createContext(config);
+  const app = await buildApp(ctx);
+  app.addHook('onClose', async () => closeContext(ctx));
+  onShutdownSignal(() => app.close(), app.log);
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  const embedded = !config.database.url;
+  app.log.info({ address, database: ctx.db.kind, model: ctx.llm.configured ? config.llm.model : 'not configured' }, 'coach listening');
+  console.log(`\nSTRUKT coach listening on ${address}  (API docs: ${address}/docs)`);
+  console.log(`Database: ${embedded ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
+  if (!ctx.llm.configured) console.log('Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL); /ask answers with a fallback');
+  if (embedded && !config.auth.jwtSecret) {
+    console.log('Get a token:  npm run coach -- token --email you@example.com');
+  }
+}

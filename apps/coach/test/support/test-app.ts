@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { signUserToken } from '@ours/platform/auth';
+import type { Database } from '@ours/platform/db';
+import type { HttpApp } from '@ours/platform/http';
+import { type FakeOpenAiServer, openTestDatabase, startFakeOpenAiServer } from '@ours/platform/testing';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { envToConfig } from '../../src/config.ts';
+import type { AppContext } from '../../src/context.ts';
+import { closeContext, createContext } from '../../src/create-context.ts';
+
+export const testJwtSecret = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+}
+
+/** A fresh user with a valid token (unique per call, so rate limits never collide across tests). */
+export async function createUser(overrides: { email?: string } = {}): Promise<TestUser> {
+  const id = randomUUID();
+  const email = overrides.email ?? `user-${id.slice(0, 8)}@example.com`;
+  return { id, email, token: await signUserToken(testJwtSecret, { id, email }) };
+}
+
+/** This file's own migrated database (PGlite or PostgreSQL, per the Vitest project). */
+export function openFileDatabase(): Promise<Database> {
+  return openTestDatabase(inject('coachTemplate'));
+}
+
+export interface TestApp {
+  app: HttpApp;
+  ctx: AppContext;
+  fake: FakeOpenAiServer;
+  close(): Promise<void>;
+}
+
+/** The real app on the given database, talking to a fake model over real HTTP. */
+export async function startTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
+  const fake = await startFakeOpenAiServer();
+  const config = envToConfig({
+    JWT_SECRET: testJwtSecret,
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_API_KEY: 'sk-test',
+    LOG_LEVEL: 'silent',
+    LLM_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const ctx = await createContext(config, { db });
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    fake,
+    close: async () => {
+      await app.close();
+      ctx.redis?.disconnect();
+      await fake.close();
+    },
+  };
+}
+
+export function bearer(user: TestUser): { authorization: string } {
+  return { authorization: `Bearer ${user.token}` };
+}
+
+export { closeContext };

@@ -1,0 +1,40 @@
+import { Type } from 'typebox';
+import { ValidationError } from '../errors.ts';
+
+/** A keyset position: the sort timestamp and the row id that breaks ties. */
+export interface Cursor {
+  at: string;
+  id: string;
+}
+
+/** Opaque to clients so the sort key can change without breaking them. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.at}|${cursor.id}`).toString('base64url');
+}
+
+export function decodeCursor(token: string): Cursor {
+  const [at, id, ...rest] = Buffer.from(token, 'base64url').toString('utf8').split('|');
+  if (!at || !id || rest.length > 0 || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new ValidationError('invalid_cursor', 'The cursor is not one this API issued');
+  }
+  return { at, id };
+}
+
+/** Query-string fields for keyset pagination. */
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+};
+
+/** Builds a page from `limit + 1` fetched rows. */
+export function toPage<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+  sortKey: (row: T) => Date | string,
+): { items: T[]; next_cursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const more = rows.length > limit && last !== undefined;
+  const at = last ? sortKey(last) : '';
+  return { items, next_cursor: more ? encodeCursor({ at: at instanceof Date ? at.toISOString() : at, id: last.id }) : null };
+}

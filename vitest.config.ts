@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// Every suite runs twice: on embedded PGlite and on the real PostgreSQL server.
+const backends = ['pglite', 'postgres'] as const;
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './tools/summary-reporter.ts'],
+    projects: backends.map((backend) => ({
+      test: {
+        name: backend,
+        include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+        env: { TEST_DB: backend },
+        globalSetup: ['apps/coach/test/support/global-setup.ts'],
+        pool: 'forks',
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+        teardownTimeout: 30_000,
+      },
+    })),
+  },
+});
