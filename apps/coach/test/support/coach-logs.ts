@@ -29,3 +29,15 @@ export function coachLogsOf(db: Database, userId: string): Promise<LoggedExchang
 export function asService<T>(db: Database, fn: Parameters<typeof asRole<T>>[2]): Promise<T> {
   return asRole(db, { role: 'service_role' }, fn);
 }
+
+/** The database's own message for a failed statement (drizzle wraps it as the cause). */
+export async function databaseError(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const messages: string[] = [];
+    for (let current: unknown = error; current instanceof Error; current = current.cause) messages.push(current.message);
+    return messages.join(' | ');
+  }
+  throw new Error('expected the statement to fail');
+}

@@ -18,9 +18,14 @@ export const safetyFallbackReply: string =
   "possible injury, your GP or another qualified health professional is the best person to help. I'm happy to " +
   'keep chatting about your training, food or wellbeing, so what would you like to focus on?';
 
-export const fallbackReplies: Record<'timeout' | 'rate_limited' | 'upstream_error' | 'not_configured', string> = {
+export const fallbackReplies: Record<
+  'timeout' | 'rate_limited' | 'upstream_error' | 'not_configured',
+  string
+> = {
   timeout: "I'm taking a little longer than usual to reply. Could you give me a moment and send that again?",
-  rate_limited: "I'm getting a lot of messages right now. Give me a minute and try again, and we'll pick up where we left off.",
+  rate_limited:
+    "I'm getting a lot of messages right now. Give me a minute and try again, and we'll pick up where we left off.",
   upstream_error: "Sorry, I couldn't put a reply together just then. Please try again in a moment.",
-  not_configured: "I'm not quite ready to chat yet while things are being set up. Please check back a little later.",
+  not_configured:
+    "I'm not quite ready to chat yet while things are being set up. Please check back a little later.",
 };

@@ -9,7 +9,10 @@ export type CrisisDetection = {
 
 /** Runs on every user message before the model is called; a hit short-circuits to the crisis reply. */
 export function detectCrisis(text: string): CrisisDetection {
-  const hits = findRuleHits(text, crisisPatterns, { allowed: crisisAllowedPhrases, negation: crisisNegation });
+  const hits = findRuleHits(text, crisisPatterns, {
+    allowed: crisisAllowedPhrases,
+    negation: crisisNegation,
+  });
   const matches = [...new Set(hits.map((hit) => hit.match))];
   return { crisis: matches.length > 0, matches };
 }

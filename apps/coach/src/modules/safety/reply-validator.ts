@@ -22,7 +22,12 @@ export type ReplyValidation = {
 export function validateReply(text: string): ReplyValidation {
   const hits = findRuleHits(text, replyRules, { allowed: allowedPhrases, negation: replyNegation });
   const findings = hits.map(
-    ({ rule, match }): Finding => ({ ruleId: rule.id, category: rule.category, severity: rule.severity, match }),
+    ({ rule, match }): Finding => ({
+      ruleId: rule.id,
+      category: rule.category,
+      severity: rule.severity,
+      match,
+    }),
   );
   return {
     findings,

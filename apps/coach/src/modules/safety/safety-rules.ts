@@ -48,18 +48,21 @@ const RX_DRUGS =
   '|wegovy|mounjaro|semaglutide|tirzepatide|phentermine|thyroxine|levothyroxine|hrt|testosterone|trt' +
   '|more (?:medication|meds|pills|tablets))';
 const POSS = '(?:(?:your|the|all your|all of your|any|those|these|that) )?';
-const PROFESSIONAL = '(?:doctor|gp|nurse|pharmacist|medical professional|medical advice|medical help|a&e|111|hospital)';
+const PROFESSIONAL =
+  '(?:doctor|gp|nurse|pharmacist|medical professional|medical advice|medical help|a&e|111|hospital)';
 const MEAL = '(?:breakfast|lunch|dinner|supper|tea)';
 const N_UNDER_1000 = '[1-9]\\d{0,2}';
 const N_UNDER_1200 = '(?:1[01]\\d\\d|1,[01]\\d\\d)';
 const KCAL = ' ?(?:calories|calorie|kcals?|cals?)';
 // "eat 500 calories a day less than you burn" is a deficit, not a cap.
-const PER_DAY = '(?:(?:a|per|each|every) day|daily)(?! (?:less|fewer|more|extra|below|under|above|over|from|of))';
+const PER_DAY =
+  '(?:(?:a|per|each|every) day|daily)(?! (?:less|fewer|more|extra|below|under|above|over|from|of))';
 const EAT =
   '(?:eat|eating|consume|consuming|stick to|sticking to|limit yourself to|limiting yourself to|keep it (?:to|under|below)' +
   '|cut (?:down )?to|cutting (?:down )?to|drop to|dropping to|get by on|live on|living on|survive on|surviving on' +
   '|aim for|go down to|restrict yourself to|restricting yourself to)';
-const LIMIT = '(?:only|just|no more than|not more than|under|less than|fewer than|below|a maximum of|max|at most)';
+const LIMIT =
+  '(?:only|just|no more than|not more than|under|less than|fewer than|below|a maximum of|max|at most)';
 const ROUGHLY = '(?:(?:around|about|roughly|approximately) )?';
 // Ordinary deficit talk ("a deficit under 500 calories a day", "burn 500 calories a day") is not a cap.
 const NOT_DEFICIT = '(?<!(?:deficit|surplus|burn|burns|burning|burned|burnt|snack|meal|of) )';
@@ -76,13 +79,17 @@ const BIG_LOSS =
   '(?:(?:[5-9]|[1-9]\\d)(?:\\.\\d+)? ?(?:kg|kgs|kilos|kilograms)|(?:five|six|seven|eight|nine|ten|fifteen|twenty) (?:kg|kilos)' +
   '|[1-9]\\d(?:\\.\\d+)? ?(?:lbs?|pounds)|(?:ten|twelve|fifteen|twenty|thirty) (?:lbs?|pounds)' +
   '|(?:\\d+(?:\\.\\d+)?|a|one|two|three|half a) ?(?:stone|st))';
-const ANY_LOSS = '(?:\\d+(?:\\.\\d+)? ?(?:kg|kgs|kilos?|kilograms|lbs?|pounds|stone|st)|(?:a|one|two|three|five|ten) (?:kg|kilos?|pounds?|stone))';
+const ANY_LOSS =
+  '(?:\\d+(?:\\.\\d+)? ?(?:kg|kgs|kilos?|kilograms|lbs?|pounds|stone|st)|(?:a|one|two|three|five|ten) (?:kg|kilos?|pounds?|stone))';
 const FEW_WEEKS = '(?:(?:a|one|two|three|[1-3]) weeks?|a fortnight)';
-const MONTH_LOSS = '(?:(?:[7-9]|[1-9]\\d) ?(?:kg|kgs|kilos)|(?:1[5-9]|[2-9]\\d) ?(?:lbs?|pounds)|(?:[1-9]\\d*|one|two|three) ?(?:stone|st))';
+const MONTH_LOSS =
+  '(?:(?:[7-9]|[1-9]\\d) ?(?:kg|kgs|kilos)|(?:1[5-9]|[2-9]\\d) ?(?:lbs?|pounds)|(?:[1-9]\\d*|one|two|three) ?(?:stone|st))';
 const FEW_DAYS = '(?:(?:a|one|two|three|four|five|six|[1-6]) days?|a weekend|(?:24|48|72) hours)';
 const WITHIN = ' (?:of (?:fat|weight) )?(?:in|within|over) (?:just |only |under |less than )?';
-const LONG_FAST = '(?:(?:[2-9]|1\\d) days|(?:two|three|four|five|six|seven|ten) days|a (?:whole )?week|(?:3[6-9]|[4-9]\\d|1\\d\\d) ?(?:hours|hrs|h))';
-const INTENSIFIERS = '(?: (?:just|so|really|being|completely|totally|pretty|honestly|clearly|simply|such|very|way|too|seriously))*';
+const LONG_FAST =
+  '(?:(?:[2-9]|1\\d) days|(?:two|three|four|five|six|seven|ten) days|a (?:whole )?week|(?:3[6-9]|[4-9]\\d|1\\d\\d) ?(?:hours|hrs|h))';
+const INTENSIFIERS =
+  '(?: (?:just|so|really|being|completely|totally|pretty|honestly|clearly|simply|such|very|way|too|seriously))*';
 const INSULTS =
   '(?:lazy|pathetic|worthless|disgusting|useless|hopeless|failure|spineless|gross|loser|waste of space|fat|fatty' +
   '|fatso|joke|embarrassment|embarrassing|stupid|idiot)';
@@ -101,11 +108,17 @@ export const replyRules: readonly ReplyRule[] = [
     `(?:stop|stopping|quit|quitting|come off|coming off|cut out|ditch|drop|skip|skipping|miss|missing|wean yourself off|cut back on|cut down on|reduce|reducing|lower|lowering|halve|halving|increase|increasing|double|doubling|up|upping|raise|raising|change|changing|adjust|adjusting) (?:taking |using )?${POSS}(?:(?:dose|dosage|doses)(?! of (?!${POSS}${MEDS}))|${MEDS})`,
     `(?:take|taking|start|starting|start taking|try|trying|try taking|get yourself|you should be on|go on) (?:some |a course of |a |an |extra |double |a double dose of |a higher dose of |\\d+ ?(?:mg|g|tablets|pills) (?:of )?)?${RX_DRUGS}`,
   ]),
-  rule('medication-dismissal', 'medical_prescription', 'high', [
-    `(?:no need|there's no need|no real need|you don't need|you do not need|you won't need|don't bother|do not bother|no point) (?:to )?(?:(?:see|seeing|speak to|speaking to|talk to|talking to|visit|visiting|call|calling|contact|contacting|go to|going to|bother|check with|consult|ring) )?(?:for )?(?:a |an |your |the )?${PROFESSIONAL}`,
-    `(?:ignore|disregard) (?:your |the |what your )?(?:doctor|gp|consultant)(?:'s (?:advice|orders))?`,
-    `you don't need ${POSS}${MEDS}|don't bother (?:taking|with) ${POSS}${MEDS}|doctors don't know`,
-  ], true),
+  rule(
+    'medication-dismissal',
+    'medical_prescription',
+    'high',
+    [
+      `(?:no need|there's no need|no real need|you don't need|you do not need|you won't need|don't bother|do not bother|no point) (?:to )?(?:(?:see|seeing|speak to|speaking to|talk to|talking to|visit|visiting|call|calling|contact|contacting|go to|going to|bother|check with|consult|ring) )?(?:for )?(?:a |an |your |the )?${PROFESSIONAL}`,
+      `(?:ignore|disregard) (?:your |the |what your )?(?:doctor|gp|consultant)(?:'s (?:advice|orders))?`,
+      `you don't need ${POSS}${MEDS}|don't bother (?:taking|with) ${POSS}${MEDS}|doctors don't know`,
+    ],
+    true,
+  ),
   rule('supplement-cure', 'medical_prescription', 'high', [
     '(?:supplements?|vitamins?|\\p{L}+ (?:oil|extract|powder|tea)|apple cider vinegar|turmeric|ashwagandha|magnesium|zinc) (?:will|can|is going to|should|could) (?:cure|heal|reverse)',
     '(?:cures?|natural cure for) (?:your )?(?:diabetes|depression|anxiety|cancer|arthritis|high blood pressure|pcos|ibs)',
@@ -140,7 +153,9 @@ export const replyRules: readonly ReplyRule[] = [
     `(?:fast|fasting|water fast|water fasting|dry fast|dry fasting|juice fast|go without food) (?:for )?${LONG_FAST}`,
     '(?:(?:[2-9]|1\\d)[- ]?days?|(?:3[6-9]|[4-9]\\d|1\\d\\d)[- ]?(?:hours?|hrs?|h))[- ](?:water |juice |dry )?fast',
   ]),
-  rule('day-fast', 'extreme_dieting', 'medium', ['(?:fast|fasting) for (?:a (?:whole |full )?day|24 ?(?:hours|hrs|h)|one day)']),
+  rule('day-fast', 'extreme_dieting', 'medium', [
+    '(?:fast|fasting) for (?:a (?:whole |full )?day|24 ?(?:hours|hrs|h)|one day)',
+  ]),
   rule('food-rules', 'extreme_dieting', 'low', [
     "(?:don't|do not|never|stop|no) (?:eat|eating|food|snacks?|snacking|carbs?)(?: anything)? (?:after|past) (?:\\d{1,2}(?::\\d\\d)? ?(?:pm|o'clock)?|dark|sunset|dinner|tea)",
     'cut out (?:all )?carbs(?: completely| entirely)?|zero carbs|no carbs at all|fat burners',
@@ -197,11 +212,28 @@ export const replyRules: readonly ReplyRule[] = [
 
 /** Ordinary phrases that older substring filters tripped on; masked before reply rules run. */
 export const allowedPhrases: readonly RegExp[] = [
-  'mental (?:health|wellbeing|well-being)', 'fat loss', 'healthy fats?', 'body fat', 'dietary fats?', 'good fats?',
-  'fat[- ]?adapted', 'fat[- ]burning', "break (?:it|this|that|things|them) down", 'slow (?:it )?down', 'cool[- ]?downs?',
-  'wind down', 'downloads?', 'quit(?:ting)? smoking', 'stop(?:ping)? smoking', 'weak (?:points?|spots?|links?|side)',
-  'talk to your (?:doctor|gp)', 'speak (?:to|with) your (?:doctor|gp|pharmacist)', 'consult (?:your|a) (?:gp|doctor)',
-  'check with your (?:doctor|gp|pharmacist)', 'listen to your body', 'psycho-?social',
+  'mental (?:health|wellbeing|well-being)',
+  'fat loss',
+  'healthy fats?',
+  'body fat',
+  'dietary fats?',
+  'good fats?',
+  'fat[- ]?adapted',
+  'fat[- ]burning',
+  'break (?:it|this|that|things|them) down',
+  'slow (?:it )?down',
+  'cool[- ]?downs?',
+  'wind down',
+  'downloads?',
+  'quit(?:ting)? smoking',
+  'stop(?:ping)? smoking',
+  'weak (?:points?|spots?|links?|side)',
+  'talk to your (?:doctor|gp)',
+  'speak (?:to|with) your (?:doctor|gp|pharmacist)',
+  'consult (?:your|a) (?:gp|doctor)',
+  'check with your (?:doctor|gp|pharmacist)',
+  'listen to your body',
+  'psycho-?social',
 ].map(w);
 
 /**
@@ -209,13 +241,40 @@ export const allowedPhrases: readonly RegExp[] = [
  * to sit directly before the hit ("stop skipping meals", "if you skip meals", "before fasting").
  */
 export const negationCues: readonly RegExp[] = [
-  'not', 'never', "don't", "doesn't", "didn't", "shouldn't", "won't", "wouldn't", "can't", 'cannot', "mustn't",
-  "isn't", "aren't", 'no need to', 'no reason to', 'no more', 'no longer', '(?:nobody|no one|no-one) should',
-  'avoid', 'avoiding', 'instead of', 'rather than', 'against', 'without', 'myth', 'unsafe', 'risky', 'harmful',
+  'not',
+  'never',
+  "don't",
+  "doesn't",
+  "didn't",
+  "shouldn't",
+  "won't",
+  "wouldn't",
+  "can't",
+  'cannot',
+  "mustn't",
+  "isn't",
+  "aren't",
+  'no need to',
+  'no reason to',
+  'no more',
+  'no longer',
+  '(?:nobody|no one|no-one) should',
+  'avoid',
+  'avoiding',
+  'instead of',
+  'rather than',
+  'against',
+  'without',
+  'myth',
+  'unsafe',
+  'risky',
+  'harmful',
   '(?:dangerous|bad idea|mistake|unhealthy) to',
   // Deferring to a professional ("ask your GP whether to change your dose") is not advice to do it.
   '(?:gp|doctor|pharmacist|physio|physiotherapist|dietitian|dietician|consultant|nurse|prescriber|healthcare professional|medical professional)',
-  'whether', '(?:stop|quit)$', 'if(?: you)?$',
+  'whether',
+  '(?:stop|quit)$',
+  'if(?: you)?$',
   'before(?: (?:you|starting|trying|changing|making|attempting|doing|any))?$',
 ].map(w);
 
@@ -235,15 +294,18 @@ const crisis = (id: string, sources: readonly string[], negationProof = false): 
   negationProof,
 });
 const ME = '(?:myself|my self|meself)';
-const HARM_VERB = '(?:hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|burn(?:ing)?|punish(?:ing)?|injur(?:e|ing)|starv(?:e|ing))';
+const HARM_VERB =
+  '(?:hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|burn(?:ing)?|punish(?:ing)?|injur(?:e|ing)|starv(?:e|ing))';
 const PILLS = '(?:pills|tablets|meds|medication|paracetamol|painkillers|insulin|sleeping pills)';
 
 /** First-person crisis language in user messages. Third-person verb forms ("she wants to die") do not match. */
 export const crisisPatterns: readonly CrisisRule[] = [
   crisis('suicide', [
     'suicid(?:e|al)',
-    `kill(?:ing|ed)? ${ME}|kms|unalive ${ME}|hang(?:ing)? ${ME}`,
+    // "kms" after a number is kilometres, not "kill myself".
+    `kill(?:ing|ed)? ${ME}|(?<!\\d ?)kms|unalive ${ME}|hang(?:ing)? ${ME}`,
     '(?:end|ending|ended|take|taking|took) (?:my|my own) life|end(?:ing)? it all|end it (?:tonight|today|now)',
+    '(?:want|wanna|going|gonna|ready) to end it(?=\\s*(?:$|[.!?,;]))|(?:done with|tired of|sick of) (?:life|living)',
     `(?:jump|jumping|throw|throwing) (?:${ME} )?(?:off|in front of) (?:a|the) (?:bridge|building|roof|train|car|bus|lorry)`,
   ]),
   crisis('wish-to-die', [
@@ -264,28 +326,44 @@ export const crisisPatterns: readonly CrisisRule[] = [
     `(?:take|swallow|taking|swallowing|took|swallowed) all (?:of )?(?:my|the) ${PILLS}`,
   ]),
   // These carry their own negation, so the negation cues must not cancel them.
-  crisis('hopeless', [
-    'no (?:reason|point) (?:to|in) (?:live|living|go on|going on|carry on|carrying on|be alive|being alive|being here|wake up|waking up)',
-    "(?:not|isn't|no longer) worth living",
-    "(?:can't|cannot|can not) (?:go on|carry on|keep going|cope)(?: (?:like this|anymore|any more|any longer))",
-    "(?:can't|cannot) (?:go|carry) on(?=\\s*(?:$|[.!?,;]))",
-    "(?:don't|do not) want to (?:live|be alive|exist|wake up)(?! (?:on|off|with|in|at|near|by))",
-    "(?:don't|do not) want to be here (?:anymore|any more)",
-  ], true),
+  crisis(
+    'hopeless',
+    [
+      'no (?:reason|point) (?:to|in) (?:live|living|go on|going on|carry on|carrying on|be alive|being alive|being here|wake up|waking up)',
+      "(?:not|isn't|no longer) worth living",
+      "(?:can't|cannot|can not) (?:go on|carry on|keep going|cope)(?: (?:like this|anymore|any more|any longer))",
+      "(?:can't|cannot) (?:go|carry) on(?=\\s*(?:$|[.!?,;]))",
+      "(?:don't|do not) want to (?:live|be alive|exist|wake up)(?! (?:on|off|with|in|at|near|by))",
+      "(?:don't|do not) want to be here (?:anymore|any more)",
+      "(?:don't|do not|can't) see the point (?:anymore|any more|in living|of living|in anything|in going on)",
+    ],
+    true,
+  ),
 ];
 
 /** Gym slang and idioms that share words with crisis language. */
 export const crisisAllowedPhrases: readonly RegExp[] = [
   'suicide (?:sprints?|drills?|runs?|shuttles?|grip|squeeze|squats?|burpees?|prevention|awareness)',
-  'killing it', 'killing me', 'dying to', 'dead tired', 'to die for', 'die laughing', 'dead ?lifts?', 'dead (?:bugs?|hangs?)',
+  'killing it',
+  'killing me',
+  'dying to',
+  'dead tired',
+  'to die for',
+  'die laughing',
+  'dead ?lifts?',
+  'dead (?:bugs?|hangs?)',
 ].map(w);
 
 export const crisisNegation: NegationConfig = {
   cues: ['not', 'never', "don't", "won't", "wouldn't", 'no longer', "isn't", "aren't"].map(w),
   // "Trying not to hurt myself" and "not sure I want to live" are crisis signals, not denials.
   pseudoCues: [
-    'not (?:sure|that|like|just|only)', "(?:don't|do not) know", 'not (?:gonna|going to) lie',
-    '(?:try|trying|tried|struggling|struggle|hard) not to', "(?:can't|cannot) stop", 'never (?:felt|been|thought)',
+    'not (?:sure|that|like|just|only)',
+    "(?:don't|do not) know",
+    'not (?:gonna|going to) lie',
+    '(?:try|trying|tried|struggling|struggle|hard) not to',
+    "(?:can't|cannot) stop",
+    'never (?:felt|been|thought)',
   ].map(w),
   windowWords: 3,
 };

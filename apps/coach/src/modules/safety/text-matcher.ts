@@ -78,6 +78,7 @@ export function maskPhrases(text: string, phrases: readonly RegExp[]): string {
 
 /** The last few words of the clause that ends at `index`, lower-case and single-spaced. */
 export function negationWindow(text: string, index: number, words: number): string {
+  if (words <= 0) return '';
   const prefix = text.slice(0, index);
   let start = 0;
   for (const found of prefix.matchAll(CLAUSE_BREAK)) start = found.index + found[0].length;
@@ -108,7 +109,11 @@ export function findRuleHits<R extends PatternRule>(
         if (found[0] === '' || seen.has(key)) continue;
         seen.add(key);
         if (!rule.negationProof && isNegated(plain, found.index, options.negation)) continue;
-        hits.push({ rule, match: plain.slice(found.index, found.index + found[0].length), index: found.index });
+        hits.push({
+          rule,
+          match: plain.slice(found.index, found.index + found[0].length),
+          index: found.index,
+        });
       }
     }
   }
