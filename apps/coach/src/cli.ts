@@ -11,7 +11,9 @@ const usage = `Usage: npm run coach -- <command>
 
 /** Derives a stable user id from the e-mail so repeated tokens act as the same user. */
 async function userIdFor(email: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`coach-user:${email}`)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`coach-user:${email}`)),
+  );
   const hex = [...digest.slice(0, 16)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
   // Shape the digest as a version-4-style uuid so it passes the `sub` check.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -20,7 +22,11 @@ async function userIdFor(email: string): Promise<string> {
 async function printToken(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { email: { type: 'string' }, 'user-id': { type: 'string' }, hours: { type: 'string', default: '24' } },
+    options: {
+      email: { type: 'string' },
+      'user-id': { type: 'string' },
+      hours: { type: 'string', default: '24' },
+    },
   });
   if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new Error('--email is required');
   const config = envToConfig(readEnv());
@@ -29,7 +35,8 @@ async function printToken(args: string[]): Promise<void> {
   const email = values.email.toLowerCase();
   const id = values['user-id'] ?? (await userIdFor(email));
   const hours = Number(values.hours);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) throw new Error('--hours must be between 0 and 720');
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30)
+    throw new Error('--hours must be between 0 and 720');
   console.log(await signUserToken(secret, { id, email }, { expiresInSeconds: Math.round(hours * 3600) }));
 }
 

@@ -1,12 +1,4 @@
-import {
-  ConfigError,
-  type Env,
-  envBool,
-  envInt,
-  envList,
-  envStr,
-  envUrl,
-} from '@ours/platform/config';
+import { ConfigError, type Env, envBool, envInt, envList, envStr, envUrl } from '@ours/platform/config';
 
 /** Everything the coach reads from the environment, raw; no other file touches `process.env`. */
 export function readEnv(env: Env = process.env): Env {
@@ -63,7 +55,8 @@ export function envToConfig(env: Env): CoachConfig {
   }
   const apiKey = envStr(env, 'OPENAI_API_KEY');
   const baseURL = envUrl(env, 'OPENAI_BASE_URL', ['http:', 'https:']);
-  const fallbackModel = env.OPENAI_FALLBACK_MODEL === '' ? undefined : (envStr(env, 'OPENAI_FALLBACK_MODEL') ?? 'gpt-4o-mini');
+  const fallbackModel =
+    env.OPENAI_FALLBACK_MODEL === '' ? undefined : (envStr(env, 'OPENAI_FALLBACK_MODEL') ?? 'gpt-4o-mini');
   return {
     service: { name: 'coach', version: '0.1.0' },
     http: {

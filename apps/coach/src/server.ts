@@ -12,10 +12,18 @@ export async function startServer(): Promise<void> {
   onShutdownSignal(() => app.close(), app.log);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const embedded = !config.database.url;
-  app.log.info({ address, database: ctx.db.kind, model: ctx.llm.configured ? config.llm.model : 'not configured' }, 'coach listening');
+  app.log.info(
+    { address, database: ctx.db.kind, model: ctx.llm.configured ? config.llm.model : 'not configured' },
+    'coach listening',
+  );
   console.log(`\nSTRUKT coach listening on ${address}  (API docs: ${address}/docs)`);
-  console.log(`Database: ${embedded ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
-  if (!ctx.llm.configured) console.log('Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL); /ask answers with a fallback');
+  console.log(
+    `Database: ${embedded ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+  );
+  if (!ctx.llm.configured)
+    console.log(
+      'Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL); /ask answers with a fallback',
+    );
   if (embedded && !config.auth.jwtSecret) {
     console.log('Get a token:  npm run coach -- token --email you@example.com');
   }

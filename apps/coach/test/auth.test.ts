@@ -1,9 +1,16 @@
-import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { Database } from '@ours/platform/db';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, openFileDatabase, startTestApp, type TestApp, testJwtSecret } from './support/test-app.ts';
+import {
+  bearer,
+  createUser,
+  openFileDatabase,
+  startTestApp,
+  type TestApp,
+  testJwtSecret,
+} from './support/test-app.ts';
 
 let db: Database;
 let t: TestApp;
@@ -20,9 +27,18 @@ afterAll(async () => {
 
 const secret = new TextEncoder().encode(testJwtSecret);
 function claims(overrides: Record<string, unknown> = {}) {
-  return { sub: randomUUID(), aud: 'authenticated', role: 'authenticated', email: 'a@example.com', ...overrides };
+  return {
+    sub: randomUUID(),
+    aud: 'authenticated',
+    role: 'authenticated',
+    email: 'a@example.com',
+    ...overrides,
+  };
 }
-async function hs256(payload: Record<string, unknown>, options: { exp?: string | number | null; key?: Uint8Array } = {}) {
+async function hs256(
+  payload: Record<string, unknown>,
+  options: { exp?: string | number | null; key?: Uint8Array } = {},
+) {
   let jwt = new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
   if (options.exp !== null) jwt = jwt.setExpirationTime(options.exp ?? '1h');
   return jwt.sign(options.key ?? secret);
@@ -51,9 +67,17 @@ describe('authentication on user routes', () => {
     ['a non-Bearer scheme', async () => `Basic ${Buffer.from('a:b').toString('base64')}`, 'invalid_token'],
     ['a malformed token', async () => 'Bearer not.a.jwt', 'invalid_token'],
     ['an empty bearer', async () => 'Bearer ', 'invalid_token'],
-    ['a wrong signature', async () => `Bearer ${await hs256(claims(), { key: new TextEncoder().encode('x'.repeat(64)) })}`, 'invalid_token'],
+    [
+      'a wrong signature',
+      async () => `Bearer ${await hs256(claims(), { key: new TextEncoder().encode('x'.repeat(64)) })}`,
+      'invalid_token',
+    ],
     ['alg: none', async () => `Bearer ${unsignedToken(claims())}`, 'invalid_token'],
-    ['an expired token', async () => `Bearer ${await hs256(claims(), { exp: Math.floor(Date.now() / 1000) - 60 })}`, 'token_expired'],
+    [
+      'an expired token',
+      async () => `Bearer ${await hs256(claims(), { exp: Math.floor(Date.now() / 1000) - 60 })}`,
+      'token_expired',
+    ],
     ['no exp claim', async () => `Bearer ${await hs256(claims(), { exp: null })}`, 'invalid_token'],
     ['a wrong audience', async () => `Bearer ${await hs256(claims({ aud: 'anon' }))}`, 'invalid_token'],
     ['no audience', async () => `Bearer ${await hs256(claims({ aud: undefined }))}`, 'invalid_token'],
@@ -98,12 +122,22 @@ describe('unauthenticated traffic', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i += 1) {
-        const response = await limited.app.inject({ method: 'POST', url: '/ask', payload: hello, remoteAddress: '203.0.113.9' });
+        const response = await limited.app.inject({
+          method: 'POST',
+          url: '/ask',
+          payload: hello,
+          remoteAddress: '203.0.113.9',
+        });
         statuses.push(response.statusCode);
         if (response.statusCode === 429) expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
-      const other = await limited.app.inject({ method: 'POST', url: '/ask', payload: hello, remoteAddress: '203.0.113.10' });
+      const other = await limited.app.inject({
+        method: 'POST',
+        url: '/ask',
+        payload: hello,
+        remoteAddress: '203.0.113.10',
+      });
       expect(other.statusCode).toBe(401);
     } finally {
       await limited.close();
@@ -138,7 +172,11 @@ describe('JWKS verification (asymmetric keys)', () => {
     const pair = await generateKeyPair(alg, { extractable: true });
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' };
     const sign = (payload: Record<string, unknown>) =>
-      new SignJWT(payload).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime('1h').sign(pair.privateKey);
+      new SignJWT(payload)
+        .setProtectedHeader({ alg, kid })
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(pair.privateKey);
     return { publicJwk, sign };
   }
 
@@ -147,7 +185,12 @@ describe('JWKS verification (asymmetric keys)', () => {
     const second = await keyPair('key-2', 'ES256');
     keys = [first.publicJwk];
     const ask = (token: string) =>
-      jwks.app.inject({ method: 'POST', url: '/ask', headers: { authorization: `Bearer ${token}` }, payload: hello });
+      jwks.app.inject({
+        method: 'POST',
+        url: '/ask',
+        headers: { authorization: `Bearer ${token}` },
+        payload: hello,
+      });
     expect((await ask(await first.sign(claims()))).statusCode).toBe(200);
     // Rotation: the issuer now publishes only the new key.
     keys = [second.publicJwk];

@@ -9,7 +9,8 @@ const hello = { messages: [{ role: 'user', content: 'hello' }] };
 beforeAll(async () => {
   db = await openFileDatabase();
   t = await startTestApp(db, {
-    ALLOWED_ORIGINS: 'https://api.strukt.fit, https://app.strukt.fit, https://*.expo.dev, https://*.strukt.fit',
+    ALLOWED_ORIGINS:
+      'https://api.strukt.fit, https://app.strukt.fit, https://*.expo.dev, https://*.strukt.fit',
   });
 });
 afterAll(async () => {
@@ -32,7 +33,12 @@ describe('CORS', () => {
     ['null', false],
   ])('origin %s allowed: %s', async (origin, allowed) => {
     const user = await createUser();
-    const response = await t.app.inject({ method: 'POST', url: '/ask', headers: { ...bearer(user), origin }, payload: hello });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/ask',
+      headers: { ...bearer(user), origin },
+      payload: hello,
+    });
     expect(response.statusCode).toBe(200);
     if (allowed) {
       expect(response.headers['access-control-allow-origin']).toBe(origin);
@@ -44,7 +50,12 @@ describe('CORS', () => {
 
   it('serves requests without an Origin (mobile apps, curl) without CORS headers', async () => {
     const user = await createUser();
-    const response = await t.app.inject({ method: 'POST', url: '/ask', headers: bearer(user), payload: hello });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/ask',
+      headers: bearer(user),
+      payload: hello,
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -79,7 +90,12 @@ describe('CORS', () => {
 describe('security headers', () => {
   it('sets helmet headers and a request id on /ask', async () => {
     const user = await createUser();
-    const response = await t.app.inject({ method: 'POST', url: '/ask', headers: bearer(user), payload: hello });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/ask',
+      headers: bearer(user),
+      payload: hello,
+    });
     const headers = response.headers;
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
@@ -92,9 +108,17 @@ describe('security headers', () => {
   });
 
   it('echoes a well-formed incoming request id and replaces a hostile one', async () => {
-    const good = await t.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'client-req-12345' } });
+    const good = await t.app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'client-req-12345' },
+    });
     expect(good.headers['x-request-id']).toBe('client-req-12345');
-    const bad = await t.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'x\r\nSet-Cookie: a=b' } });
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'x\r\nSet-Cookie: a=b' },
+    });
     expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -132,13 +156,17 @@ describe('operations endpoints', () => {
     await t.app.inject({ method: 'GET', url: '/health' });
     const response = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(response.headers['content-type']).toContain('text/plain');
-    expect(response.body).toMatch(/coach_http_request_duration_seconds_count\{method="GET",route="\/health",status_code="200"\} \d+/);
+    expect(response.body).toMatch(
+      /coach_http_request_duration_seconds_count\{method="GET",route="\/health",status_code="200"\} \d+/,
+    );
   });
 
   it('publishes an OpenAPI document listing /ask with bearer auth', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
     expect(spec.paths['/ask'].post.security).toEqual([{ bearerAuth: [] }]);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/history', '/notifications', '/mood-logs', '/notes']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/history', '/notifications', '/mood-logs', '/notes']),
+    );
   });
 });

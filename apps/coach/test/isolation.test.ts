@@ -3,14 +3,28 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService, databaseError } from './support/coach-logs.ts';
 import { seedCoachData } from './support/factories.ts';
-import { bearer, createUser, openFileDatabase, startTestApp, type TestApp, type TestUser } from './support/test-app.ts';
+import {
+  bearer,
+  createUser,
+  openFileDatabase,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from './support/test-app.ts';
 
 let db: Database;
 let t: TestApp;
 let alice: TestUser;
 let bob: TestUser;
 let aliceRows: Awaited<ReturnType<typeof seedCoachData>>;
-const userTables = ['ai_coach_logs', 'ai_coach_notes', 'coach_notifications', 'log_embeddings', 'mood_logs', 'user_profiles'];
+const userTables = [
+  'ai_coach_logs',
+  'ai_coach_notes',
+  'coach_notifications',
+  'log_embeddings',
+  'mood_logs',
+  'user_profiles',
+];
 
 beforeAll(async () => {
   db = await openFileDatabase();
@@ -25,14 +39,17 @@ afterAll(async () => {
 });
 
 describe('cross-user isolation through the API', () => {
-  it.each(['/history', '/notes', '/notifications', '/mood-logs'])('%s shows the owner their rows and others nothing', async (url) => {
-    const own = (await t.app.inject({ method: 'GET', url, headers: bearer(alice) })).json();
-    expect(own.items).toHaveLength(1);
-    const other = await t.app.inject({ method: 'GET', url, headers: bearer(bob) });
-    expect(other.statusCode).toBe(200);
-    expect(other.json().items).toEqual([]);
-    expect(other.body).not.toContain('private');
-  });
+  it.each(['/history', '/notes', '/notifications', '/mood-logs'])(
+    '%s shows the owner their rows and others nothing',
+    async (url) => {
+      const own = (await t.app.inject({ method: 'GET', url, headers: bearer(alice) })).json();
+      expect(own.items).toHaveLength(1);
+      const other = await t.app.inject({ method: 'GET', url, headers: bearer(bob) });
+      expect(other.statusCode).toBe(200);
+      expect(other.json().items).toEqual([]);
+      expect(other.body).not.toContain('private');
+    },
+  );
 
   it("does not reveal another user's profile", async () => {
     const response = (await t.app.inject({ method: 'GET', url: '/profile', headers: bearer(bob) })).json();
@@ -49,7 +66,10 @@ describe('cross-user isolation through the API', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('notification_not_found');
     const [row] = await asService(db, (tx) =>
-      queryRows<{ read: boolean }>(tx, sql`select read from coach_notifications where id = ${aliceRows.notificationId}`),
+      queryRows<{ read: boolean }>(
+        tx,
+        sql`select read from coach_notifications where id = ${aliceRows.notificationId}`,
+      ),
     );
     expect(row?.read).toBe(false);
   });
@@ -59,7 +79,12 @@ describe('cross-user isolation through the API', () => {
     const ok = await t.app.inject({ method: 'PATCH', url, headers: bearer(alice), payload: { read: true } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ id: aliceRows.notificationId, read: true });
-    const sneaky = await t.app.inject({ method: 'PATCH', url, headers: bearer(alice), payload: { read: false, message: 'hacked' } });
+    const sneaky = await t.app.inject({
+      method: 'PATCH',
+      url,
+      headers: bearer(alice),
+      payload: { read: false, message: 'hacked' },
+    });
     expect(sneaky.statusCode).toBe(400);
   });
 });
@@ -71,7 +96,9 @@ describe('row-level security in the database itself', () => {
       sql`select current_user, session_user, (select rolsuper from pg_roles where rolname = current_user) as rolsuper`,
     );
     expect(who).toEqual({ current_user: 'authenticator', session_user: 'authenticator', rolsuper: false });
-    expect(await databaseError(db.orm.execute(sql`select count(*) from mood_logs`))).toMatch(/permission denied/);
+    expect(await databaseError(db.orm.execute(sql`select count(*) from mood_logs`))).toMatch(
+      /permission denied/,
+    );
   });
 
   it('has RLS enabled and forced on every user table', async () => {
@@ -88,11 +115,17 @@ describe('row-level security in the database itself', () => {
 
   it.each(userTables)("%s: user B sees none of user A's rows while the rows exist", async (table) => {
     const asBob = await asUser(db, bob, (tx) =>
-      queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`),
+      queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`,
+      ),
     );
     expect(asBob[0]?.n).toBe(0);
     const asAlice = await asUser(db, alice, (tx) =>
-      queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`),
+      queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`,
+      ),
     );
     expect(asAlice[0]?.n).toBeGreaterThanOrEqual(1);
   });
@@ -102,23 +135,53 @@ describe('row-level security in the database itself', () => {
       queryRows(tx, sql`update coach_notifications set read = true where user_id = ${alice.id} returning id`),
     );
     expect(updated).toHaveLength(0);
-    const deleted = await asUser(db, bob, (tx) => queryRows(tx, sql`delete from mood_logs where user_id = ${alice.id} returning id`));
+    const deleted = await asUser(db, bob, (tx) =>
+      queryRows(tx, sql`delete from mood_logs where user_id = ${alice.id} returning id`),
+    );
     expect(deleted).toHaveLength(0);
-    expect(await databaseError(asUser(db, bob, (tx) => tx.execute(sql`insert into mood_logs (user_id, mood, stress) values (${alice.id}, 5, 5)`)))).toMatch(/row-level security/);
+    expect(
+      await databaseError(
+        asUser(db, bob, (tx) =>
+          tx.execute(sql`insert into mood_logs (user_id, mood, stress) values (${alice.id}, 5, 5)`),
+        ),
+      ),
+    ).toMatch(/row-level security/);
   });
 
   it('refuses a user any column but read on notifications, and any write to coach-owned tables', async () => {
-    expect(await databaseError(asUser(db, alice, (tx) => tx.execute(sql`update coach_notifications set message = 'x' where id = ${aliceRows.notificationId}`)))).toMatch(/permission denied/);
-    expect(await databaseError(asUser(db, alice, (tx) =>
-        tx.execute(sql`insert into ai_coach_logs (user_id, session_id, user_message, ai_response) values (${alice.id}, 's', 'm', 'r')`),
-      ))).toMatch(/permission denied/);
-    expect(await databaseError(asUser(db, alice, (tx) => tx.execute(sql`insert into ai_coach_notes (user_id, note, type) values (${alice.id}, 'n', 'weekly_summary')`)))).toMatch(/permission denied/);
+    expect(
+      await databaseError(
+        asUser(db, alice, (tx) =>
+          tx.execute(
+            sql`update coach_notifications set message = 'x' where id = ${aliceRows.notificationId}`,
+          ),
+        ),
+      ),
+    ).toMatch(/permission denied/);
+    expect(
+      await databaseError(
+        asUser(db, alice, (tx) =>
+          tx.execute(
+            sql`insert into ai_coach_logs (user_id, session_id, user_message, ai_response) values (${alice.id}, 's', 'm', 'r')`,
+          ),
+        ),
+      ),
+    ).toMatch(/permission denied/);
+    expect(
+      await databaseError(
+        asUser(db, alice, (tx) =>
+          tx.execute(
+            sql`insert into ai_coach_notes (user_id, note, type) values (${alice.id}, 'n', 'weekly_summary')`,
+          ),
+        ),
+      ),
+    ).toMatch(/permission denied/);
   });
 
   it('leaves the anon role with nothing', async () => {
     const { asRole } = await import('@ours/platform/db');
-    expect(await databaseError(asRole(db, { role: 'anon' }, (tx) => tx.execute(sql`select * from ai_coach_logs`)))).toMatch(
-      /permission denied/,
-    );
+    expect(
+      await databaseError(asRole(db, { role: 'anon' }, (tx) => tx.execute(sql`select * from ai_coach_logs`))),
+    ).toMatch(/permission denied/);
   });
 });

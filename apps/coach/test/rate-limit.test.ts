@@ -18,7 +18,12 @@ async function askTimes(app: TestApp, user: { token: string }, times: number, pa
   const statuses: number[] = [];
   let last: { headers: Record<string, unknown>; body: string } | undefined;
   for (let i = 0; i < times; i += 1) {
-    const response = await app.app.inject({ method: 'POST', url: '/ask', headers: bearer(user as never), payload });
+    const response = await app.app.inject({
+      method: 'POST',
+      url: '/ask',
+      headers: bearer(user as never),
+      payload,
+    });
     statuses.push(response.statusCode);
     last = response;
   }
@@ -56,9 +61,21 @@ describe('per-user /ask rate limit (20 per minute)', () => {
   it('keys the budget on the token subject, not the IP', async () => {
     const user = await createUser();
     for (let i = 0; i < 20; i += 1) {
-      await t.app.inject({ method: 'POST', url: '/ask', headers: bearer(user), payload: hello, remoteAddress: `198.51.100.${i}` });
+      await t.app.inject({
+        method: 'POST',
+        url: '/ask',
+        headers: bearer(user),
+        payload: hello,
+        remoteAddress: `198.51.100.${i}`,
+      });
     }
-    const response = await t.app.inject({ method: 'POST', url: '/ask', headers: bearer(user), payload: hello, remoteAddress: '198.51.100.200' });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/ask',
+      headers: bearer(user),
+      payload: hello,
+      remoteAddress: '198.51.100.200',
+    });
     expect(response.statusCode).toBe(429);
   });
 });

@@ -71,7 +71,9 @@ LIMIT 1;`,
 describe("the deployment guide's monitoring SQL", () => {
   it.each(Object.entries(seedQueries))('runs unchanged: %s', async (_name, query) => {
     const text = query.replace('<user-uuid>', userId);
-    const rows = await asRole(db, { role: 'service_role' }, (tx) => queryRows<Record<string, unknown>>(tx, sql.raw(text)));
+    const rows = await asRole(db, { role: 'service_role' }, (tx) =>
+      queryRows<Record<string, unknown>>(tx, sql.raw(text)),
+    );
     expect(rows.length).toBeGreaterThanOrEqual(1);
   });
 

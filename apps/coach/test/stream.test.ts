@@ -2,7 +2,14 @@ import type { Database } from '@ours/platform/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { coachLogsOf } from './support/coach-logs.ts';
 import { readSse } from './support/sse-client.ts';
-import { bearer, createUser, openFileDatabase, startTestApp, type TestApp, type TestUser } from './support/test-app.ts';
+import {
+  bearer,
+  createUser,
+  openFileDatabase,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from './support/test-app.ts';
 
 let db: Database;
 let t: TestApp;
@@ -23,7 +30,11 @@ function streamAsk(user: TestUser, content = 'Give me a stretching routine', sig
   return fetch(`${baseUrl}/ask`, {
     method: 'POST',
     headers: { ...bearer(user), 'content-type': 'application/json', origin: 'http://localhost:3000' },
-    body: JSON.stringify({ messages: [{ role: 'user', content }], stream: true, session_id: 'stream-session' }),
+    body: JSON.stringify({
+      messages: [{ role: 'user', content }],
+      stream: true,
+      session_id: 'stream-session',
+    }),
     signal,
   });
 }
@@ -41,7 +52,11 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000)
 describe('POST /ask with stream: true', () => {
   it('streams delta events then one done event with the full answer and usage', async () => {
     const user = await createUser();
-    t.fake.setDefault({ kind: 'stream', chunks: ['Reach ', 'for the ', 'sky.'], usage: { prompt_tokens: 50, completion_tokens: 3 } });
+    t.fake.setDefault({
+      kind: 'stream',
+      chunks: ['Reach ', 'for the ', 'sky.'],
+      usage: { prompt_tokens: 50, completion_tokens: 3 },
+    });
     const response = await streamAsk(user);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
@@ -50,7 +65,9 @@ describe('POST /ask with stream: true', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const events = await readSse(response);
-    const deltas = events.filter((event) => event.event === 'delta').map((event) => (event.data as { text: string }).text);
+    const deltas = events
+      .filter((event) => event.event === 'delta')
+      .map((event) => (event.data as { text: string }).text);
     expect(deltas).toEqual(['Reach ', 'for the ', 'sky.']);
     expect(events.at(-1)).toEqual({
       event: 'done',
@@ -75,7 +92,8 @@ describe('POST /ask with stream: true', () => {
     const events = await readSse(await streamAsk(user));
     expect(events.map((event) => event.event)).toEqual(['delta', 'done']);
     expect(events[1]?.data).toMatchObject({ success: false, fallback: true, reason: 'upstream_error' });
-    expect((events[0]?.data as { text: string }).text).toBe((events[1]?.data as { reply: string }).reply);
+    const [delta, done] = events.map((event) => event.data as { text?: string; reply?: string });
+    expect(delta?.text).toBe(done?.reply);
   });
 
   it('sends crisis support without calling the model', async () => {
@@ -102,7 +120,8 @@ describe('POST /ask with stream: true', () => {
       body: JSON.stringify({ messages: [{ role: 'assistant', content: 'hi' }], stream: true }),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('last_message_not_user');
+    const body = (await response.json()) as { error: { code: string } };
+    expect(body.error.code).toBe('last_message_not_user');
   });
 
   it('logs the partial text when the client disconnects mid-stream', async () => {
@@ -111,7 +130,10 @@ describe('POST /ask with stream: true', () => {
     t.fake.setDefault({ kind: 'stream', chunks, chunkDelayMs: 100 });
     const controller = new AbortController();
     const response = await streamAsk(user, 'Tell me a long story', controller.signal);
-    await readSse(response, (event) => event.event === 'delta' && (event.data as { text: string }).text === 'part1 ').catch(() => []);
+    await readSse(
+      response,
+      (event) => event.event === 'delta' && (event.data as { text: string }).text === 'part1 ',
+    ).catch(() => []);
     controller.abort();
     const [log] = await waitFor(async () => {
       const logs = await coachLogsOf(db, user.id);

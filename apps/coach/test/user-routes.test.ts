@@ -2,7 +2,14 @@ import type { Database } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asService } from './support/coach-logs.ts';
-import { bearer, createUser, openFileDatabase, startTestApp, type TestApp, type TestUser } from './support/test-app.ts';
+import {
+  bearer,
+  createUser,
+  openFileDatabase,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from './support/test-app.ts';
 
 let db: Database;
 let t: TestApp;
@@ -21,15 +28,22 @@ const get = (user: TestUser, url: string) => t.app.inject({ method: 'GET', url, 
 describe('mood logs', () => {
   it('records a log and returns it newest first within [from, to)', async () => {
     const user = await createUser();
-    const post = (payload: object) => t.app.inject({ method: 'POST', url: '/mood-logs', headers: bearer(user), payload });
-    const first = await post({ mood: 6, stress: 4, notes: '  slept well  ', logged_at: '2026-11-20T08:00:00Z' });
+    const post = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/mood-logs', headers: bearer(user), payload });
+    const first = await post({
+      mood: 6,
+      stress: 4,
+      notes: '  slept well  ',
+      logged_at: '2026-11-20T08:00:00Z',
+    });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({ mood: 6, stress: 4, notes: 'slept well' });
     await post({ mood: 3, stress: 8, logged_at: '2026-11-22T08:00:00Z' });
     await post({ mood: 7, stress: 2, logged_at: '2026-11-24T08:00:00Z' });
     const all = (await get(user, '/mood-logs')).json().items;
     expect(all.map((log: { mood: number }) => log.mood)).toEqual([7, 3, 6]);
-    const range = (await get(user, '/mood-logs?from=2026-11-21T00:00:00Z&to=2026-11-24T08:00:00Z')).json().items;
+    const range = (await get(user, '/mood-logs?from=2026-11-21T00:00:00Z&to=2026-11-24T08:00:00Z')).json()
+      .items;
     expect(range.map((log: { mood: number }) => log.mood)).toEqual([3]);
   });
 
@@ -45,7 +59,12 @@ describe('mood logs', () => {
     [{ mood: 5, stress: 5, user_id: '00000000-0000-4000-8000-000000000000' }, 'validation_failed'],
   ])('refuses %j with 400 %s', async (payload, code) => {
     const user = await createUser();
-    const response = await t.app.inject({ method: 'POST', url: '/mood-logs', headers: bearer(user), payload });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/mood-logs',
+      headers: bearer(user),
+      payload,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
   });
@@ -71,7 +90,13 @@ describe('notifications', () => {
     expect(first.items).toHaveLength(20);
     expect(first.items[0].message).toBe('note 1');
     const second = (await get(user, `/notifications?cursor=${first.next_cursor}`)).json();
-    expect(second.items.map((n: { message: string }) => n.message)).toEqual(['note 21', 'note 22', 'note 23', 'note 24', 'note 25']);
+    expect(second.items.map((n: { message: string }) => n.message)).toEqual([
+      'note 21',
+      'note 22',
+      'note 23',
+      'note 24',
+      'note 25',
+    ]);
     expect(second.next_cursor).toBeNull();
     const unread = (await get(user, '/notifications?unread_only=true&limit=100')).json();
     expect(unread.items).toHaveLength(13);
@@ -81,7 +106,12 @@ describe('notifications', () => {
   it('refuses a forged cursor and a bad id', async () => {
     const user = await createUser();
     expect((await get(user, '/notifications?cursor=bm9wZQ')).json().error.code).toBe('invalid_cursor');
-    const patch = await t.app.inject({ method: 'PATCH', url: '/notifications/not-a-uuid', headers: bearer(user), payload: { read: true } });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: '/notifications/not-a-uuid',
+      headers: bearer(user),
+      payload: { read: true },
+    });
     expect(patch.statusCode).toBe(400);
   });
 });
@@ -90,7 +120,12 @@ describe('history and notes', () => {
   it("lists the user's exchanges newest first with pagination", async () => {
     const user = await createUser();
     for (const content of ['one', 'two', 'three']) {
-      await t.app.inject({ method: 'POST', url: '/ask', headers: bearer(user), payload: { messages: [{ role: 'user', content }] } });
+      await t.app.inject({
+        method: 'POST',
+        url: '/ask',
+        headers: bearer(user),
+        payload: { messages: [{ role: 'user', content }] },
+      });
     }
     const page = (await get(user, '/history?limit=2')).json();
     expect(page.items.map((item: { user_message: string }) => item.user_message)).toEqual(['three', 'two']);
@@ -102,7 +137,11 @@ describe('history and notes', () => {
   it('lists weekly notes', async () => {
     const user = await createUser();
     await get(user, '/notes');
-    await asService(db, (tx) => tx.execute(sql`insert into ai_coach_notes (user_id, note, type) values (${user.id}, 'Good week', 'weekly_summary')`));
+    await asService(db, (tx) =>
+      tx.execute(
+        sql`insert into ai_coach_notes (user_id, note, type) values (${user.id}, 'Good week', 'weekly_summary')`,
+      ),
+    );
     const notes = (await get(user, '/notes')).json();
     expect(notes.items).toMatchObject([{ note: 'Good week', type: 'weekly_summary' }]);
   });
@@ -111,11 +150,24 @@ describe('history and notes', () => {
 describe('profile', () => {
   it('creates, partially updates and reads the profile', async () => {
     const user = await createUser();
-    expect((await get(user, '/profile')).json()).toMatchObject({ display_name: null, timezone: 'Europe/London', coaching_tone: 'balanced' });
-    const put = (payload: object) => t.app.inject({ method: 'PUT', url: '/profile', headers: bearer(user), payload });
-    expect((await put({ display_name: 'Jo', goals: ['sleep 8h', "it's \"quoted\""], coaching_tone: 'gentle' })).statusCode).toBe(200);
+    expect((await get(user, '/profile')).json()).toMatchObject({
+      display_name: null,
+      timezone: 'Europe/London',
+      coaching_tone: 'balanced',
+    });
+    const put = (payload: object) =>
+      t.app.inject({ method: 'PUT', url: '/profile', headers: bearer(user), payload });
+    expect(
+      (await put({ display_name: 'Jo', goals: ['sleep 8h', 'it\'s "quoted"'], coaching_tone: 'gentle' }))
+        .statusCode,
+    ).toBe(200);
     const updated = (await put({ injuries: ['shoulder'] })).json();
-    expect(updated).toMatchObject({ display_name: 'Jo', goals: ['sleep 8h', "it's \"quoted\""], coaching_tone: 'gentle', injuries: ['shoulder'] });
+    expect(updated).toMatchObject({
+      display_name: 'Jo',
+      goals: ['sleep 8h', 'it\'s "quoted"'],
+      coaching_tone: 'gentle',
+      injuries: ['shoulder'],
+    });
   });
 
   it.each([

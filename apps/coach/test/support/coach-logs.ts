@@ -21,7 +21,10 @@ export interface LoggedExchange {
 /** Every `ai_coach_logs` row of a user, oldest first, read as the service role. */
 export function coachLogsOf(db: Database, userId: string): Promise<LoggedExchange[]> {
   return asRole(db, { role: 'service_role' }, (tx) =>
-    queryRows<LoggedExchange>(tx, sql`select * from ai_coach_logs where user_id = ${userId} order by created_at, id`),
+    queryRows<LoggedExchange>(
+      tx,
+      sql`select * from ai_coach_logs where user_id = ${userId} order by created_at, id`,
+    ),
   );
 }
 
@@ -36,7 +39,8 @@ export async function databaseError(promise: Promise<unknown>): Promise<string> 
     await promise;
   } catch (error) {
     const messages: string[] = [];
-    for (let current: unknown = error; current instanceof Error; current = current.cause) messages.push(current.message);
+    for (let current: unknown = error; current instanceof Error; current = current.cause)
+      messages.push(current.message);
     return messages.join(' | ');
   }
   throw new Error('expected the statement to fail');

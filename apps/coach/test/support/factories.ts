@@ -5,7 +5,9 @@ import { asService } from './coach-logs.ts';
 /** Inserts rows a user cannot create themselves (the service role writes them in production). */
 export async function seedCoachData(db: Database, userId: string, email: string) {
   return asService(db, async (tx: Executor) => {
-    await tx.execute(sql`insert into auth.users (id, email) values (${userId}, ${email}) on conflict do nothing`);
+    await tx.execute(
+      sql`insert into auth.users (id, email) values (${userId}, ${email}) on conflict do nothing`,
+    );
     const [notification] = await queryRows<{ id: string }>(
       tx,
       sql`insert into coach_notifications (user_id, message, type) values (${userId}, 'You have been doing great', 'ai_coach_proactive') returning id`,
@@ -26,8 +28,16 @@ export async function seedCoachData(db: Database, userId: string, email: string)
       tx,
       sql`insert into mood_logs (user_id, mood, stress, notes) values (${userId}, 3, 8, 'private mood note') returning id`,
     );
-    await tx.execute(sql`insert into user_profiles (user_id, display_name) values (${userId}, 'Private Name')`);
+    await tx.execute(
+      sql`insert into user_profiles (user_id, display_name) values (${userId}, 'Private Name')`,
+    );
     if (!notification || !note || !log || !embedding || !mood) throw new Error('seed failed');
-    return { notificationId: notification.id, noteId: note.id, logId: log.id, embeddingId: embedding.id, moodId: mood.id };
+    return {
+      notificationId: notification.id,
+      noteId: note.id,
+      logId: log.id,
+      embeddingId: embedding.id,
+      moodId: mood.id,
+    };
   });
 }

@@ -1,4 +1,9 @@
-import { createTestTemplate, dropTestTemplate, type TestBackend, type TestTemplate } from '@ours/platform/testing';
+import {
+  createTestTemplate,
+  dropTestTemplate,
+  type TestBackend,
+  type TestTemplate,
+} from '@ours/platform/testing';
 import type { TestProject } from 'vitest/node';
 import { migrationsDir } from '../../src/create-context.ts';
 

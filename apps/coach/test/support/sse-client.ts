@@ -5,7 +5,10 @@ export interface SseEvent {
 }
 
 /** Reads SSE events from a fetch response body until it ends (or `stopAfter` returns true). */
-export async function readSse(response: Response, stopAfter?: (event: SseEvent) => boolean): Promise<SseEvent[]> {
+export async function readSse(
+  response: Response,
+  stopAfter?: (event: SseEvent) => boolean,
+): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
   const reader = response.body?.getReader();
   if (!reader) return events;

@@ -69,7 +69,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     if (typeof payload.sub !== 'string' || !uuidPattern.test(payload.sub)) {
       throw new UnauthorizedError('invalid_token', 'The access token subject is not a user id');
     }
-    const email = typeof payload.email === 'string' && payload.email ? payload.email.toLowerCase() : undefined;
+    const email =
+      typeof payload.email === 'string' && payload.email ? payload.email.toLowerCase() : undefined;
     const role = typeof payload.role === 'string' ? payload.role : 'authenticated';
     return { id: payload.sub.toLowerCase(), email, role, claims: payload };
   };
@@ -77,7 +78,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 
 function toUnauthorized(error: unknown): UnauthorizedError {
   if (error instanceof UnauthorizedError) return error;
-  if (error instanceof errors.JWTExpired) return new UnauthorizedError('token_expired', 'The access token has expired');
+  if (error instanceof errors.JWTExpired)
+    return new UnauthorizedError('token_expired', 'The access token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new UnauthorizedError('invalid_token', `The access token ${error.claim} claim is not valid`);
   }

@@ -18,13 +18,19 @@ export function envStr(env: Env, name: string): string | undefined {
 }
 
 /** An integer within [min, max], or undefined when unset. */
-export function envInt(env: Env, name: string, range: { min?: number; max?: number } = {}): number | undefined {
+export function envInt(
+  env: Env,
+  name: string,
+  range: { min?: number; max?: number } = {},
+): number | undefined {
   const raw = envStr(env, name);
   if (raw === undefined) return undefined;
   if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
   const value = Number(raw);
-  if (range.min !== undefined && value < range.min) throw new ConfigError(name, `must be at least ${range.min}`);
-  if (range.max !== undefined && value > range.max) throw new ConfigError(name, `must be at most ${range.max}`);
+  if (range.min !== undefined && value < range.min)
+    throw new ConfigError(name, `must be at least ${range.min}`);
+  if (range.max !== undefined && value > range.max)
+    throw new ConfigError(name, `must be at most ${range.max}`);
   return value;
 }
 

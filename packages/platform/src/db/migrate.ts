@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 
 /** The two calls the migrator needs, over PGlite or a single pg client. */
 export interface MigrationClient {
@@ -38,8 +38,7 @@ export function pgMigrationClient(client: pg.Client): MigrationClient {
     exec: async (script) => {
       await client.query(script);
     },
-    query: async <T>(text: string, params: unknown[] = []) =>
-      (await client.query(text, params)).rows as T[],
+    query: async <T>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[],
   };
 }
 
@@ -63,7 +62,11 @@ async function readMigrations(dir: string): Promise<Migration[]> {
  * instances wait instead of applying a file twice. An applied file whose content changed is an error:
  * history is never rewritten.
  */
-export async function migrate(client: MigrationClient, dir: string, lockName: string): Promise<MigrationResult> {
+export async function migrate(
+  client: MigrationClient,
+  dir: string,
+  lockName: string,
+): Promise<MigrationResult> {
   const migrations = await readMigrations(dir);
   await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockName]);
   try {
@@ -95,7 +98,9 @@ export async function migrate(client: MigrationClient, dir: string, lockName: st
         await client.exec('COMMIT');
       } catch (error) {
         await client.exec('ROLLBACK');
-        throw new Error(`Migration ${migration.version} failed: ${(error as Error).message}`, { cause: error });
+        throw new Error(`Migration ${migration.version} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       applied.push(migration.version);
     }

@@ -4,8 +4,8 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import underPressure from '@fastify/under-pressure';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -104,13 +104,22 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: options.service.name, description: options.service.description, version: options.service.version },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      info: {
+        title: options.service.name,
+        description: options.service.description,
+        version: options.service.version,
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  app.decorate('limitAnonymous', createLimiter(app, 'anon', { max: options.anonymousPerMinute, windowMs: 60_000 }));
+  app.decorate(
+    'limitAnonymous',
+    createLimiter(app, 'anon', { max: options.anonymousPerMinute, windowMs: 60_000 }),
+  );
   app.setNotFoundHandler(async (request) => {
     await app.limitAnonymous(request, request.ip);
     throw new NotFoundError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);

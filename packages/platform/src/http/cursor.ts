@@ -36,5 +36,8 @@ export function toPage<T extends { id: string }>(
   const last = items.at(-1);
   const more = rows.length > limit && last !== undefined;
   const at = last ? sortKey(last) : '';
-  return { items, next_cursor: more ? encodeCursor({ at: at instanceof Date ? at.toISOString() : at, id: last.id }) : null };
+  return {
+    items,
+    next_cursor: more ? encodeCursor({ at: at instanceof Date ? at.toISOString() : at, id: last.id }) : null,
+  };
 }

@@ -44,7 +44,10 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (appError.details !== undefined) body.error.details = appError.details;
   if (appError.statusCode >= 500) {
     body.error.request_id = request.id;
-    request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'request failed');
+    request.log.error(
+      { err: error, method: request.method, route: request.routeOptions.url },
+      'request failed',
+    );
   }
   if (appError.headers) reply.headers(appError.headers);
   return reply.code(appError.statusCode).type('application/json').send(body);

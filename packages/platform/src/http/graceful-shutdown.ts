@@ -4,7 +4,11 @@ import type { FastifyBaseLogger } from 'fastify';
  * Closes the service once on SIGINT/SIGTERM: stop accepting, finish in-flight requests, close
  * resources. A second signal, or a close that hangs past `timeoutMs`, exits at once.
  */
-export function onShutdownSignal(close: () => Promise<void>, log: FastifyBaseLogger, timeoutMs = 10_000): void {
+export function onShutdownSignal(
+  close: () => Promise<void>,
+  log: FastifyBaseLogger,
+  timeoutMs = 10_000,
+): void {
   let closing = false;
   const handler = (signal: NodeJS.Signals) => {
     if (closing) {

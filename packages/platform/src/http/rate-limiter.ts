@@ -24,9 +24,14 @@ export function createLimiter(
     const result = await check(request);
     if (result.isAllowed || !result.isExceeded) return;
     const retryAfter = String(Math.max(1, result.ttlInSeconds));
-    throw new AppError(429, 'rate_limited', `Too many requests: at most ${result.max} per ${Math.round(result.timeWindow / 1000)} seconds`, {
-      headers: { 'retry-after': retryAfter },
-      details: { retry_after_seconds: Number(retryAfter), limit: result.max },
-    });
+    throw new AppError(
+      429,
+      'rate_limited',
+      `Too many requests: at most ${result.max} per ${Math.round(result.timeWindow / 1000)} seconds`,
+      {
+        headers: { 'retry-after': retryAfter },
+        details: { retry_after_seconds: Number(retryAfter), limit: result.max },
+      },
+    );
   };
 }

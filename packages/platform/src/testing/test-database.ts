@@ -43,7 +43,11 @@ async function adminQuery(sqlText: string): Promise<void> {
 }
 
 /** Migrates one template per test run (called from a Vitest global setup). */
-export async function createTestTemplate(backend: TestBackend, migrationsDir: string, service: string): Promise<TestTemplate> {
+export async function createTestTemplate(
+  backend: TestBackend,
+  migrationsDir: string,
+  service: string,
+): Promise<TestTemplate> {
   const name = `${service}_tpl_${randomBytes(4).toString('hex')}`;
   if (backend === 'postgres') {
     await adminQuery(`CREATE DATABASE ${name}`);
@@ -68,17 +72,22 @@ export async function dropTestTemplate(template: TestTemplate): Promise<void> {
   const client = new pg.Client({ connectionString: testAdminUrl() });
   await client.connect();
   try {
-    const clones = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-      `${template.location}%`,
-    ]);
-    for (const { datname } of clones.rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    const clones = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${template.location}%`],
+    );
+    for (const { datname } of clones.rows)
+      await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   } finally {
     await client.end();
   }
 }
 
 /** A fresh, migrated database for one test file, connected as the non-superuser runtime role. */
-export async function openTestDatabase(template: TestTemplate, runtimeRole = 'authenticator'): Promise<Database> {
+export async function openTestDatabase(
+  template: TestTemplate,
+  runtimeRole = 'authenticator',
+): Promise<Database> {
   if (template.backend === 'pglite') {
     const dump = await readFile(template.location);
     const client = await openPglite('memory://', new Blob([dump]));

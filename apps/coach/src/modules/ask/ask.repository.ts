@@ -1,4 +1,4 @@
-import { type Executor, textArray , queryRows } from '@ours/platform/db';
+import { type Executor, queryRows, textArray } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 
 /** The user's own context for the prompt, read in one statement through row-level security. */
@@ -16,7 +16,9 @@ export interface UserContext {
 }
 
 export async function loadUserContext(tx: Executor, userId: string): Promise<UserContext> {
-  const rows = await queryRows<{ context: UserContext }>(tx, sql`
+  const rows = await queryRows<{ context: UserContext }>(
+    tx,
+    sql`
     select json_build_object(
       'profile', (select row_to_json(p) from (
           select display_name, timezone, goals, coaching_tone, injuries, conditions
@@ -29,7 +31,8 @@ export async function loadUserContext(tx: Executor, userId: string): Promise<Use
           select left(note, 1500) as note, created_at from ai_coach_notes
           where user_id = ${userId} and type = 'weekly_summary'
           order by created_at desc limit 1) n)
-    ) as context`);
+    ) as context`,
+  );
   const context = rows[0]?.context;
   if (!context) throw new Error('user context query returned no row');
   return context;

@@ -11,7 +11,11 @@ carrying the same body as the JSON answer; \`done.reply\` is authoritative (it r
 when the reply was blocked or the model failed mid-way).`;
 
 /** Streams one answer as SSE; a client that goes away aborts the model call but still gets logged. */
-async function streamAnswer(ctx: AppContext, request: FastifyRequest<{ Body: AskBody }>, reply: FastifyReply) {
+async function streamAnswer(
+  ctx: AppContext,
+  request: FastifyRequest<{ Body: AskBody }>,
+  reply: FastifyReply,
+) {
   const sse = createSseWriter(reply);
   const disconnect = new AbortController();
   reply.raw.on('close', () => {

@@ -3,7 +3,7 @@ import type { VerifiedUser } from '@ours/platform/auth';
 import { asRole, asUser } from '@ours/platform/db';
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
-import { LlmUnavailableError, type LlmReply } from '../llm/llm-types.ts';
+import { type LlmReply, LlmUnavailableError } from '../llm/llm-types.ts';
 import { crisisReply, fallbackReplies, safetyFallbackReply } from '../safety/canned-replies.ts';
 import { detectCrisis } from '../safety/crisis-detector.ts';
 import { validateReply } from '../safety/reply-validator.ts';
@@ -25,10 +25,12 @@ export type AskOutcome = { kind: 'answered'; result: AskResult } | { kind: 'disc
 
 function lastUserMessage(body: AskBody): string {
   const last = body.messages.at(-1);
-  if (!last || last.role !== 'user') {
+  if (last?.role !== 'user') {
     throw new ValidationError('last_message_not_user', 'The last message must come from the user');
   }
-  if (last.content.trim() === '') throw new ValidationError('blank_message', 'The last message must not be blank');
+  if (last.content.trim() === '') {
+    throw new ValidationError('blank_message', 'The last message must not be blank');
+  }
   return last.content;
 }
 

@@ -26,7 +26,10 @@ export async function authenticatedRoutes(
   register: (scope: FastifyInstance) => Promise<void>,
 ): Promise<void> {
   const ensureUser = createUserRegistry(ctx.db, ctx.managesAuthUsers);
-  const defaultLimiter = createLimiter(app, 'user', { max: ctx.config.rateLimits.userPerMinute, windowMs: 60_000 });
+  const defaultLimiter = createLimiter(app, 'user', {
+    max: ctx.config.rateLimits.userPerMinute,
+    windowMs: 60_000,
+  });
   const routeLimiters = new Map<string, ReturnType<typeof createLimiter>>();
 
   await app.register(async (scope) => {
@@ -34,7 +37,10 @@ export async function authenticatedRoutes(
     scope.addHook('onRoute', (route) => {
       const limit = route.config?.userRateLimit;
       if (limit && !routeLimiters.has(limit.name)) {
-        routeLimiters.set(limit.name, createLimiter(app, limit.name, { max: limit.perMinute, windowMs: 60_000 }));
+        routeLimiters.set(
+          limit.name,
+          createLimiter(app, limit.name, { max: limit.perMinute, windowMs: 60_000 }),
+        );
       }
     });
     scope.addHook('onRequest', async (request) => {

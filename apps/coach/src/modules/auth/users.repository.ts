@@ -1,4 +1,4 @@
-import { type Executor , queryRows } from '@ours/platform/db';
+import { type Executor, queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 
 /** True when `auth.users` was created by this service (not Supabase's own table). */

@@ -20,7 +20,9 @@ export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Prom
     async (request) => {
       const limit = request.query.limit ?? 20;
       const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
-      const rows = await asUser(ctx.db, request.user, (tx) => listExchanges(tx, request.user.id, limit, cursor));
+      const rows = await asUser(ctx.db, request.user, (tx) =>
+        listExchanges(tx, request.user.id, limit, cursor),
+      );
       return toPage(rows, limit, (row) => row.timestamp);
     },
   );

@@ -25,7 +25,11 @@ export class LlmUnavailableError extends Error {
   readonly reason: LlmFailureReason | 'aborted';
   /** Text already streamed before the failure. */
   readonly partialText: string;
-  constructor(reason: LlmFailureReason | 'aborted', message: string, options: { cause?: unknown; partialText?: string } = {}) {
+  constructor(
+    reason: LlmFailureReason | 'aborted',
+    message: string,
+    options: { cause?: unknown; partialText?: string } = {},
+  ) {
     super(message, { cause: options.cause });
     this.reason = reason;
     this.partialText = options.partialText ?? '';

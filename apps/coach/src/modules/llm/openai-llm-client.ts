@@ -41,11 +41,21 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
     (model, index, all): model is string => model !== undefined && all.indexOf(model) === index,
   );
 
-  async function attempt(model: string, messages: ChatMessage[], signal: AbortSignal, timeout: number, onDelta?: (text: string) => void): Promise<LlmReply> {
+  async function attempt(
+    model: string,
+    messages: ChatMessage[],
+    signal: AbortSignal,
+    timeout: number,
+    onDelta?: (text: string) => void,
+  ): Promise<LlmReply> {
     const base = { model, messages, max_tokens: options.maxTokens, temperature: 0.7 };
     if (!onDelta) {
       const completion = await sdk.chat.completions.create({ ...base, stream: false }, { signal, timeout });
-      return { text: completion.choices[0]?.message.content?.trim() ?? '', model: completion.model || model, usage: toUsage(completion.usage) };
+      return {
+        text: completion.choices[0]?.message.content?.trim() ?? '',
+        model: completion.model || model,
+        usage: toUsage(completion.usage),
+      };
     }
     const stream = await sdk.chat.completions.create(
       { ...base, stream: true, stream_options: { include_usage: true } },
@@ -105,7 +115,10 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
           // Text already shown to the user cannot be taken back by switching models.
           if (streamed || deadline.aborted) {
             const reason = classifyFailure(error, deadline.aborted);
-            throw new LlmUnavailableError(reason, `Model ${model} failed: ${reason}`, { cause: error, partialText });
+            throw new LlmUnavailableError(reason, `Model ${model} failed: ${reason}`, {
+              cause: error,
+              partialText,
+            });
           }
         }
       }

@@ -1,4 +1,4 @@
-import { type Executor , queryRows } from '@ours/platform/db';
+import { type Executor, queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import type { MoodLog } from './mood-logs.schema.ts';
 
@@ -9,10 +9,13 @@ export async function insertMoodLog(
   userId: string,
   input: { mood: number; stress: number; notes: string | null; loggedAt: string | null },
 ): Promise<MoodLog> {
-  const rows = await queryRows<MoodLog>(tx, sql`
+  const rows = await queryRows<MoodLog>(
+    tx,
+    sql`
     insert into mood_logs (user_id, mood, stress, notes, logged_at)
     values (${userId}, ${input.mood}, ${input.stress}, ${input.notes}, coalesce(${input.loggedAt}::timestamptz, now()))
-    returning ${columns}`);
+    returning ${columns}`,
+  );
   const row = rows[0];
   if (!row) throw new Error('insert returned no row');
   return row;
@@ -25,8 +28,11 @@ export async function listMoodLogs(
 ): Promise<MoodLog[]> {
   const from = range.from ? sql`and logged_at >= ${range.from}::timestamptz` : sql``;
   const to = range.to ? sql`and logged_at < ${range.to}::timestamptz` : sql``;
-  const rows = await queryRows<MoodLog>(tx, sql`
+  const rows = await queryRows<MoodLog>(
+    tx,
+    sql`
     select ${columns} from mood_logs where user_id = ${userId} ${from} ${to}
-    order by logged_at desc, id desc limit ${range.limit}`);
+    order by logged_at desc, id desc limit ${range.limit}`,
+  );
   return rows;
 }

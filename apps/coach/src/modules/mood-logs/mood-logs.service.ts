@@ -14,11 +14,20 @@ export async function logMood(ctx: AppContext, user: VerifiedUser, input: MoodLo
   }
   const notes = input.notes?.trim() ? input.notes.trim() : null;
   return asUser(ctx.db, user, (tx) =>
-    insertMoodLog(tx, user.id, { mood: input.mood, stress: input.stress, notes, loggedAt: input.logged_at ?? null }),
+    insertMoodLog(tx, user.id, {
+      mood: input.mood,
+      stress: input.stress,
+      notes,
+      loggedAt: input.logged_at ?? null,
+    }),
   );
 }
 
-export async function moodHistory(ctx: AppContext, user: VerifiedUser, query: MoodLogsQuery): Promise<MoodLog[]> {
+export async function moodHistory(
+  ctx: AppContext,
+  user: VerifiedUser,
+  query: MoodLogsQuery,
+): Promise<MoodLog[]> {
   if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
     throw new ValidationError('invalid_range', '`from` must not be after `to`');
   }

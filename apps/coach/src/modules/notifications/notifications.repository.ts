@@ -1,4 +1,4 @@
-import { type Executor , queryRows } from '@ours/platform/db';
+import { type Executor, queryRows } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { sql } from 'drizzle-orm';
 import type { Notification } from './notifications.schema.ts';
@@ -14,17 +14,27 @@ export async function listNotifications(
     ? sql`and (created_at, id) < (${options.cursor.at}::timestamptz, ${options.cursor.id}::uuid)`
     : sql``;
   const unread = options.unreadOnly ? sql`and not read` : sql``;
-  const rows = await queryRows<Notification>(tx, sql`
+  const rows = await queryRows<Notification>(
+    tx,
+    sql`
     select ${columns} from coach_notifications
     where user_id = ${userId} ${unread} ${after}
     order by created_at desc, id desc
-    limit ${options.limit + 1}`);
+    limit ${options.limit + 1}`,
+  );
   return rows;
 }
 
 /** Row-level security decides which rows are visible; nothing found means not yours or not there. */
-export async function setNotificationRead(tx: Executor, id: string, read: boolean): Promise<Notification | undefined> {
-  const rows = await queryRows<Notification>(tx, sql`
-    update coach_notifications set read = ${read} where id = ${id} returning ${columns}`);
+export async function setNotificationRead(
+  tx: Executor,
+  id: string,
+  read: boolean,
+): Promise<Notification | undefined> {
+  const rows = await queryRows<Notification>(
+    tx,
+    sql`
+    update coach_notifications set read = ${read} where id = ${id} returning ${columns}`,
+  );
   return rows[0];
 }

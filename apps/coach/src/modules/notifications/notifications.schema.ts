@@ -22,7 +22,10 @@ export const NotificationsPage = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const NotificationParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const NotificationParams = Type.Object(
+  { id: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
 export type NotificationParams = Type.Static<typeof NotificationParams>;
 
 /** Only `read` may change: the database's column privileges enforce the same rule. */

@@ -1,4 +1,4 @@
-import { asUser, textArray , queryRows } from '@ours/platform/db';
+import { asUser, queryRows, textArray } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -8,7 +8,9 @@ const ShortList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { ma
 const ProfileInput = Type.Object(
   {
     display_name: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
-    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' })),
+    timezone: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' }),
+    ),
     goals: Type.Optional(ShortList),
     coaching_tone: Type.Optional(
       Type.Union(['gentle', 'direct', 'cheerleader', 'brief', 'balanced'].map((tone) => Type.Literal(tone))),
@@ -55,25 +57,48 @@ export async function profileRoutes(app: FastifyInstance, ctx: AppContext): Prom
   const security = [{ bearerAuth: [] }];
   app.get(
     '/profile',
-    { schema: { tags: ['profile'], summary: "The user's coaching profile", security, response: { 200: Profile } } },
+    {
+      schema: {
+        tags: ['profile'],
+        summary: "The user's coaching profile",
+        security,
+        response: { 200: Profile },
+      },
+    },
     async (request) =>
       asUser(ctx.db, request.user, async (tx) => {
-        const rows = await queryRows<Profile>(tx, sql`select ${columns} from user_profiles where user_id = ${request.user.id}`);
+        const rows = await queryRows<Profile>(
+          tx,
+          sql`select ${columns} from user_profiles where user_id = ${request.user.id}`,
+        );
         return rows[0] ?? defaults;
       }),
   );
   app.put<{ Body: ProfileInput }>(
     '/profile',
     {
-      schema: { tags: ['profile'], summary: 'Create or update the coaching profile (fields given are replaced)', security, body: ProfileInput, response: { 200: Profile } },
+      schema: {
+        tags: ['profile'],
+        summary: 'Create or update the coaching profile (fields given are replaced)',
+        security,
+        body: ProfileInput,
+        response: { 200: Profile },
+      },
     },
     async (request, reply) => {
       const input = request.body;
       if (input.timezone && !isValidTimeZone(input.timezone)) {
-        return reply.code(400).send({ error: { code: 'invalid_timezone', message: 'timezone must be an IANA zone such as Europe/London' } });
+        return reply.code(400).send({
+          error: {
+            code: 'invalid_timezone',
+            message: 'timezone must be an IANA zone such as Europe/London',
+          },
+        });
       }
       return asUser(ctx.db, request.user, async (tx) => {
-        const rows = await queryRows<Profile>(tx, sql`
+        const rows = await queryRows<Profile>(
+          tx,
+          sql`
           insert into user_profiles as p (user_id, display_name, timezone, goals, coaching_tone, injuries, conditions)
           values (${request.user.id}, ${input.display_name ?? null}, ${input.timezone ?? defaults.timezone},
             ${textArray(input.goals ?? [])}, ${input.coaching_tone ?? defaults.coaching_tone},
@@ -86,7 +111,8 @@ export async function profileRoutes(app: FastifyInstance, ctx: AppContext): Prom
             injuries = ${input.injuries === undefined ? sql`p.injuries` : sql`excluded.injuries`},
             conditions = ${input.conditions === undefined ? sql`p.conditions` : sql`excluded.conditions`},
             updated_at = now()
-          returning ${columns}`);
+          returning ${columns}`,
+        );
         return rows[0] as Profile;
       });
     },
