@@ -11,6 +11,12 @@ export interface Database {
   readonly orm: Orm;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /**
+   * Sends a script of several statements as ONE simple-protocol message: PostgreSQL runs it as a
+   * single implicit transaction and this returns the last statement's rows. Values must already be
+   * inlined as escaped literals; use `queryAs`, never build scripts by hand.
+   */
+  runScript<T>(script: string): Promise<T[]>;
   /** Cheap liveness check for `/health`. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,9 +4,10 @@ import { openPglite, pgliteDatabase } from './pglite-database.ts';
 import { postgresDatabase } from './postgres-database.ts';
 
 export type { Database, DatabaseLocation, Executor, Orm } from './database.ts';
+export { queryAs } from './one-trip-query.ts';
 export { openPglite, pgliteDatabase } from './pglite-database.ts';
 export { postgresDatabase } from './postgres-database.ts';
-export { asRole, asUser, type RequestClaims } from './rls.ts';
+export { asRole, asUser, type RequestClaims, userClaims } from './rls.ts';
 
 export interface OpenDatabaseOptions extends DatabaseLocation {
   migrationsDir: string;

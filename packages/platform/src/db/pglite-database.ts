@@ -24,6 +24,7 @@ export async function pgliteDatabase(client: PGlite, runtimeRole: string): Promi
     kind: 'pglite',
     orm,
     transaction: (fn) => orm.transaction(fn),
+    runScript: async <T>(script: string) => ((await client.exec(script)).at(-1)?.rows ?? []) as T[],
     ping: async () => {
       await orm.execute(sql`select 1`);
     },

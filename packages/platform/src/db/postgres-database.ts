@@ -29,6 +29,10 @@ export function postgresDatabase(url: string, runtimeRole: string, poolSize = 10
     kind: 'postgres',
     orm,
     transaction: (fn) => orm.transaction(fn),
+    runScript: async <T>(script: string) => {
+      const result = (await pool.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as T[];
+    },
     ping: async () => {
       await orm.execute(sql`select 1`);
     },

@@ -23,13 +23,18 @@ export function asRole<T>(db: Database, claims: RequestClaims, fn: (tx: Executor
   });
 }
 
+/** The claims of a signed-in user, as Supabase's API would set them. */
+export function userClaims(user: { id: string; email?: string | undefined }): RequestClaims {
+  const claims: RequestClaims = { sub: user.id, role: 'authenticated' };
+  if (user.email) claims.email = user.email;
+  return claims;
+}
+
 /** Runs `fn` as the signed-in user: row-level security limits it to that user's rows. */
 export function asUser<T>(
   db: Database,
   user: { id: string; email?: string | undefined },
   fn: (tx: Executor) => Promise<T>,
 ): Promise<T> {
-  const claims: RequestClaims = { sub: user.id, role: 'authenticated' };
-  if (user.email) claims.email = user.email;
-  return asRole(db, claims, fn);
+  return asRole(db, userClaims(user), fn);
 }

@@ -1,5 +1,5 @@
-import { type Executor, queryRows, textArray } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { textArray } from '@ours/platform/db';
+import { type SQL, sql } from 'drizzle-orm';
 
 /** The user's own context for the prompt, read in one statement through row-level security. */
 export interface UserContext {
@@ -15,10 +15,9 @@ export interface UserContext {
   weekly_note: { note: string; created_at: string } | null;
 }
 
-export async function loadUserContext(tx: Executor, userId: string): Promise<UserContext> {
-  const rows = await queryRows<{ context: UserContext }>(
-    tx,
-    sql`
+/** The user's context as one statement (run through RLS as that user). */
+export function userContextQuery(userId: string): SQL {
+  return sql`
     select json_build_object(
       'profile', (select row_to_json(p) from (
           select display_name, timezone, goals, coaching_tone, injuries, conditions
@@ -31,11 +30,7 @@ export async function loadUserContext(tx: Executor, userId: string): Promise<Use
           select left(note, 1500) as note, created_at from ai_coach_notes
           where user_id = ${userId} and type = 'weekly_summary'
           order by created_at desc limit 1) n)
-    ) as context`,
-  );
-  const context = rows[0]?.context;
-  if (!context) throw new Error('user context query returned no row');
-  return context;
+    ) as context`;
 }
 
 /** One `ai_coach_logs` row: every /ask call writes exactly one, whatever happened. */
@@ -55,18 +50,19 @@ export interface CoachLogEntry {
   blockedResponse: string | null;
 }
 
-export async function insertCoachLog(tx: Executor, entry: CoachLogEntry): Promise<void> {
+/** The insert of one log row, as one statement (run as the service role). */
+export function coachLogInsert(entry: CoachLogEntry): SQL {
   const total =
     entry.promptTokens === null && entry.completionTokens === null
       ? null
       : (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0);
   const issues = entry.issues.length > 0 ? textArray(entry.issues) : sql`null`;
-  await tx.execute(sql`
+  return sql`
     insert into ai_coach_logs (
       user_id, session_id, user_message, ai_response, success, token_usage, issues, "timestamp",
       model, prompt_tokens, completion_tokens, latency_ms, fallback_reason, topic, blocked_response)
     values (
       ${entry.userId}, ${entry.sessionId}, ${entry.userMessage}, ${entry.aiResponse}, ${entry.success},
       ${total}, ${issues}, now(), ${entry.model}, ${entry.promptTokens}, ${entry.completionTokens},
-      ${entry.latencyMs}, ${entry.fallbackReason}, ${entry.topic}, ${entry.blockedResponse})`);
+      ${entry.latencyMs}, ${entry.fallbackReason}, ${entry.topic}, ${entry.blockedResponse})`;
 }

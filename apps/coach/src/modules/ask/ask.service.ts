@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { VerifiedUser } from '@ours/platform/auth';
-import { asRole, asUser } from '@ours/platform/db';
+import { queryAs, userClaims } from '@ours/platform/db';
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
 import { type LlmReply, LlmUnavailableError } from '../llm/llm-types.ts';
 import { crisisReply, fallbackReplies, safetyFallbackReply } from '../safety/canned-replies.ts';
 import { detectCrisis } from '../safety/crisis-detector.ts';
 import { validateReply } from '../safety/reply-validator.ts';
-import { type CoachLogEntry, insertCoachLog, loadUserContext } from './ask.repository.ts';
+import { type CoachLogEntry, coachLogInsert, type UserContext, userContextQuery } from './ask.repository.ts';
 import type { AskBody, AskResult, FallbackReason } from './ask.schema.ts';
 import { buildPrompt } from './prompt-builder.ts';
 
@@ -63,7 +63,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   };
   const finish = async (result: AskResult | null): Promise<AskOutcome> => {
     log.latencyMs = Math.round(performance.now() - startedAt);
-    await asRole(ctx.db, { role: 'service_role' }, (tx) => insertCoachLog(tx, log));
+    await queryAs(ctx.db, { role: 'service_role' }, coachLogInsert(log));
     return result ? { kind: 'answered', result } : { kind: 'disconnected' };
   };
   const fallback = (reason: FallbackReason, reply: string) => {
@@ -78,7 +78,9 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   }
   if (!ctx.llm.configured) return fallback('not_configured', fallbackReplies.not_configured);
 
-  const context = await asUser(ctx.db, user, (tx) => loadUserContext(tx, user.id));
+  const [row] = await queryAs<{ context: UserContext }>(ctx.db, userClaims(user), userContextQuery(user.id));
+  if (!row) throw new Error('user context query returned no row');
+  const context = row.context;
   let reply: LlmReply;
   try {
     reply = await ctx.llm.complete(buildPrompt(body.messages, context, ctx.now()), {
