@@ -9,7 +9,7 @@ process.on('message', (message: { behaviour?: FakeBehaviour; lastBody?: boolean;
     process.send?.({ ok: true });
   } else if (message.lastBody) {
     process.send?.({
-      body: fake.requests.find((request) => request.path === '/v1/chat/completions')?.body ?? null,
+      body: fake.requests.findLast((request) => request.path === '/v1/chat/completions')?.body ?? null,
     });
   } else if (message.close) {
     void fake.close().then(() => process.exit(0));

@@ -18,6 +18,7 @@ export async function timeToFirstEvent(
         headers: { 'content-type': 'application/json', ...headers() },
         body,
       });
+      if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
       const reader = response.body?.getReader();
       const decoder = new TextDecoder();
       let seen = '';

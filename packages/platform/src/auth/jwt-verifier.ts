@@ -47,7 +47,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     ...(options.issuer ? { issuer: options.issuer } : {}),
   };
 
+  const cache = new VerifiedTokenCache();
   return async (token) => {
+    const cached = cache.get(token);
+    if (cached) return cached;
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -72,8 +75,35 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const email =
       typeof payload.email === 'string' && payload.email ? payload.email.toLowerCase() : undefined;
     const role = typeof payload.role === 'string' ? payload.role : 'authenticated';
-    return { id: payload.sub.toLowerCase(), email, role, claims: payload };
+    const user = { id: payload.sub.toLowerCase(), email, role, claims: payload };
+    cache.set(token, user, (payload.exp as number) * 1000);
+    return user;
   };
+}
+
+const cacheEntries = 10_000;
+const cacheTtlMs = 60_000;
+
+/**
+ * Remembers verified tokens briefly: a client sends the same token with every request, and the
+ * signature check was a tenth of a request's CPU. An entry lives until the token expires or for a
+ * minute, whichever is sooner, so a key withdrawn from the JWKS stops being honoured within a minute.
+ */
+class VerifiedTokenCache {
+  readonly #entries = new Map<string, { user: VerifiedUser; until: number }>();
+
+  get(token: string): VerifiedUser | undefined {
+    const entry = this.#entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() < entry.until) return entry.user;
+    this.#entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, user: VerifiedUser, expiresAtMs: number): void {
+    if (this.#entries.size >= cacheEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(token, { user, until: Math.min(expiresAtMs, Date.now() + cacheTtlMs) });
+  }
 }
 
 function toUnauthorized(error: unknown): UnauthorizedError {

@@ -88,7 +88,7 @@ export function negationWindow(text: string, index: number, words: number): stri
 
 export function isNegated(text: string, index: number, negation: NegationConfig): boolean {
   const window = maskPhrases(negationWindow(text, index, negation.windowWords), negation.pseudoCues);
-  return negation.cues.some((cue) => asGlobal(cue).test(window));
+  return negation.cues.some((cue) => withoutGlobal(cue).test(window));
 }
 
 export function findRuleHits<R extends PatternRule>(
@@ -120,7 +120,25 @@ export function findRuleHits<R extends PatternRule>(
   return hits.sort((a, b) => a.index - b.index);
 }
 
-// A fresh global copy: shared RegExp objects must not leak lastIndex state between calls.
+const globalCopies = new WeakMap<RegExp, RegExp>();
+const plainCopies = new WeakMap<RegExp, RegExp>();
+
+// A global copy for matchAll, compiled once per pattern: matchAll clones it, so no lastIndex leaks.
 function asGlobal(pattern: RegExp): RegExp {
-  return new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  let copy = globalCopies.get(pattern);
+  if (!copy) {
+    copy = pattern.flags.includes('g') ? pattern : new RegExp(pattern.source, `${pattern.flags}g`);
+    globalCopies.set(pattern, copy);
+  }
+  return copy;
+}
+
+// A non-global copy for test(), which would otherwise carry lastIndex from one call to the next.
+function withoutGlobal(pattern: RegExp): RegExp {
+  let copy = plainCopies.get(pattern);
+  if (!copy) {
+    copy = pattern.flags.includes('g') ? new RegExp(pattern.source, pattern.flags.replace('g', '')) : pattern;
+    plainCopies.set(pattern, copy);
+  }
+  return copy;
 }
