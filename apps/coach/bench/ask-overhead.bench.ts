@@ -10,7 +10,7 @@ import { timeToFirstEvent } from './ttfb.ts';
 // in one run and only their difference is reported as the coach's overhead.
 const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = 50;
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const modelDelayMs = 50;
 const secret = randomBytes(48).toString('base64url');
 const replyText =
@@ -79,7 +79,7 @@ try {
   const directUrl = `${fake.ready.baseURL}/chat/completions`;
 
   const rows: string[] = [];
-  for (const delayMs of [modelDelayMs, 0]) {
+  for (const delayMs of [500, modelDelayMs, 0]) {
     await request(fake.child, { behaviour: { kind: 'reply', text: replyText, delayMs } });
     // Warm-up: registers every user once and records the exact body the coach sends the model.
     await load(askUrl, askBody, userHeaders);

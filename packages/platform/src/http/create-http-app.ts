@@ -18,6 +18,7 @@ import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { NotFoundError } from '../errors.ts';
 import { loggerOptions } from '../logger.ts';
+import { AccessLogController } from './access-log.ts';
 import { compileOriginMatcher } from './cors-origins.ts';
 import { handleError } from './error-handler.ts';
 import { type HealthCheck, registerHealth } from './health.ts';
@@ -77,8 +78,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     keepAliveTimeout: 72_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
-    // One access-log line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new AccessLogController(),
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -91,17 +91,6 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.setErrorHandler(handleError);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
   });
 
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
