@@ -31,11 +31,11 @@ async function admin(sqlText: string): Promise<void> {
   await client.end();
 }
 
-async function load(url: string, body: string, headers: () => Record<string, string>) {
+async function load(url: string, body: string, headers: () => Record<string, string>, clients = connections) {
   const result = await autocannon({
     url,
     method: 'POST',
-    connections,
+    connections: clients,
     duration: seconds,
     body,
     headers: { 'content-type': 'application/json' },
@@ -79,15 +79,26 @@ try {
   const directUrl = `${fake.ready.baseURL}/chat/completions`;
 
   const rows: string[] = [];
-  for (const delayMs of [500, modelDelayMs, 0]) {
+  const scenarios = [
+    { delayMs: 500, clients: connections },
+    { delayMs: modelDelayMs, clients: connections },
+    { delayMs: modelDelayMs, clients: 1 },
+    { delayMs: 0, clients: connections },
+  ];
+  for (const { delayMs, clients } of scenarios) {
     await request(fake.child, { behaviour: { kind: 'reply', text: replyText, delayMs } });
     // Warm-up: registers every user once and records the exact body the coach sends the model.
     await load(askUrl, askBody, userHeaders);
     const { body } = await request<{ body: unknown }>(fake.child, { lastBody: true });
-    const direct = await load(directUrl, JSON.stringify(body), () => ({ authorization: 'Bearer bench' }));
-    const viaCoach = await load(askUrl, askBody, userHeaders);
+    const direct = await load(
+      directUrl,
+      JSON.stringify(body),
+      () => ({ authorization: 'Bearer bench' }),
+      clients,
+    );
+    const viaCoach = await load(askUrl, askBody, userHeaders, clients);
     rows.push(
-      `| model delay ${delayMs} ms | ${direct.p50} / ${direct.p99} | ${viaCoach.p50} / ${viaCoach.p99} | ` +
+      `| model delay ${delayMs} ms, ${clients} client${clients === 1 ? '' : 's'} | ${direct.p50} / ${direct.p99} | ${viaCoach.p50} / ${viaCoach.p99} | ` +
         `${viaCoach.p50 - direct.p50} / ${viaCoach.p99 - direct.p99} | ${Math.round(direct.rps)} | ${Math.round(viaCoach.rps)} | ` +
         `${direct.non2xx + direct.errors} / ${viaCoach.non2xx + viaCoach.errors} |`,
     );
@@ -105,13 +116,13 @@ try {
   const directTtfb = await timeToFirstEvent(directUrl, JSON.stringify(body), () => ({}), 'data: ', 10, 400);
 
   const report = [
-    `Coach /ask benchmark (PostgreSQL, ${connections} connections, ${seconds} s per run, ${new Date().toISOString()})`,
+    `Coach /ask benchmark (PostgreSQL, ${seconds} s per run, ${new Date().toISOString()})`,
     '',
     '| scenario | direct p50 / p99 (ms) | /ask p50 / p99 (ms) | overhead p50 / p99 (ms) | direct req/s | /ask req/s | errors direct / ask |',
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    '| streaming, model first byte after 50 ms | direct | /ask | difference |',
+    '| streaming, model first byte after 50 ms, 10 clients | direct | /ask | difference |',
     '|---|---|---|---|',
     `| time to first delta p50 (ms) | ${directTtfb.p50.toFixed(1)} | ${coachTtfb.p50.toFixed(1)} | ${(coachTtfb.p50 - directTtfb.p50).toFixed(1)} |`,
     `| time to first delta p99 (ms) | ${directTtfb.p99.toFixed(1)} | ${coachTtfb.p99.toFixed(1)} | ${(coachTtfb.p99 - directTtfb.p99).toFixed(1)} |`,

@@ -31,6 +31,9 @@ export async function buildApp(ctx: AppContext): Promise<HttpApp> {
       ...(ctx.redis ? { redis: async () => ({ reply: await ctx.redis?.ping() }) } : {}),
     },
   });
+  ctx.redis?.on('error', (error: Error) => {
+    app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
+  });
   const root = app as unknown as FastifyInstance;
   await authenticatedRoutes(root, ctx, async (scope) => {
     await askRoutes(scope, ctx);

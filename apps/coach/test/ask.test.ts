@@ -1,20 +1,9 @@
-import type { Database } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { coachLogsOf } from './support/coach-logs.ts';
-import { bearer, createUser, openFileDatabase, startTestApp, type TestApp } from './support/test-app.ts';
+import { bearer, createUser, startTestApp, useTestApp } from './support/test-app.ts';
 
-let db: Database;
-let t: TestApp;
-
-beforeAll(async () => {
-  db = await openFileDatabase();
-  t = await startTestApp(db, { OPENAI_MODEL: 'primary-model', OPENAI_FALLBACK_MODEL: 'fallback-model' });
-});
-afterAll(async () => {
-  await t.close();
-  await db.close();
-});
+const t = useTestApp({ OPENAI_MODEL: 'primary-model', OPENAI_FALLBACK_MODEL: 'fallback-model' });
 beforeEach(() => t.fake.reset());
 
 const hello = { messages: [{ role: 'user', content: 'How should I warm up for a 5k run?' }] };
@@ -46,7 +35,7 @@ describe('POST /ask', () => {
       usage: { prompt_tokens: 321, completion_tokens: 9, total_tokens: 330 },
     });
     expect(body.session_id).toMatch(/^[0-9a-f-]{36}$/);
-    const logs = await coachLogsOf(db, user.id);
+    const logs = await coachLogsOf(t.db, user.id);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({
       session_id: body.session_id,
@@ -159,7 +148,7 @@ describe('POST /ask', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
     expect(response.json().error.message).toEqual(expect.any(String));
-    expect(await coachLogsOf(db, user.id)).toHaveLength(0);
+    expect(await coachLogsOf(t.db, user.id)).toHaveLength(0);
     expect(t.fake.requests).toHaveLength(0);
   });
 
@@ -180,7 +169,7 @@ describe('POST /ask', () => {
     const response = await ask(user, { ...hello, email: 'someone-else@example.com' });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('email_mismatch');
-    expect(await coachLogsOf(db, user.id)).toHaveLength(0);
+    expect(await coachLogsOf(t.db, user.id)).toHaveLength(0);
   });
 
   it('accepts the token e-mail in any letter case', async () => {
@@ -204,7 +193,7 @@ describe('POST /ask', () => {
     expect(body.reply).toContain('111');
     expect(body.reply).toContain('999');
     expect(t.fake.requests).toHaveLength(0);
-    const [log] = await coachLogsOf(db, user.id);
+    const [log] = await coachLogsOf(t.db, user.id);
     expect(log).toMatchObject({ issues: ['crisis'], fallback_reason: 'crisis_detected', success: false });
   });
 
@@ -216,7 +205,7 @@ describe('POST /ask', () => {
     expect(body).toMatchObject({ success: false, fallback: true, reason: 'safety_blocked' });
     expect(body.reply).not.toContain('medication and push');
     expect(body.issues).toEqual(expect.arrayContaining([expect.stringMatching(/:high$/)]));
-    const [log] = await coachLogsOf(db, user.id);
+    const [log] = await coachLogsOf(t.db, user.id);
     expect(log?.blocked_response).toBe(unsafe);
     expect(log?.ai_response).toBe(body.reply);
     expect(log?.fallback_reason).toBe('safety_blocked');
@@ -257,7 +246,7 @@ describe('POST /ask', () => {
     const body = response.json();
     expect(body).toMatchObject({ success: false, fallback: true, reason });
     expect(body.reply.length).toBeGreaterThan(20);
-    const [log] = await coachLogsOf(db, user.id);
+    const [log] = await coachLogsOf(t.db, user.id);
     expect(log).toMatchObject({ success: false, fallback_reason: reason, ai_response: body.reply });
     // One attempt per model: the SDK's own retries are off.
     expect(t.fake.requests).toHaveLength(2);
@@ -271,7 +260,7 @@ describe('POST /ask', () => {
     const elapsed = performance.now() - started;
     // LLM_TIMEOUT_MS is 2000 in the test app; allow scheduling slack but not a second full deadline.
     expect(elapsed).toBeLessThan(3500);
-    const [log] = await coachLogsOf(db, user.id);
+    const [log] = await coachLogsOf(t.db, user.id);
     expect(log?.latency_ms).toBeGreaterThanOrEqual(1900);
   });
 
@@ -285,14 +274,14 @@ describe('POST /ask', () => {
     await ask(user, hello);
     await ask(user, hello);
     await ask(user, { messages: [{ role: 'user', content: 'I want to end my life' }] });
-    const logs = await coachLogsOf(db, user.id);
+    const logs = await coachLogsOf(t.db, user.id);
     expect(logs.map((log) => log.fallback_reason)).toEqual([null, 'upstream_error', 'crisis_detected']);
   });
 });
 
 describe('POST /ask without a model configured', () => {
   it('answers not_configured and logs it, calling nothing', async () => {
-    const bare = await startTestApp(db, { OPENAI_BASE_URL: '', OPENAI_API_KEY: '' });
+    const bare = await startTestApp(t.db, { OPENAI_BASE_URL: '', OPENAI_API_KEY: '' });
     try {
       const user = await createUser();
       const response = await bare.app.inject({
@@ -303,7 +292,7 @@ describe('POST /ask without a model configured', () => {
       });
       expect(response.json()).toMatchObject({ success: false, fallback: true, reason: 'not_configured' });
       expect(bare.fake.requests).toHaveLength(0);
-      const [log] = await coachLogsOf(db, user.id);
+      const [log] = await coachLogsOf(t.db, user.id);
       expect(log?.fallback_reason).toBe('not_configured');
     } finally {
       await bare.close();
@@ -317,7 +306,7 @@ describe('first sight of a user', () => {
     await ask(user, hello);
     const { asService } = await import('./support/coach-logs.ts');
     const { queryRows } = await import('@ours/platform/db');
-    const rows = await asService(db, (tx) =>
+    const rows = await asService(t.db, (tx) =>
       queryRows<{ email: string }>(tx, sql`select email from auth.users where id = ${user.id}`),
     );
     expect(rows).toEqual([{ email: user.email }]);

@@ -1,29 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { Database } from '@ours/platform/db';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   createUser,
-  openFileDatabase,
   startTestApp,
   type TestApp,
   testJwtSecret,
+  useTestApp,
 } from './support/test-app.ts';
 
-let db: Database;
-let t: TestApp;
 const hello = { messages: [{ role: 'user', content: 'hello' }] };
 
-beforeAll(async () => {
-  db = await openFileDatabase();
-  t = await startTestApp(db);
-});
-afterAll(async () => {
-  await t.close();
-  await db.close();
-});
+const t = useTestApp();
 
 const secret = new TextEncoder().encode(testJwtSecret);
 function claims(overrides: Record<string, unknown> = {}) {
@@ -118,7 +108,7 @@ describe('authentication on user routes', () => {
 
 describe('unauthenticated traffic', () => {
   it('is limited per IP: failed logins beyond the budget get 429 with Retry-After', async () => {
-    const limited = await startTestApp(db, { ANON_RATE_LIMIT_PER_MINUTE: '3' });
+    const limited = await startTestApp(t.db, { ANON_RATE_LIMIT_PER_MINUTE: '3' });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i += 1) {
@@ -157,7 +147,7 @@ describe('JWKS verification (asymmetric keys)', () => {
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
     const address = jwksServer.address() as { port: number };
-    jwks = await startTestApp(db, {
+    jwks = await startTestApp(t.db, {
       JWT_SECRET: '',
       JWKS_URL: `http://127.0.0.1:${address.port}/.well-known/jwks.json`,
       JWKS_COOLDOWN_MS: '0',

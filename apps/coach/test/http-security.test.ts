@@ -1,21 +1,10 @@
-import type { Database } from '@ours/platform/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createUser, openFileDatabase, startTestApp, type TestApp } from './support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { bearer, createUser, useTestApp } from './support/test-app.ts';
 
-let db: Database;
-let t: TestApp;
 const hello = { messages: [{ role: 'user', content: 'hello' }] };
 
-beforeAll(async () => {
-  db = await openFileDatabase();
-  t = await startTestApp(db, {
-    ALLOWED_ORIGINS:
-      'https://api.strukt.fit, https://app.strukt.fit, https://*.expo.dev, https://*.strukt.fit',
-  });
-});
-afterAll(async () => {
-  await t.close();
-  await db.close();
+const t = useTestApp({
+  ALLOWED_ORIGINS: 'https://api.strukt.fit, https://app.strukt.fit, https://*.expo.dev, https://*.strukt.fit',
 });
 
 describe('CORS', () => {
@@ -148,7 +137,7 @@ describe('operations endpoints', () => {
     expect(response.json()).toMatchObject({
       status: 'healthy',
       service: 'coach',
-      checks: { database: { ok: true, backend: db.kind }, model: { ok: true, configured: true } },
+      checks: { database: { ok: true, backend: t.db.kind }, model: { ok: true, configured: true } },
     });
   });
 

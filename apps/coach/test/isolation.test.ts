@@ -1,19 +1,10 @@
-import { asUser, type Database, queryRows } from '@ours/platform/db';
+import { asUser, queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { asService, databaseError } from './support/coach-logs.ts';
 import { seedCoachData } from './support/factories.ts';
-import {
-  bearer,
-  createUser,
-  openFileDatabase,
-  startTestApp,
-  type TestApp,
-  type TestUser,
-} from './support/test-app.ts';
+import { bearer, createUser, type TestUser, useTestApp } from './support/test-app.ts';
 
-let db: Database;
-let t: TestApp;
 let alice: TestUser;
 let bob: TestUser;
 let aliceRows: Awaited<ReturnType<typeof seedCoachData>>;
@@ -26,16 +17,12 @@ const userTables = [
   'user_profiles',
 ];
 
+const t = useTestApp();
+
 beforeAll(async () => {
-  db = await openFileDatabase();
-  t = await startTestApp(db);
   alice = await createUser();
   bob = await createUser();
-  aliceRows = await seedCoachData(db, alice.id, alice.email);
-});
-afterAll(async () => {
-  await t.close();
-  await db.close();
+  aliceRows = await seedCoachData(t.db, alice.id, alice.email);
 });
 
 describe('cross-user isolation through the API', () => {
@@ -65,7 +52,7 @@ describe('cross-user isolation through the API', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('notification_not_found');
-    const [row] = await asService(db, (tx) =>
+    const [row] = await asService(t.db, (tx) =>
       queryRows<{ read: boolean }>(
         tx,
         sql`select read from coach_notifications where id = ${aliceRows.notificationId}`,
@@ -92,17 +79,17 @@ describe('cross-user isolation through the API', () => {
 describe('row-level security in the database itself', () => {
   it('runs the service as a non-superuser login that holds no table privileges of its own', async () => {
     const [who] = await queryRows<{ current_user: string; session_user: string; rolsuper: boolean }>(
-      db.orm,
+      t.db.orm,
       sql`select current_user, session_user, (select rolsuper from pg_roles where rolname = current_user) as rolsuper`,
     );
     expect(who).toEqual({ current_user: 'authenticator', session_user: 'authenticator', rolsuper: false });
-    expect(await databaseError(db.orm.execute(sql`select count(*) from mood_logs`))).toMatch(
+    expect(await databaseError(t.db.orm.execute(sql`select count(*) from mood_logs`))).toMatch(
       /permission denied/,
     );
   });
 
   it('has RLS enabled and forced on every user table', async () => {
-    const rows = await asService(db, (tx) =>
+    const rows = await asService(t.db, (tx) =>
       queryRows<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
         tx,
         sql`select relname, relrowsecurity, relforcerowsecurity from pg_class
@@ -114,14 +101,14 @@ describe('row-level security in the database itself', () => {
   });
 
   it.each(userTables)("%s: user B sees none of user A's rows while the rows exist", async (table) => {
-    const asBob = await asUser(db, bob, (tx) =>
+    const asBob = await asUser(t.db, bob, (tx) =>
       queryRows<{ n: number }>(
         tx,
         sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`,
       ),
     );
     expect(asBob[0]?.n).toBe(0);
-    const asAlice = await asUser(db, alice, (tx) =>
+    const asAlice = await asUser(t.db, alice, (tx) =>
       queryRows<{ n: number }>(
         tx,
         sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`,
@@ -131,17 +118,17 @@ describe('row-level security in the database itself', () => {
   });
 
   it("refuses B's writes to A's rows", async () => {
-    const updated = await asUser(db, bob, (tx) =>
+    const updated = await asUser(t.db, bob, (tx) =>
       queryRows(tx, sql`update coach_notifications set read = true where user_id = ${alice.id} returning id`),
     );
     expect(updated).toHaveLength(0);
-    const deleted = await asUser(db, bob, (tx) =>
+    const deleted = await asUser(t.db, bob, (tx) =>
       queryRows(tx, sql`delete from mood_logs where user_id = ${alice.id} returning id`),
     );
     expect(deleted).toHaveLength(0);
     expect(
       await databaseError(
-        asUser(db, bob, (tx) =>
+        asUser(t.db, bob, (tx) =>
           tx.execute(sql`insert into mood_logs (user_id, mood, stress) values (${alice.id}, 5, 5)`),
         ),
       ),
@@ -151,7 +138,7 @@ describe('row-level security in the database itself', () => {
   it('refuses a user any column but read on notifications, and any write to coach-owned tables', async () => {
     expect(
       await databaseError(
-        asUser(db, alice, (tx) =>
+        asUser(t.db, alice, (tx) =>
           tx.execute(
             sql`update coach_notifications set message = 'x' where id = ${aliceRows.notificationId}`,
           ),
@@ -160,7 +147,7 @@ describe('row-level security in the database itself', () => {
     ).toMatch(/permission denied/);
     expect(
       await databaseError(
-        asUser(db, alice, (tx) =>
+        asUser(t.db, alice, (tx) =>
           tx.execute(
             sql`insert into ai_coach_logs (user_id, session_id, user_message, ai_response) values (${alice.id}, 's', 'm', 'r')`,
           ),
@@ -169,7 +156,7 @@ describe('row-level security in the database itself', () => {
     ).toMatch(/permission denied/);
     expect(
       await databaseError(
-        asUser(db, alice, (tx) =>
+        asUser(t.db, alice, (tx) =>
           tx.execute(
             sql`insert into ai_coach_notes (user_id, note, type) values (${alice.id}, 'n', 'weekly_summary')`,
           ),
@@ -181,7 +168,9 @@ describe('row-level security in the database itself', () => {
   it('leaves the anon role with nothing', async () => {
     const { asRole } = await import('@ours/platform/db');
     expect(
-      await databaseError(asRole(db, { role: 'anon' }, (tx) => tx.execute(sql`select * from ai_coach_logs`))),
+      await databaseError(
+        asRole(t.db, { role: 'anon' }, (tx) => tx.execute(sql`select * from ai_coach_logs`)),
+      ),
     ).toMatch(/permission denied/);
   });
 });

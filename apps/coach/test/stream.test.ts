@@ -1,28 +1,14 @@
-import type { Database } from '@ours/platform/db';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { coachLogsOf } from './support/coach-logs.ts';
 import { readSse } from './support/sse-client.ts';
-import {
-  bearer,
-  createUser,
-  openFileDatabase,
-  startTestApp,
-  type TestApp,
-  type TestUser,
-} from './support/test-app.ts';
+import { bearer, createUser, type TestUser, useTestApp } from './support/test-app.ts';
 
-let db: Database;
-let t: TestApp;
 let baseUrl: string;
 
+const t = useTestApp({ OPENAI_MODEL: 'primary-model', OPENAI_FALLBACK_MODEL: 'fallback-model' });
+
 beforeAll(async () => {
-  db = await openFileDatabase();
-  t = await startTestApp(db, { OPENAI_MODEL: 'primary-model', OPENAI_FALLBACK_MODEL: 'fallback-model' });
   baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await t.close();
-  await db.close();
 });
 beforeEach(() => t.fake.reset());
 
@@ -81,7 +67,7 @@ describe('POST /ask with stream: true', () => {
     });
     const sent = t.fake.requests.at(-1)?.body as { stream: boolean; stream_options: unknown };
     expect(sent).toMatchObject({ stream: true, stream_options: { include_usage: true } });
-    const logs = await coachLogsOf(db, user.id);
+    const logs = await coachLogsOf(t.db, user.id);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ success: true, ai_response: 'Reach for the sky.', token_usage: 53 });
   });
@@ -136,7 +122,7 @@ describe('POST /ask with stream: true', () => {
     ).catch(() => []);
     controller.abort();
     const [log] = await waitFor(async () => {
-      const logs = await coachLogsOf(db, user.id);
+      const logs = await coachLogsOf(t.db, user.id);
       return logs.length > 0 ? logs : undefined;
     });
     expect(log).toMatchObject({ success: false, fallback_reason: 'client_disconnected' });
@@ -144,6 +130,6 @@ describe('POST /ask with stream: true', () => {
     expect(log?.ai_response.length).toBeLessThan(chunks.join('').length);
     // Exactly one row, even though the stream ended early.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await coachLogsOf(db, user.id)).toHaveLength(1);
+    expect(await coachLogsOf(t.db, user.id)).toHaveLength(1);
   });
 });

@@ -1,27 +1,9 @@
-import type { Database } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asService } from './support/coach-logs.ts';
-import {
-  bearer,
-  createUser,
-  openFileDatabase,
-  startTestApp,
-  type TestApp,
-  type TestUser,
-} from './support/test-app.ts';
+import { bearer, createUser, type TestUser, useTestApp } from './support/test-app.ts';
 
-let db: Database;
-let t: TestApp;
-
-beforeAll(async () => {
-  db = await openFileDatabase();
-  t = await startTestApp(db);
-});
-afterAll(async () => {
-  await t.close();
-  await db.close();
-});
+const t = useTestApp();
 
 const get = (user: TestUser, url: string) => t.app.inject({ method: 'GET', url, headers: bearer(user) });
 
@@ -81,7 +63,7 @@ describe('notifications', () => {
   it('pages with an opaque cursor and filters unread', async () => {
     const user = await createUser();
     await get(user, '/notifications');
-    await asService(db, (tx) =>
+    await asService(t.db, (tx) =>
       tx.execute(sql`insert into coach_notifications (user_id, message, type, read, created_at)
         select ${user.id}, 'note ' || i, 'nudge', i % 2 = 0, now() - make_interval(mins => i)
         from generate_series(1, 25) as i`),
@@ -137,7 +119,7 @@ describe('history and notes', () => {
   it('lists weekly notes', async () => {
     const user = await createUser();
     await get(user, '/notes');
-    await asService(db, (tx) =>
+    await asService(t.db, (tx) =>
       tx.execute(
         sql`insert into ai_coach_notes (user_id, note, type) values (${user.id}, 'Good week', 'weekly_summary')`,
       ),

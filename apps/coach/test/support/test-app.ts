@@ -3,7 +3,7 @@ import { signUserToken } from '@ours/platform/auth';
 import type { Database } from '@ours/platform/db';
 import type { HttpApp } from '@ours/platform/http';
 import { type FakeOpenAiServer, openTestDatabase, startFakeOpenAiServer } from '@ours/platform/testing';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { envToConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
@@ -60,6 +60,23 @@ export async function startTestApp(db: Database, env: Record<string, string> = {
       await fake.close();
     },
   };
+}
+
+/**
+ * Registers this file's database and app for the whole file (created in beforeAll, closed in
+ * afterAll) and returns a handle whose fields are filled in once the suite starts.
+ */
+export function useTestApp(env: Record<string, string> = {}): TestApp & { db: Database } {
+  const handle = {} as TestApp & { db: Database };
+  beforeAll(async () => {
+    const db = await openFileDatabase();
+    Object.assign(handle, { db }, await startTestApp(db, env));
+  });
+  afterAll(async () => {
+    await handle.close?.();
+    await handle.db?.close();
+  });
+  return handle;
 }
 
 export function bearer(user: TestUser): { authorization: string } {
