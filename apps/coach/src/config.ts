@@ -1,4 +1,5 @@
 import { ConfigError, type Env, envBool, envInt, envList, envStr, envUrl } from '@ours/platform/config';
+import type { OpenAiLlmOptions } from './modules/llm/openai-llm-client.ts';
 
 /** Everything the coach reads from the environment, raw; no other file touches `process.env`. */
 export function readEnv(env: Env = process.env): Env {
@@ -23,15 +24,7 @@ export interface CoachConfig {
     audience: string;
     jwksCooldownMs: number;
   };
-  llm: {
-    configured: boolean;
-    apiKey: string;
-    baseURL: string | undefined;
-    model: string;
-    fallbackModel: string | undefined;
-    timeoutMs: number;
-    maxTokens: number;
-  };
+  llm: OpenAiLlmOptions;
   rateLimits: { askPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
   redisUrl: string | undefined;
 }

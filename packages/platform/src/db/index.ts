@@ -33,4 +33,4 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     throw error;
   }
 }
-export { queryRows, textArray } from './sql-helpers.ts';
+export { olderThan, queryRows, textArray } from './sql-helpers.ts';

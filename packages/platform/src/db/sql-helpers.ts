@@ -14,3 +14,11 @@ export async function queryRows<T>(tx: Executor, query: SQL): Promise<T[]> {
   const result = (await tx.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/**
+ * Keyset condition for "rows after this cursor" in `order by <at> desc, id desc` order, or nothing
+ * on the first page. `at` is the sort column (trusted SQL, never client input).
+ */
+export function olderThan(cursor: { at: string; id: string } | undefined, at: SQL): SQL {
+  return cursor ? sql`and (${at}, id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : sql``;
+}

@@ -1,4 +1,4 @@
-import { type Executor, queryRows } from '@ours/platform/db';
+import { type Executor, olderThan, queryRows } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { sql } from 'drizzle-orm';
 import type { Notification } from './notifications.schema.ts';
@@ -10,15 +10,12 @@ export async function listNotifications(
   userId: string,
   options: { limit: number; cursor: Cursor | undefined; unreadOnly: boolean },
 ) {
-  const after = options.cursor
-    ? sql`and (created_at, id) < (${options.cursor.at}::timestamptz, ${options.cursor.id}::uuid)`
-    : sql``;
   const unread = options.unreadOnly ? sql`and not read` : sql``;
   const rows = await queryRows<Notification>(
     tx,
     sql`
     select ${columns} from coach_notifications
-    where user_id = ${userId} ${unread} ${after}
+    where user_id = ${userId} ${unread} ${olderThan(options.cursor, sql`created_at`)}
     order by created_at desc, id desc
     limit ${options.limit + 1}`,
   );
