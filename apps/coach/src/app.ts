@@ -1,5 +1,6 @@
 import { createHttpApp, type HttpApp } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { AppContext } from './context.ts';
 import { askRoutes } from './modules/ask/ask.routes.ts';
 import { authenticatedRoutes } from './modules/auth/auth.plugin.ts';
@@ -10,8 +11,12 @@ import { notificationRoutes } from './modules/notifications/notifications.routes
 import { profileRoutes } from './modules/profile/profile.routes.ts';
 
 /** Builds the coach's HTTP app on a ready context. It never listens: `server.ts` does. */
-export async function buildApp(ctx: AppContext): Promise<HttpApp> {
+export async function buildApp(
+  ctx: AppContext,
+  options: { logStream?: DestinationStream } = {},
+): Promise<HttpApp> {
   const app = await createHttpApp({
+    logStream: options.logStream,
     service: {
       name: ctx.config.service.name,
       version: ctx.config.service.version,

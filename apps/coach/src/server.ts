@@ -16,15 +16,17 @@ export async function startServer(): Promise<void> {
     { address, database: ctx.db.kind, model: ctx.llm.configured ? config.llm.model : 'not configured' },
     'coach listening',
   );
-  console.log(`\nSTRUKT coach listening on ${address}  (API docs: ${address}/docs)`);
-  console.log(
+  const lines = [
+    '',
+    `STRUKT coach listening on ${address}  (API docs: ${address}/docs)`,
     `Database: ${embedded ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
-  );
-  if (!ctx.llm.configured)
-    console.log(
-      'Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL); /ask answers with a fallback',
-    );
-  if (embedded && !config.auth.jwtSecret) {
-    console.log('Get a token:  npm run coach -- token --email you@example.com');
+  ];
+  if (!ctx.llm.configured) {
+    lines.push('Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL); /ask answers with a fallback');
   }
+  if (embedded && !config.auth.jwtSecret && !config.auth.jwksUrl) {
+    lines.push('Get a token:  npm run coach -- token --email you@example.com');
+  }
+  // One write, so the whole banner arrives together.
+  console.log(lines.join('\n'));
 }

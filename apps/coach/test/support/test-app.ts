@@ -3,6 +3,7 @@ import { signUserToken } from '@ours/platform/auth';
 import type { Database } from '@ours/platform/db';
 import type { HttpApp } from '@ours/platform/http';
 import { type FakeOpenAiServer, openTestDatabase, startFakeOpenAiServer } from '@ours/platform/testing';
+import type { DestinationStream } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { envToConfig } from '../../src/config.ts';
@@ -37,7 +38,11 @@ export interface TestApp {
 }
 
 /** The real app on the given database, talking to a fake model over real HTTP. */
-export async function startTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  db: Database,
+  env: Record<string, string> = {},
+  options: { logStream?: DestinationStream } = {},
+): Promise<TestApp> {
   const fake = await startFakeOpenAiServer();
   const config = envToConfig({
     JWT_SECRET: testJwtSecret,
@@ -48,7 +53,7 @@ export async function startTestApp(db: Database, env: Record<string, string> = {
     ...env,
   });
   const ctx = await createContext(config, { db });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, options);
   await app.ready();
   return {
     app,

@@ -14,7 +14,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { type DestinationStream, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { NotFoundError } from '../errors.ts';
 import { loggerOptions } from '../logger.ts';
@@ -47,6 +47,8 @@ export interface HttpAppOptions {
   /** Limit for requests no verified user can be blamed for (bad tokens, unknown routes), per IP. */
   anonymousPerMinute: number;
   health: Record<string, HealthCheck>;
+  /** Where log lines go; buffered standard output when absent (tests capture them here). */
+  logStream?: DestinationStream | undefined;
 }
 
 declare module 'fastify' {
@@ -66,11 +68,11 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // @NOTE buffered, asynchronous log writes: a synchronous write per line cost ~15% of a request's CPU.
-  const logDestination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const stdout = options.logStream ? undefined : pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const app = Fastify({
     loggerInstance: pino(
       loggerOptions(options.logLevel, options.service.name),
-      logDestination,
+      options.logStream ?? stdout,
     ) as FastifyBaseLogger,
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
@@ -86,7 +88,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onClose', async () => logDestination.flushSync());
+  app.addHook('onClose', async () => stdout?.flushSync());
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(handleError);
   app.addHook('onRequest', async (request, reply) => {
