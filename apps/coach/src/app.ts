@@ -5,6 +5,10 @@ import type { AppContext } from './context.ts';
 import { askRoutes } from './modules/ask/ask.routes.ts';
 import { authenticatedRoutes } from './modules/auth/auth.plugin.ts';
 import { historyRoutes } from './modules/history/history.routes.ts';
+import { adminRoutes } from './modules/jobs/admin.routes.ts';
+import { registerJobMetrics } from './modules/jobs/job-metrics.ts';
+import { meRoutes } from './modules/me/me.routes.ts';
+import { memoryRoutes } from './modules/memory/memory.routes.ts';
 import { moodLogRoutes } from './modules/mood-logs/mood-logs.routes.ts';
 import { noteRoutes } from './modules/notes/notes.routes.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
@@ -33,6 +37,7 @@ export async function buildApp(
         return { backend: ctx.db.kind };
       },
       model: async () => ({ configured: ctx.llm.configured }),
+      memory: async () => ({ mode: ctx.memory.mode }),
       ...(ctx.redis ? { redis: async () => ({ reply: await ctx.redis?.ping() }) } : {}),
     },
   });
@@ -47,6 +52,10 @@ export async function buildApp(
     await noteRoutes(scope, ctx);
     await moodLogRoutes(scope, ctx);
     await profileRoutes(scope, ctx);
+    await memoryRoutes(scope, ctx);
+    await meRoutes(scope, ctx);
   });
+  await adminRoutes(root, ctx);
+  registerJobMetrics(app.metricsRegistry, ctx);
   return app;
 }

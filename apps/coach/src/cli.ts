@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util';
-import { signUserToken } from '@ours/platform/auth';
+import { signServiceToken, signUserToken } from '@ours/platform/auth';
 import { envToConfig, readEnv } from './config.ts';
+import { jobsUsage, runJobCommand } from './jobs-command.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
 import { startServer } from './server.ts';
+import { startWorker } from './worker.ts';
 
 const usage = `Usage: npm run coach -- <command>
-  serve                                   start the coach API (default)
+  serve                                   start the coach API and its jobs (default)
+  worker                                  run the scheduled jobs without the API
+${jobsUsage}
   token --email you@example.com [--user-id <uuid>] [--hours 24]
-                                          print a user token signed with this service's secret`;
+                                          print a user token signed with this service's secret
+  token --service [--hours 1]             print a service-role token (for /admin routes)`;
 
 /** Derives a stable user id from the e-mail so repeated tokens act as the same user. */
 async function userIdFor(email: string): Promise<string> {
@@ -25,24 +30,32 @@ async function printToken(args: string[]): Promise<void> {
     options: {
       email: { type: 'string' },
       'user-id': { type: 'string' },
-      hours: { type: 'string', default: '24' },
+      hours: { type: 'string' },
+      service: { type: 'boolean', default: false },
     },
   });
-  if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new Error('--email is required');
   const config = envToConfig(readEnv());
   const secret = await resolveJwtSecret(config);
   if (!secret) throw new Error('This service verifies tokens through JWKS_URL only; it cannot sign tokens');
-  const email = values.email.toLowerCase();
-  const id = values['user-id'] ?? (await userIdFor(email));
-  const hours = Number(values.hours);
+  const hours = Number(values.hours ?? (values.service ? 1 : 24));
   if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30)
     throw new Error('--hours must be between 0 and 720');
-  console.log(await signUserToken(secret, { id, email }, { expiresInSeconds: Math.round(hours * 3600) }));
+  const expiresInSeconds = Math.round(hours * 3600);
+  if (values.service) {
+    console.log(await signServiceToken(secret, { expiresInSeconds }));
+    return;
+  }
+  if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new Error('--email is required');
+  const email = values.email.toLowerCase();
+  const id = values['user-id'] ?? (await userIdFor(email));
+  console.log(await signUserToken(secret, { id, email }, { expiresInSeconds }));
 }
 
 const [command = 'serve', ...rest] = process.argv.slice(2);
 try {
   if (command === 'serve') await startServer();
+  else if (command === 'worker') await startWorker();
+  else if (command === 'jobs') await runJobCommand(rest);
   else if (command === 'token') await printToken(rest);
   else {
     console.error(usage);

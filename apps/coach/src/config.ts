@@ -27,6 +27,18 @@ export interface CoachConfig {
   llm: OpenAiLlmOptions;
   rateLimits: { askPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
   redisUrl: string | undefined;
+  jobs: { enabled: boolean; timeZone: string; digestConcurrency: number };
+  memory: { embeddingModel: string | undefined; retentionDays: number };
+}
+
+function timeZone(env: Env): string {
+  const zone = envStr(env, 'COACH_TIMEZONE') ?? 'Europe/London';
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+  } catch {
+    throw new ConfigError('COACH_TIMEZONE', `must be an IANA time zone such as Europe/London, got "${zone}"`);
+  }
+  return zone;
 }
 
 const defaultOrigins = ['http://localhost:3000', 'http://localhost:19006'];
@@ -89,5 +101,14 @@ export function envToConfig(env: Env): CoachConfig {
       anonymousPerMinute: envInt(env, 'ANON_RATE_LIMIT_PER_MINUTE', { min: 1 }) ?? 30,
     },
     redisUrl: envUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    jobs: {
+      enabled: envBool(env, 'JOBS_ENABLED') ?? true,
+      timeZone: timeZone(env),
+      digestConcurrency: envInt(env, 'DIGEST_CONCURRENCY', { min: 1, max: 500 }) ?? 10,
+    },
+    memory: {
+      embeddingModel: envStr(env, 'EMBEDDING_MODEL'),
+      retentionDays: envInt(env, 'MEMORY_RETENTION_DAYS', { min: 1, max: 3650 }) ?? 90,
+    },
   };
 }

@@ -1,11 +1,14 @@
-import { createJwtVerifier } from '@ours/platform/auth';
+import { createJwtVerifier, createServiceRoleVerifier } from '@ours/platform/auth';
 import { asRole, type Database, openDatabase } from '@ours/platform/db';
 import { Redis } from 'ioredis';
 import type { CoachConfig } from './config.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, MemoryMode } from './context.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
+import { createUserRegistry } from './modules/auth/user-registry.ts';
 import { authUsersAreManaged } from './modules/auth/users.repository.ts';
 import { createOpenAiLlmClient } from './modules/llm/openai-llm-client.ts';
+import { createEmbeddingClient } from './modules/memory/embedding-client.ts';
+import { hasVectorColumn } from './modules/memory/memory.repository.ts';
 
 export const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
 
@@ -25,6 +28,12 @@ export async function createContext(
   overrides: Partial<Pick<AppContext, 'db' | 'llm' | 'now'>> = {},
 ): Promise<AppContext> {
   const hsSecret = await resolveJwtSecret(config);
+  const keys = {
+    hsSecret,
+    jwksUrl: config.auth.jwksUrl,
+    issuer: config.auth.issuer,
+    jwksCooldownMs: config.auth.jwksCooldownMs,
+  };
   const verifyToken = createJwtVerifier({
     hsSecret,
     jwksUrl: config.auth.jwksUrl,
@@ -34,6 +43,7 @@ export async function createContext(
   });
   const db = overrides.db ?? (await openCoachDatabase(config));
   const managesAuthUsers = await asRole(db, { role: 'service_role' }, authUsersAreManaged);
+  const vectorColumn = await asRole(db, { role: 'service_role' }, hasVectorColumn);
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { connectTimeout: 1_000, maxRetriesPerRequest: 1, lazyConnect: false })
     : undefined;
@@ -42,14 +52,29 @@ export async function createContext(
     db,
     llm: overrides.llm ?? createOpenAiLlmClient(config.llm),
     verifyToken,
+    verifyServiceToken: createServiceRoleVerifier(keys),
     managesAuthUsers,
+    users: createUserRegistry(db, managesAuthUsers),
+    memory: memoryMode(config, vectorColumn),
+    jobs: undefined,
     redis,
     now: overrides.now ?? (() => new Date()),
   };
 }
 
+/** Vector search needs both the pgvector column and an embedding model; otherwise full-text. */
+function memoryMode(config: CoachConfig, vectorColumn: boolean): MemoryMode {
+  const model = config.memory.embeddingModel;
+  if (!vectorColumn || !model || !config.llm.configured) {
+    return { mode: 'fulltext', vectorSearch: false, embed: undefined, embeddingModel: undefined };
+  }
+  const embed = createEmbeddingClient({ apiKey: config.llm.apiKey, baseURL: config.llm.baseURL, model });
+  return { mode: 'vector', vectorSearch: true, embed, embeddingModel: model };
+}
+
 /** Releases what `createContext` opened. */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs?.stop();
   ctx.redis?.disconnect();
   await ctx.db.close();
 }

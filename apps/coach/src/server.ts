@@ -2,12 +2,15 @@ import { onShutdownSignal } from '@ours/platform/http';
 import { buildApp } from './app.ts';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
+import { startJobEngine } from './modules/jobs/job-engine.ts';
 
 /** Starts the coach: the only place that reads the environment, listens and handles signals. */
 export async function startServer(): Promise<void> {
   const config = envToConfig(readEnv());
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
+  // The queue always starts (so admin runs can be queued); it works jobs unless JOBS_ENABLED=false.
+  ctx.jobs = await startJobEngine(ctx, app.log, { workers: config.jobs.enabled });
   app.addHook('onClose', async () => closeContext(ctx));
   onShutdownSignal(() => app.close(), app.log);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
@@ -21,6 +24,9 @@ export async function startServer(): Promise<void> {
     `STRUKT coach listening on ${address}  (API docs: ${address}/docs)`,
     `Database: ${embedded ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
+  lines.push(
+    `Jobs: ${config.jobs.enabled ? `running (${config.jobs.timeZone})` : 'queue only (JOBS_ENABLED=false)'}; memory: ${ctx.memory.mode}`,
+  );
   if (!ctx.llm.configured) {
     lines.push('Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL); /ask answers with a fallback');
   }

@@ -96,7 +96,8 @@ describe('row-level security in the database itself', () => {
             where relnamespace = 'public'::regnamespace and relkind = 'r' and relname <> 'schema_migrations' order by relname`,
       ),
     );
-    expect(rows.map((row) => row.relname)).toEqual([...userTables].sort());
+    // Service-only tables are locked down the same way (no policy: only the service role passes).
+    expect(rows.map((row) => row.relname)).toEqual([...userTables, 'coach_reviews', 'job_runs'].sort());
     for (const row of rows) expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
   });
 

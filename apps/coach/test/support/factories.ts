@@ -22,7 +22,7 @@ export async function seedCoachData(db: Database, userId: string, email: string)
     );
     const [embedding] = await queryRows<{ id: string }>(
       tx,
-      sql`insert into log_embeddings (user_id, log_type, log_id, text) values (${userId}, 'mood', gen_random_uuid(), 'private memory') returning id`,
+      sql`insert into log_embeddings (user_id, log_type, log_id, text) values (${userId}, 'mood_log', gen_random_uuid(), 'private memory') returning id`,
     );
     const [mood] = await queryRows<{ id: string }>(
       tx,

@@ -1,8 +1,9 @@
 export { bearerToken } from './bearer.ts';
 export {
   createJwtVerifier,
+  createServiceRoleVerifier,
   type JwtVerifier,
   type JwtVerifierOptions,
   type VerifiedUser,
 } from './jwt-verifier.ts';
-export { signUserToken } from './token-issuer.ts';
+export { signServiceToken, signUserToken } from './token-issuer.ts';

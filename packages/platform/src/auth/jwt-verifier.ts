@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
-import { UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
 /** A verified caller: identity only ever comes from a verified token. */
 export interface VerifiedUser {
@@ -26,12 +26,20 @@ export type JwtVerifier = (token: string) => Promise<VerifiedUser>;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const asymmetricAlgorithms = ['RS256', 'ES256', 'EdDSA', 'PS256', 'RS384', 'ES384', 'RS512', 'ES512'];
 
+type KeyOptions = Pick<
+  JwtVerifierOptions,
+  'hsSecret' | 'jwksUrl' | 'issuer' | 'jwksCooldownMs' | 'clockToleranceSeconds'
+>;
+type ClaimChecks = { audience?: string | undefined; requiredClaims: string[] };
+
 /**
- * Builds a local verifier: HS256 with the shared secret and/or asymmetric keys from a JWKS.
- * Requires `exp`, a uuid `sub` and the audience; `alg: none` and algorithm confusion are refused
+ * Verifies a token's signature and standard claims with the configured keys: HS256 with the shared
+ * secret, asymmetric algorithms with the JWKS. `alg: none` and algorithm confusion are refused
  * because each key type only accepts its own algorithms.
  */
-export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+function createSignatureCheck(
+  options: KeyOptions,
+): (token: string, checks: ClaimChecks) => Promise<JWTPayload> {
   if (!options.hsSecret && !options.jwksUrl) throw new Error('A JWT secret or a JWKS URL is required');
   const secret = options.hsSecret ? new TextEncoder().encode(options.hsSecret) : undefined;
   const jwks = options.jwksUrl
@@ -40,35 +48,43 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         timeoutDuration: 5_000,
       })
     : undefined;
-  const common = {
-    audience: options.audience,
-    requiredClaims: ['exp', 'sub'],
-    clockTolerance: options.clockToleranceSeconds ?? 5,
-    ...(options.issuer ? { issuer: options.issuer } : {}),
-  };
-
-  const cache = new VerifiedTokenCache();
-  return async (token) => {
-    const cached = cache.get(token);
-    if (cached) return cached;
+  return async (token, checks) => {
+    const common = {
+      ...(checks.audience ? { audience: checks.audience } : {}),
+      requiredClaims: checks.requiredClaims,
+      clockTolerance: options.clockToleranceSeconds ?? 5,
+      ...(options.issuer ? { issuer: options.issuer } : {}),
+    };
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
     } catch {
       throw new UnauthorizedError('invalid_token', 'The access token is malformed');
     }
-    let payload: JWTPayload;
     try {
       if (alg === 'HS256' && secret) {
-        payload = (await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] })).payload;
-      } else if (alg && jwks && asymmetricAlgorithms.includes(alg)) {
-        payload = (await jwtVerify(token, jwks, { ...common, algorithms: asymmetricAlgorithms })).payload;
-      } else {
-        throw new UnauthorizedError('invalid_token', 'The access token uses an unsupported algorithm');
+        return (await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] })).payload;
       }
+      if (alg && jwks && asymmetricAlgorithms.includes(alg)) {
+        return (await jwtVerify(token, jwks, { ...common, algorithms: asymmetricAlgorithms })).payload;
+      }
+      throw new UnauthorizedError('invalid_token', 'The access token uses an unsupported algorithm');
     } catch (error) {
       throw toUnauthorized(error);
     }
+  };
+}
+
+/**
+ * Builds a local verifier for user tokens: requires `exp`, a uuid `sub` and the audience.
+ */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  const check = createSignatureCheck(options);
+  const cache = new VerifiedTokenCache();
+  return async (token) => {
+    const cached = cache.get(token);
+    if (cached) return cached;
+    const payload = await check(token, { audience: options.audience, requiredClaims: ['exp', 'sub'] });
     if (typeof payload.sub !== 'string' || !uuidPattern.test(payload.sub)) {
       throw new UnauthorizedError('invalid_token', 'The access token subject is not a user id');
     }
@@ -78,6 +94,21 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const user = { id: payload.sub.toLowerCase(), email, role, claims: payload };
     cache.set(token, user, (payload.exp as number) * 1000);
     return user;
+  };
+}
+
+/**
+ * Verifies service-role tokens (Supabase's service key is such a JWT: `role: service_role`, no
+ * `sub`, no audience). Anything else, including a valid user token, is refused with 403.
+ */
+export function createServiceRoleVerifier(options: KeyOptions): JwtVerifier {
+  const check = createSignatureCheck(options);
+  return async (token) => {
+    const payload = await check(token, { requiredClaims: ['exp'] });
+    if (payload.role !== 'service_role') {
+      throw new ForbiddenError('service_role_required', 'This endpoint needs a service-role token');
+    }
+    return { id: 'service_role', email: undefined, role: 'service_role', claims: payload };
   };
 }
 

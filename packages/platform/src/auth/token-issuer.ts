@@ -18,3 +18,16 @@ export async function signUserToken(
     .setExpirationTime(`${options.expiresInSeconds ?? 3600}s`)
     .sign(new TextEncoder().encode(secret));
 }
+
+/** Signs an HS256 service-role token shaped like Supabase's service key (for local admin use). */
+export async function signServiceToken(
+  secret: string,
+  options: { expiresInSeconds?: number } = {},
+): Promise<string> {
+  return new SignJWT({ role: 'service_role', iss: 'strukt-coach' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setJti(randomUUID())
+    .setExpirationTime(`${options.expiresInSeconds ?? 3600}s`)
+    .sign(new TextEncoder().encode(secret));
+}

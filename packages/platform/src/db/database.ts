@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 /** Drizzle over either backend; a transaction is the same shape, so repositories take either. */
@@ -5,9 +6,13 @@ export type Orm = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 /** Whatever a repository runs its statements on: the pool or an open transaction. */
 export type Executor = Orm;
 
+/** How to reach the same database from another client (the job queue opens its own). */
+export type DatabaseConnection = { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string };
+
 /** One interface over the embedded PGlite and a PostgreSQL server. */
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
+  readonly connection: DatabaseConnection;
   readonly orm: Orm;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;

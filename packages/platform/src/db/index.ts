@@ -3,7 +3,7 @@ import { migrate, migratePostgres, pgliteMigrationClient } from './migrate.ts';
 import { openPglite, pgliteDatabase } from './pglite-database.ts';
 import { postgresDatabase } from './postgres-database.ts';
 
-export type { Database, DatabaseLocation, Executor, Orm } from './database.ts';
+export type { Database, DatabaseConnection, DatabaseLocation, Executor, Orm } from './database.ts';
 export { queryAs } from './one-trip-query.ts';
 export { openPglite, pgliteDatabase } from './pglite-database.ts';
 export { postgresDatabase } from './postgres-database.ts';

@@ -27,6 +27,7 @@ export function postgresDatabase(url: string, runtimeRole: string, poolSize = 10
   const orm = drizzle({ client: pool }) as unknown as Orm;
   return {
     kind: 'postgres',
+    connection: { kind: 'postgres', url },
     orm,
     transaction: (fn) => orm.transaction(fn),
     runScript: async <T>(script: string) => {

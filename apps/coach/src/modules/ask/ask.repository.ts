@@ -1,5 +1,6 @@
 import { textArray } from '@ours/platform/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { relevantMemoriesJson } from '../memory/memory.repository.ts';
 
 /** The user's own context for the prompt, read in one statement through row-level security. */
 export interface UserContext {
@@ -13,10 +14,14 @@ export interface UserContext {
   } | null;
   mood_logs: { mood: number; stress: number; notes: string | null; logged_at: string }[];
   weekly_note: { note: string; created_at: string } | null;
+  memories: { text: string; at: string }[];
 }
 
-/** The user's context as one statement (run through RLS as that user). */
-export function userContextQuery(userId: string): SQL {
+/** The user's context as one statement (run through RLS as that user), memories included. */
+export function userContextQuery(
+  userId: string,
+  memoryQuery: { text: string; vector?: string | undefined },
+): SQL {
   return sql`
     select json_build_object(
       'profile', (select row_to_json(p) from (
@@ -29,7 +34,8 @@ export function userContextQuery(userId: string): SQL {
       'weekly_note', (select row_to_json(n) from (
           select left(note, 1500) as note, created_at from ai_coach_notes
           where user_id = ${userId} and type = 'weekly_summary'
-          order by created_at desc limit 1) n)
+          order by created_at desc limit 1) n),
+      'memories', ${relevantMemoriesJson(userId, memoryQuery)}
     ) as context`;
 }
 
@@ -48,6 +54,8 @@ export interface CoachLogEntry {
   fallbackReason: string | null;
   topic: string | null;
   blockedResponse: string | null;
+  /** The user's own message showed stress (read by the daily status check). */
+  stressSignal: boolean;
 }
 
 /** The insert of one log row, as one statement (run as the service role). */
@@ -60,9 +68,9 @@ export function coachLogInsert(entry: CoachLogEntry): SQL {
   return sql`
     insert into ai_coach_logs (
       user_id, session_id, user_message, ai_response, success, token_usage, issues, "timestamp",
-      model, prompt_tokens, completion_tokens, latency_ms, fallback_reason, topic, blocked_response)
+      model, prompt_tokens, completion_tokens, latency_ms, fallback_reason, topic, blocked_response, stress_signal)
     values (
       ${entry.userId}, ${entry.sessionId}, ${entry.userMessage}, ${entry.aiResponse}, ${entry.success},
       ${total}, ${issues}, now(), ${entry.model}, ${entry.promptTokens}, ${entry.completionTokens},
-      ${entry.latencyMs}, ${entry.fallbackReason}, ${entry.topic}, ${entry.blockedResponse})`;
+      ${entry.latencyMs}, ${entry.fallbackReason}, ${entry.topic}, ${entry.blockedResponse}, ${entry.stressSignal})`;
 }

@@ -4,9 +4,11 @@ import { queryAs, userClaims } from '@ours/platform/db';
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
 import { type LlmReply, LlmUnavailableError } from '../llm/llm-types.ts';
+import { vectorLiteral } from '../memory/embedding-client.ts';
 import { crisisReply, fallbackReplies, safetyFallbackReply } from '../safety/canned-replies.ts';
 import { detectCrisis } from '../safety/crisis-detector.ts';
 import { validateReply } from '../safety/reply-validator.ts';
+import { detectStressSignal } from '../status-check/stress-signals.ts';
 import { type CoachLogEntry, coachLogInsert, type UserContext, userContextQuery } from './ask.repository.ts';
 import type { AskBody, AskResult, FallbackReason } from './ask.schema.ts';
 import { buildPrompt } from './prompt-builder.ts';
@@ -60,6 +62,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
     fallbackReason: null,
     topic: body.topic ?? null,
     blockedResponse: null,
+    stressSignal: detectStressSignal(userMessage).stressed,
   };
   const finish = async (result: AskResult | null): Promise<AskOutcome> => {
     log.latencyMs = Math.round(performance.now() - startedAt);
@@ -78,7 +81,12 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   }
   if (!ctx.llm.configured) return fallback('not_configured', fallbackReplies.not_configured);
 
-  const [row] = await queryAs<{ context: UserContext }>(ctx.db, userClaims(user), userContextQuery(user.id));
+  const memoryQuery = { text: userMessage, vector: await queryVector(ctx, userMessage) };
+  const [row] = await queryAs<{ context: UserContext }>(
+    ctx.db,
+    userClaims(user),
+    userContextQuery(user.id, memoryQuery),
+  );
   if (!row) throw new Error('user context query returned no row');
   const context = row.context;
   let reply: LlmReply;
@@ -113,6 +121,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   }
   log.aiResponse = reply.text;
   log.success = true;
+  ctx.jobs?.nudgeEmbedding();
   return finish({
     success: true,
     reply: reply.text,
@@ -121,6 +130,20 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
     usage: reply.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
     ...(validation.issues.length > 0 ? { issues: validation.issues } : {}),
   });
+}
+
+// Finding memories by meaning must not hold up the answer: past this, full-text search is used.
+const queryEmbeddingTimeoutMs = 2_000;
+
+/** The query's vector in vector mode, or undefined (full-text search) when there is none to be had. */
+async function queryVector(ctx: AppContext, text: string): Promise<string | undefined> {
+  if (!ctx.memory.embed) return undefined;
+  try {
+    const [vector] = await ctx.memory.embed([text], AbortSignal.timeout(queryEmbeddingTimeoutMs));
+    return vector ? vectorLiteral(vector) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function fallbackResult(

@@ -3,7 +3,6 @@ import { AppError } from '@ours/platform/errors';
 import { createLimiter } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { createUserRegistry } from './user-registry.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,7 +24,6 @@ export async function authenticatedRoutes(
   ctx: AppContext,
   register: (scope: FastifyInstance) => Promise<void>,
 ): Promise<void> {
-  const ensureUser = createUserRegistry(ctx.db, ctx.managesAuthUsers);
   const defaultLimiter = createLimiter(app, 'user', {
     max: ctx.config.rateLimits.userPerMinute,
     windowMs: 60_000,
@@ -53,7 +51,7 @@ export async function authenticatedRoutes(
       const limit = request.routeOptions.config.userRateLimit;
       const limiter = (limit && routeLimiters.get(limit.name)) || defaultLimiter;
       await limiter(request, request.user.id);
-      await ensureUser(request.user.id, request.user.email);
+      await ctx.users.ensure(request.user.id, request.user.email);
     });
     await register(scope);
   });

@@ -13,7 +13,7 @@ export async function logMood(ctx: AppContext, user: VerifiedUser, input: MoodLo
     throw new ValidationError('logged_at_in_future', 'logged_at cannot be in the future');
   }
   const notes = input.notes?.trim() ? input.notes.trim() : null;
-  return asUser(ctx.db, user, (tx) =>
+  const log = await asUser(ctx.db, user, (tx) =>
     insertMoodLog(tx, user.id, {
       mood: input.mood,
       stress: input.stress,
@@ -21,6 +21,8 @@ export async function logMood(ctx: AppContext, user: VerifiedUser, input: MoodLo
       loggedAt: input.logged_at ?? null,
     }),
   );
+  if (notes) ctx.jobs?.nudgeEmbedding();
+  return log;
 }
 
 export async function moodHistory(

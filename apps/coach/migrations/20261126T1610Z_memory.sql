@@ -1,0 +1,91 @@
+-- Memory: one row per remembered item (a mood note, a conversation turn, a weekly note), written by
+-- triggers in the same transaction as its source, searchable by full-text always and by meaning
+-- where pgvector exists (the embedding is filled in by a background job).
+
+ALTER TABLE public.log_embeddings
+  ADD COLUMN text_search tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+  ADD COLUMN embedding_model text,
+  ADD COLUMN embedding_attempts smallint NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX log_embeddings_source_idx ON public.log_embeddings (log_type, log_id);
+CREATE INDEX log_embeddings_text_search_idx ON public.log_embeddings USING gin (text_search);
+ALTER TABLE public.log_embeddings ADD CONSTRAINT log_embeddings_log_type_check
+  CHECK (log_type IN ('mood_log', 'conversation', 'weekly_note'));
+
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') THEN
+    CREATE EXTENSION IF NOT EXISTS vector;
+    -- Searched exactly within one user's rows (a user has hundreds, not millions), so no ANN index.
+    ALTER TABLE public.log_embeddings ADD COLUMN embedding vector(1536);
+    CREATE INDEX log_embeddings_pending_idx ON public.log_embeddings (created_at) WHERE embedding IS NULL;
+  END IF;
+END
+$$;
+
+-- Users may forget their own memories.
+CREATE POLICY "Users can delete own embeddings" ON public.log_embeddings
+  FOR DELETE TO authenticated USING ((SELECT auth.uid()) = user_id);
+GRANT DELETE ON public.log_embeddings TO authenticated;
+
+-- The triggers run as the table owner (SECURITY DEFINER, pinned search_path): users write mood logs
+-- under RLS but may not write memories directly.
+CREATE FUNCTION public.remember_mood_log() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+BEGIN
+  IF NEW.notes IS NOT NULL AND btrim(NEW.notes) <> '' THEN
+    INSERT INTO public.log_embeddings (user_id, log_type, log_id, text, created_at)
+    VALUES (NEW.user_id, 'mood_log', NEW.id,
+      format('Mood %s/10, stress %s/10: %s', NEW.mood, NEW.stress, NEW.notes), NEW.logged_at)
+    ON CONFLICT (log_type, log_id) DO NOTHING;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER mood_logs_remember AFTER INSERT ON public.mood_logs
+  FOR EACH ROW EXECUTE FUNCTION public.remember_mood_log();
+
+CREATE FUNCTION public.remember_conversation() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+BEGIN
+  -- Only exchanges the model really answered; crisis and fallback turns are not memories.
+  IF NEW.success AND NOT coalesce(NEW.issues @> '{crisis}', false) THEN
+    INSERT INTO public.log_embeddings (user_id, log_type, log_id, text, created_at)
+    VALUES (NEW.user_id, 'conversation', NEW.id,
+      format('User: %s%sCoach: %s', left(NEW.user_message, 1000), E'\n', left(NEW.ai_response, 1000)), NEW."timestamp")
+    ON CONFLICT (log_type, log_id) DO NOTHING;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER ai_coach_logs_remember AFTER INSERT ON public.ai_coach_logs
+  FOR EACH ROW EXECUTE FUNCTION public.remember_conversation();
+
+CREATE FUNCTION public.remember_weekly_note() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+BEGIN
+  INSERT INTO public.log_embeddings (user_id, log_type, log_id, text, created_at)
+  VALUES (NEW.user_id, 'weekly_note', NEW.id, NEW.note, NEW.created_at)
+  ON CONFLICT (log_type, log_id) DO NOTHING;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER ai_coach_notes_remember AFTER INSERT ON public.ai_coach_notes
+  FOR EACH ROW EXECUTE FUNCTION public.remember_weekly_note();
+
+-- Removing a source removes its memory.
+CREATE FUNCTION public.forget_source() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+BEGIN
+  DELETE FROM public.log_embeddings WHERE log_type = TG_ARGV[0] AND log_id = OLD.id;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER mood_logs_forget AFTER DELETE ON public.mood_logs
+  FOR EACH ROW EXECUTE FUNCTION public.forget_source('mood_log');
+CREATE TRIGGER ai_coach_logs_forget AFTER DELETE ON public.ai_coach_logs
+  FOR EACH ROW EXECUTE FUNCTION public.forget_source('conversation');
+CREATE TRIGGER ai_coach_notes_forget AFTER DELETE ON public.ai_coach_notes
+  FOR EACH ROW EXECUTE FUNCTION public.forget_source('weekly_note');
+
+REVOKE ALL ON FUNCTION public.remember_mood_log(), public.remember_conversation(), public.remember_weekly_note(),
+  public.forget_source() FROM PUBLIC;

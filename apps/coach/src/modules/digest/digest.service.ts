@@ -1,0 +1,88 @@
+import { asRole } from '@ours/platform/db';
+import { ValidationError } from '@ours/platform/errors';
+import type { AppContext } from '../../context.ts';
+import { recordItem } from '../jobs/job-runs.repository.ts';
+import { addDays, isoWeekOf, localDateOf, mondayOfIsoWeek, startOfLocalDate } from '../jobs/zoned-time.ts';
+import { findActiveUsers, insertWeeklyNote, loadUserWeek, type WeekWindow } from './digest.repository.ts';
+import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';
+
+/** The ISO week and its local Monday-to-Monday span (the 7 local days the digest covers). */
+export function weekWindow(week: string, timeZone: string): WeekWindow {
+  const monday = mondayOfIsoWeek(week);
+  if (!monday) throw new ValidationError('invalid_week', `"${week}" is not an ISO week such as 2026-W47`);
+  return {
+    week,
+    start: startOfLocalDate(monday, timeZone),
+    end: startOfLocalDate(addDays(monday, 7), timeZone),
+  };
+}
+
+/** The week a run at `now` summarises: the local week that contains it (Sunday 20:00 closes it). */
+export function currentWeek(now: Date, timeZone: string): string {
+  return isoWeekOf(localDateOf(now, timeZone));
+}
+
+export interface DigestPlan {
+  window: WeekWindow;
+  /** Active users still without this week's note. */
+  pending: string[];
+  /** Active users who already have it (a re-run leaves them alone). */
+  alreadyDone: number;
+}
+
+export async function planDigest(ctx: AppContext, week: string): Promise<DigestPlan> {
+  const window = weekWindow(week, ctx.config.jobs.timeZone);
+  const users = await asRole(ctx.db, { role: 'service_role' }, (tx) => findActiveUsers(tx, window));
+  return {
+    window,
+    pending: users.filter((user) => !user.has_note).map((user) => user.user_id),
+    alreadyDone: users.filter((user) => user.has_note).length,
+  };
+}
+
+export type DigestOutcome = 'written' | 'already_written' | 'not_configured' | 'no_activity';
+
+/**
+ * Writes one user's weekly note. Throws when the model fails, so the queue retries it; the caller
+ * counts the outcome once, when it is final.
+ */
+export async function digestUser(
+  ctx: AppContext,
+  userId: string,
+  window: WeekWindow,
+): Promise<DigestOutcome> {
+  if (!ctx.llm.configured) return 'not_configured';
+  const data = await asRole(ctx.db, { role: 'service_role' }, (tx) => loadUserWeek(tx, userId, window));
+  if (data.has_note) return 'already_written';
+  if (data.exchanges.length === 0 && data.moods.length === 0) return 'no_activity';
+  const prompt = digestPrompt(window.week, data);
+  let text = (await ctx.llm.complete(prompt)).text;
+  let words = countWords(text);
+  const flags: string[] = [];
+  if (words < minWords || words > maxWords) {
+    const retry = await ctx.llm.complete([
+      ...prompt,
+      { role: 'assistant', content: text },
+      lengthCorrection(words),
+    ]);
+    text = retry.text;
+    words = countWords(text);
+    if (words < minWords || words > maxWords) flags.push(`word_count_${words}`);
+  }
+  const written = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+    insertWeeklyNote(tx, { userId, week: window.week, text, flags }),
+  );
+  return written ? 'written' : 'already_written';
+}
+
+/** Counts a final outcome against its run. */
+export async function recordDigestOutcome(
+  ctx: AppContext,
+  runId: string,
+  outcome: DigestOutcome | Error,
+): Promise<void> {
+  if (outcome instanceof Error)
+    return recordItem(ctx.db, runId, 'failed', { error: outcome.message.slice(0, 500) });
+  if (outcome === 'written') return recordItem(ctx.db, runId, 'succeeded');
+  return recordItem(ctx.db, runId, 'skipped', { skipReason: outcome });
+}

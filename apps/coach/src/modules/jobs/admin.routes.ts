@@ -1,0 +1,105 @@
+import { bearerToken } from '@ours/platform/auth';
+import { AppError, ValidationError } from '@ours/platform/errors';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { currentWeek, planDigest, weekWindow } from '../digest/digest.service.ts';
+import { runStatusCheck } from '../status-check/status-check.service.ts';
+import { latestRuns, listRuns } from './job-runs.repository.ts';
+import { isRunnableJob, jobSchedules } from './job-schedules.ts';
+import { isLocalDate } from './zoned-time.ts';
+
+const RunParams = Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
+type RunParams = Type.Static<typeof RunParams>;
+const RunBody = Type.Object(
+  {
+    week: Type.Optional(Type.String({ pattern: '^\\d{4}-W\\d{2}$' })),
+    date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+    dry_run: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+type RunBody = Type.Static<typeof RunBody>;
+
+/**
+ * Operations endpoints for a service-role token only: the run history, and starting a run (so an
+ * external scheduler such as pg_cron or a Supabase scheduled function can trigger one).
+ */
+export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => {
+      try {
+        await ctx.verifyServiceToken(bearerToken(request.headers.authorization));
+      } catch (error) {
+        if (error instanceof AppError && error.statusCode === 401)
+          await app.limitAnonymous(request, request.ip);
+        throw error;
+      }
+    });
+    const security = [{ bearerAuth: [] }];
+
+    scope.get(
+      '/admin/jobs',
+      { schema: { tags: ['operations'], summary: 'Schedules and recent runs (service role)', security } },
+      async () => ({
+        time_zone: ctx.config.jobs.timeZone,
+        workers: ctx.config.jobs.enabled,
+        schedules: Object.entries(jobSchedules).map(([name, cron]) => ({
+          name,
+          cron,
+          next:
+            ctx.jobs?.boss
+              .previewSchedule(cron, { tz: ctx.config.jobs.timeZone, from: ctx.now(), count: 3 })
+              .map((date) => date.toISOString()) ?? [],
+        })),
+        latest: await latestRuns(ctx.db),
+        recent: await listRuns(ctx.db, 50),
+      }),
+    );
+
+    scope.post<{ Params: RunParams; Body: RunBody }>(
+      '/admin/jobs/:name/run',
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Start a job run now (service role)',
+          security,
+          params: RunParams,
+          body: RunBody,
+        },
+      },
+      async (request, reply) => {
+        const { name } = request.params;
+        const body = request.body ?? {};
+        if (!isRunnableJob(name)) throw new AppError(404, 'job_not_found', `No job named ${name}`);
+        if (body.date !== undefined && !isLocalDate(body.date))
+          throw new ValidationError('invalid_date', 'date must be a real YYYY-MM-DD date');
+        if (body.week !== undefined) weekWindow(body.week, ctx.config.jobs.timeZone);
+        if (body.dry_run) {
+          if (name === 'weekly-digest') {
+            const week = body.week ?? currentWeek(ctx.now(), ctx.config.jobs.timeZone);
+            const plan = await planDigest(ctx, week);
+            return {
+              dry_run: true,
+              name,
+              week,
+              pending: plan.pending.length,
+              already_done: plan.alreadyDone,
+            };
+          }
+          if (name === 'check-user-status') {
+            const result = await runStatusCheck(ctx, { date: body.date, trigger: 'api', dryRun: true });
+            return { dry_run: true, name, ...result };
+          }
+          throw new ValidationError('dry_run_unsupported', `${name} has no dry run`);
+        }
+        if (!ctx.jobs)
+          throw new AppError(503, 'jobs_unavailable', 'The job queue is not running in this process');
+        const jobId = await ctx.jobs.send(name, { trigger: 'api', week: body.week, date: body.date });
+        return reply
+          .code(202)
+          .send({ queued: true, name, job_id: jobId, week: body.week ?? null, date: body.date ?? null });
+      },
+    );
+  });
+}

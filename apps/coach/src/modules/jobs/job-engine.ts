@@ -1,0 +1,179 @@
+import { asRole } from '@ours/platform/db';
+import { type JobWithMetadata, type PgBoss, startJobQueue } from '@ours/platform/jobs';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import {
+  currentWeek,
+  digestUser,
+  planDigest,
+  recordDigestOutcome,
+  weekWindow,
+} from '../digest/digest.service.ts';
+import { embedPendingMemories, pruneMemories } from '../memory/memory-jobs.ts';
+import { runStatusCheck } from '../status-check/status-check.service.ts';
+import { finishRun, type RunTrigger, startRun } from './job-runs.repository.ts';
+import { jobSchedules, type ScheduledJob } from './job-schedules.ts';
+import type { LocalDate } from './zoned-time.ts';
+
+interface SlotData {
+  trigger?: RunTrigger;
+  week?: string;
+  date?: LocalDate;
+}
+interface DigestUserData {
+  runId: string;
+  userId: string;
+  week: string;
+}
+
+export interface JobEngineOptions {
+  /** Process jobs in this process (the server unless JOBS_ENABLED=false, or the worker). */
+  workers: boolean;
+  /** Override cron expressions (tests fire every minute). */
+  schedules?: Partial<Record<ScheduledJob, string>>;
+  cronMonitorIntervalSeconds?: number;
+}
+
+/** The queue plus how to stop it; `send` enqueues a run for any process with workers. */
+export interface JobEngine {
+  boss: PgBoss;
+  send(
+    name: 'weekly-digest' | 'check-user-status' | 'memory-retention',
+    data: SlotData,
+  ): Promise<string | null>;
+  /** Asks for pending memories to be embedded soon (at most once per few seconds). */
+  nudgeEmbedding(): void;
+  stop(): Promise<void>;
+}
+
+const digestUserQueue = 'weekly-digest-user';
+
+/**
+ * Starts pg-boss on the coach's database, declares the queues and London-time schedules, and (with
+ * `workers`) processes them. Every instance may schedule: pg-boss sends each cron slot once.
+ */
+export async function startJobEngine(
+  ctx: AppContext,
+  log: FastifyBaseLogger,
+  options: JobEngineOptions,
+): Promise<JobEngine> {
+  const boss = await startJobQueue(ctx.db, {
+    schedule: options.workers,
+    supervise: options.workers,
+    cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds,
+  });
+  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  const timeZone = ctx.config.jobs.timeZone;
+
+  await boss.createQueue('weekly-digest', { retryLimit: 2, retryBackoff: true, retryDelay: 30 });
+  await boss.createQueue(digestUserQueue, {
+    retryLimit: 2,
+    retryBackoff: true,
+    retryDelay: 2,
+    expireInSeconds: 300,
+  });
+  await boss.createQueue('check-user-status', { retryLimit: 2, retryBackoff: true, retryDelay: 30 });
+  await boss.createQueue('memory-retention', { retryLimit: 2, retryDelay: 60 });
+  // One embedding job at a time: two would embed the same pending rows twice.
+  await boss.createQueue('memory-embed', {
+    policy: 'singleton',
+    retryLimit: 1,
+    retryDelay: 10,
+    expireInSeconds: 120,
+  });
+
+  if (options.workers) {
+    for (const [name, cron] of Object.entries({ ...jobSchedules, ...options.schedules })) {
+      await boss.schedule(name, cron, { trigger: 'schedule' }, { tz: timeZone, singletonKey: name });
+    }
+    await boss.work<SlotData>('weekly-digest', async ([job]) => {
+      if (!job) return;
+      const week = job.data.week ?? currentWeek(ctx.now(), timeZone);
+      const plan = await planDigest(ctx, week);
+      const total = plan.pending.length + plan.alreadyDone;
+      const run = await startRun(ctx.db, {
+        name: 'weekly-digest',
+        slot: week,
+        trigger: job.data.trigger ?? 'schedule',
+        dryRun: false,
+        total,
+        skipped: plan.alreadyDone,
+        details: { window: { start: plan.window.start, end: plan.window.end } },
+      });
+      if (total === 0) {
+        await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+          finishRun(tx, run.id, { processed: 0, succeeded: 0, failed: 0, skipped: 0 }, {}),
+        );
+        return;
+      }
+      if (plan.pending.length > 0) {
+        await boss.insert(
+          digestUserQueue,
+          plan.pending.map((userId) => ({ data: { runId: run.id, userId, week } satisfies DigestUserData })),
+        );
+      }
+    });
+    await boss.work<
+      DigestUserData,
+      unknown,
+      { includeMetadata: true; localConcurrency: number; pollingIntervalSeconds: number }
+    >(
+      digestUserQueue,
+      {
+        includeMetadata: true,
+        localConcurrency: ctx.config.jobs.digestConcurrency,
+        pollingIntervalSeconds: 0.5,
+      },
+      async ([job]) => {
+        if (!job) return;
+        await processDigestUser(ctx, job, log);
+      },
+    );
+    await boss.work<SlotData>('check-user-status', async ([job]) => {
+      if (!job) return;
+      await runStatusCheck(ctx, { date: job.data.date, trigger: job.data.trigger ?? 'schedule' });
+    });
+    await boss.work<SlotData>('memory-retention', async ([job]) => {
+      if (!job) return;
+      await pruneMemories(ctx, job.data.trigger ?? 'schedule');
+    });
+    await boss.work('memory-embed', async () => {
+      await embedPendingMemories(ctx);
+    });
+  }
+
+  let lastNudge = 0;
+  return {
+    boss,
+    send: (name, data) => boss.send(name, data),
+    nudgeEmbedding: () => {
+      if (!ctx.memory.vectorSearch || Date.now() - lastNudge < 5_000) return;
+      lastNudge = Date.now();
+      boss
+        .send('memory-embed', {})
+        .catch((error: unknown) => log.warn({ err: error }, 'could not queue embedding'));
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}
+
+/** One user's digest: a failure is retried by the queue and counted once, on its last attempt. */
+async function processDigestUser(
+  ctx: AppContext,
+  job: JobWithMetadata<DigestUserData>,
+  log: FastifyBaseLogger,
+) {
+  const window = weekWindow(job.data.week, ctx.config.jobs.timeZone);
+  try {
+    const outcome = await digestUser(ctx, job.data.userId, window);
+    await recordDigestOutcome(ctx, job.data.runId, outcome);
+  } catch (error) {
+    const final = job.retryCount >= job.retryLimit;
+    log.warn(
+      { err: error, runId: job.data.runId, attempt: job.retryCount + 1, final },
+      'weekly digest failed for a user',
+    );
+    if (final) await recordDigestOutcome(ctx, job.data.runId, error as Error);
+    throw error;
+  }
+}

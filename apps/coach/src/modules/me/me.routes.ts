@@ -1,0 +1,59 @@
+import { asRole, asUser } from '@ours/platform/db';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { deleteUserData, exportUserData } from './me.repository.ts';
+
+const DeleteBody = Type.Object({ confirm: Type.Literal('DELETE_MY_DATA') }, { additionalProperties: false });
+type DeleteBody = Type.Static<typeof DeleteBody>;
+
+/** UK GDPR rights of access (Article 15, portable JSON) and erasure (Article 17). */
+export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const security = [{ bearerAuth: [] }];
+  app.get(
+    '/me/export',
+    {
+      schema: {
+        tags: ['data rights'],
+        summary: 'Everything stored about you, as one JSON document',
+        security,
+        response: { 200: Type.Object({}, { additionalProperties: true }) },
+      },
+    },
+    async (request, reply) => {
+      const data = await asUser(ctx.db, request.user, exportUserData);
+      reply.header(
+        'content-disposition',
+        `attachment; filename="strukt-coach-export-${request.user.id}.json"`,
+      );
+      return {
+        export: {
+          generated_at: ctx.now().toISOString(),
+          user_id: request.user.id,
+          email: request.user.email ?? null,
+          format: 'strukt-coach-export/1',
+        },
+        ...data,
+      };
+    },
+  );
+  app.delete<{ Body: DeleteBody }>(
+    '/me',
+    {
+      schema: {
+        tags: ['data rights'],
+        summary: 'Erase all your data, in one transaction; body {"confirm":"DELETE_MY_DATA"}',
+        security,
+        body: DeleteBody,
+        response: { 200: Type.Object({ deleted: Type.Record(Type.String(), Type.Integer()) }) },
+      },
+    },
+    async (request) => {
+      const deleted = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+        deleteUserData(tx, request.user.id, ctx.managesAuthUsers),
+      );
+      ctx.users.forget(request.user.id);
+      return { deleted };
+    },
+  );
+}

@@ -1,0 +1,74 @@
+import { asRole } from '@ours/platform/db';
+import type { AppContext } from '../../context.ts';
+import { failRun, finishRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
+import { localDateOf } from '../jobs/zoned-time.ts';
+import { vectorLiteral } from './embedding-client.ts';
+import {
+  countEmbeddingFailure,
+  deleteMemoriesOlderThan,
+  pendingEmbeddings,
+  storeEmbeddings,
+} from './memory.repository.ts';
+
+const batchSize = 64;
+const maxBatchesPerRun = 20;
+
+/**
+ * Gives pending memories their vectors, a batch at a time. The model is called outside any
+ * transaction (on PGlite an open transaction would stall every request), and the queue runs one
+ * embedding job at a time. A failing batch counts an attempt against its rows (after three a row
+ * stays full-text only) and the job is retried.
+ */
+export async function embedPendingMemories(ctx: AppContext): Promise<number> {
+  const { embed, embeddingModel } = ctx.memory;
+  if (!embed || !embeddingModel) return 0;
+  const service = { role: 'service_role' } as const;
+  let embedded = 0;
+  for (let batch = 0; batch < maxBatchesPerRun; batch += 1) {
+    const rows = await asRole(ctx.db, service, (tx) => pendingEmbeddings(tx, batchSize));
+    if (rows.length === 0) break;
+    let vectors: number[][];
+    try {
+      vectors = await embed(rows.map((row) => row.text));
+    } catch (error) {
+      await asRole(ctx.db, service, (tx) =>
+        countEmbeddingFailure(
+          tx,
+          rows.map((row) => row.id),
+        ),
+      );
+      throw error;
+    }
+    const stored = rows.map((row, index) => ({ id: row.id, vector: vectorLiteral(vectors[index] ?? []) }));
+    await asRole(ctx.db, service, (tx) => storeEmbeddings(tx, embeddingModel, stored));
+    embedded += rows.length;
+    if (rows.length < batchSize) break;
+  }
+  return embedded;
+}
+
+/** Deletes memories older than MEMORY_RETENTION_DAYS and records the run. */
+export async function pruneMemories(ctx: AppContext, trigger: RunTrigger) {
+  const run = await startRun(ctx.db, {
+    name: 'memory-retention',
+    slot: localDateOf(ctx.now(), ctx.config.jobs.timeZone),
+    trigger,
+    dryRun: false,
+    total: 0,
+    details: { retention_days: ctx.config.memory.retentionDays },
+  });
+  try {
+    return await asRole(ctx.db, { role: 'service_role' }, async (tx) => {
+      const deleted = await deleteMemoriesOlderThan(tx, ctx.config.memory.retentionDays);
+      return finishRun(
+        tx,
+        run.id,
+        { processed: deleted, succeeded: deleted, failed: 0, skipped: 0 },
+        { deleted },
+      );
+    });
+  } catch (error) {
+    await failRun(ctx.db, run.id, (error as Error).message);
+    throw error;
+  }
+}

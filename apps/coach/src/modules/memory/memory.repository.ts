@@ -1,0 +1,103 @@
+import { type Executor, olderThan, queryRows } from '@ours/platform/db';
+import type { Cursor } from '@ours/platform/http';
+import { type SQL, sql } from 'drizzle-orm';
+
+export interface Memory {
+  id: string;
+  log_type: string;
+  text: string;
+  created_at: string;
+}
+
+const columns = sql`id, log_type, text, to_json(created_at) #>> '{}' as created_at`;
+
+/**
+ * The user's most relevant memories, as a SQL expression returning a JSON array (it is embedded in
+ * the /ask context statement). By meaning when a query vector is given, else by full-text match
+ * with any of the query's words. Always filtered to the user's own rows.
+ */
+export function relevantMemoriesJson(
+  userId: string,
+  query: { text: string; vector?: string | undefined },
+  limit = 3,
+): SQL {
+  const ranked = query.vector
+    ? sql`select left(text, 300) as text, to_json(created_at) #>> '{}' as at from log_embeddings
+          where user_id = ${userId} and embedding is not null
+          order by embedding <=> ${query.vector}::vector limit ${limit}`
+    : sql`select left(text, 300) as text, to_json(created_at) #>> '{}' as at from log_embeddings,
+            lateral (select replace(plainto_tsquery('english', ${query.text})::text, '&', '|')::tsquery as q) terms
+          where user_id = ${userId} and text_search @@ terms.q
+          order by ts_rank(text_search, terms.q) desc, created_at desc limit ${limit}`;
+  return sql`coalesce((select json_agg(m) from (${ranked}) m), '[]'::json)`;
+}
+
+export function listMemories(
+  tx: Executor,
+  userId: string,
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<Memory[]> {
+  return queryRows<Memory>(
+    tx,
+    sql`select ${columns} from log_embeddings where user_id = ${userId} ${olderThan(cursor, sql`created_at`)}
+        order by created_at desc, id desc limit ${limit + 1}`,
+  );
+}
+
+export async function deleteMemory(tx: Executor, userId: string, id: string): Promise<boolean> {
+  const rows = await queryRows(
+    tx,
+    sql`delete from log_embeddings where id = ${id} and user_id = ${userId} returning id`,
+  );
+  return rows.length === 1;
+}
+
+export async function deleteAllMemories(tx: Executor, userId: string): Promise<number> {
+  const rows = await queryRows(tx, sql`delete from log_embeddings where user_id = ${userId} returning id`);
+  return rows.length;
+}
+
+/** Memories still waiting for a vector (service role), oldest first. */
+export function pendingEmbeddings(tx: Executor, limit: number): Promise<{ id: string; text: string }[]> {
+  return queryRows(
+    tx,
+    sql`select id, text from log_embeddings where embedding is null and embedding_attempts < 3
+        order by created_at limit ${limit}`,
+  );
+}
+
+export async function storeEmbeddings(
+  tx: Executor,
+  model: string,
+  rows: { id: string; vector: string }[],
+): Promise<void> {
+  await tx.execute(sql`
+    update log_embeddings e set embedding = v.vector::vector, embedding_model = ${model}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, vector text)
+    where e.id = v.id`);
+}
+
+export async function countEmbeddingFailure(tx: Executor, ids: string[]): Promise<void> {
+  await tx.execute(sql`
+    update log_embeddings set embedding_attempts = embedding_attempts + 1
+    where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
+}
+
+export async function deleteMemoriesOlderThan(tx: Executor, days: number): Promise<number> {
+  const rows = await queryRows(
+    tx,
+    sql`delete from log_embeddings where created_at < now() - make_interval(days => ${days}) returning id`,
+  );
+  return rows.length;
+}
+
+/** Whether this database has the vector column (pgvector was available when it was migrated). */
+export async function hasVectorColumn(tx: Executor): Promise<boolean> {
+  const rows = await queryRows(
+    tx,
+    sql`select 1 from information_schema.columns
+        where table_schema = 'public' and table_name = 'log_embeddings' and column_name = 'embedding'`,
+  );
+  return rows.length === 1;
+}

@@ -1,0 +1,80 @@
+import { asUser } from '@ours/platform/db';
+import { NotFoundError } from '@ours/platform/errors';
+import { decodeCursor, PageQuery, toPage } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { deleteAllMemories, deleteMemory, listMemories } from './memory.repository.ts';
+
+const MemoriesQuery = Type.Object(PageQuery, { additionalProperties: false });
+type MemoriesQuery = Type.Static<typeof MemoriesQuery>;
+const Memory = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  log_type: Type.String(),
+  text: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+});
+const MemoriesPage = Type.Object({
+  items: Type.Array(Memory),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+const MemoryParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+type MemoryParams = Type.Static<typeof MemoryParams>;
+
+/** What the coach remembers about the user, and the user's right to make it forget. */
+export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const security = [{ bearerAuth: [] }];
+  app.get<{ Querystring: MemoriesQuery }>(
+    '/memories',
+    {
+      schema: {
+        tags: ['memory'],
+        summary: 'What the coach remembers, newest first',
+        security,
+        querystring: MemoriesQuery,
+        response: { 200: MemoriesPage },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 20;
+      const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
+      const rows = await asUser(ctx.db, request.user, (tx) =>
+        listMemories(tx, request.user.id, limit, cursor),
+      );
+      return toPage(rows, limit, (row) => row.created_at);
+    },
+  );
+  app.delete<{ Params: MemoryParams }>(
+    '/memories/:id',
+    {
+      schema: {
+        tags: ['memory'],
+        summary: 'Forget one memory',
+        security,
+        params: MemoryParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const deleted = await asUser(ctx.db, request.user, (tx) =>
+        deleteMemory(tx, request.user.id, request.params.id),
+      );
+      if (!deleted) throw new NotFoundError('memory_not_found', 'No such memory');
+      return reply.code(204).send();
+    },
+  );
+  app.delete(
+    '/memories',
+    {
+      schema: {
+        tags: ['memory'],
+        summary: 'Forget everything the coach remembers',
+        security,
+        response: { 200: Type.Object({ deleted: Type.Integer() }) },
+      },
+    },
+    async (request) => ({
+      deleted: await asUser(ctx.db, request.user, (tx) => deleteAllMemories(tx, request.user.id)),
+    }),
+  );
+}

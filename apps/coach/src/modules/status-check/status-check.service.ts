@@ -1,0 +1,87 @@
+import { asRole } from '@ours/platform/db';
+import type { AppContext } from '../../context.ts';
+import { failRun, finishRun, type JobRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
+import { addDays, type LocalDate, localDateOf, startOfLocalDate } from '../jobs/zoned-time.ts';
+import { nudgeMessage } from './nudge-messages.ts';
+import {
+  findCrisisUsers,
+  findStressedUsers,
+  insertNudges,
+  queueForReview,
+  type Window,
+} from './status-check.repository.ts';
+
+export interface StatusCheckOptions {
+  /** The run's local date; the window is the three whole local days before it. */
+  date?: LocalDate | undefined;
+  trigger: RunTrigger;
+  dryRun?: boolean | undefined;
+}
+
+export interface StatusCheckResult {
+  run: JobRun | null;
+  window: { start: string; end: string; days: LocalDate[] };
+  candidates: number;
+  nudged: number;
+  alreadyNudged: number;
+  heldForReview: number;
+}
+
+export function statusWindow(date: LocalDate, timeZone: string): Window & { days: LocalDate[] } {
+  const first = addDays(date, -3);
+  return {
+    start: startOfLocalDate(first, timeZone),
+    end: startOfLocalDate(date, timeZone),
+    timeZone,
+    days: [first, addDays(date, -2), addDays(date, -1)],
+  };
+}
+
+/**
+ * The daily proactive check: finds stressed users in one query, nudges each at most once per 72
+ * hours (the database enforces it), and holds back anyone with a crisis in the window for a person
+ * to review. All of it in one transaction; a dry run reports what it would do and writes nothing.
+ */
+export async function runStatusCheck(
+  ctx: AppContext,
+  options: StatusCheckOptions,
+): Promise<StatusCheckResult> {
+  const timeZone = ctx.config.jobs.timeZone;
+  const date = options.date ?? localDateOf(ctx.now(), timeZone);
+  const window = statusWindow(date, timeZone);
+  const summary = { start: window.start.toISOString(), end: window.end.toISOString(), days: window.days };
+  const dryRun = options.dryRun ?? false;
+
+  const run = await startRun(ctx.db, {
+    name: 'check-user-status',
+    slot: date,
+    trigger: options.trigger,
+    dryRun,
+    total: 0,
+    details: { window: summary },
+  });
+  try {
+    return await asRole(ctx.db, { role: 'service_role' }, async (tx) => {
+      const stressed = await findStressedUsers(tx, window);
+      const crisis = await findCrisisUsers(tx, window);
+      const held = new Set(crisis);
+      const nudges = stressed
+        .filter((user) => !held.has(user.user_id))
+        .map((user) => ({ user_id: user.user_id, message: nudgeMessage(user) }));
+      const candidates = new Set([...stressed.map((user) => user.user_id), ...crisis]).size;
+      const nudged = dryRun ? nudges.length : (await insertNudges(tx, nudges)).length;
+      if (!dryRun) await queueForReview(tx, crisis, run.id, window);
+      const alreadyNudged = nudges.length - nudged;
+      const finished = await finishRun(
+        tx,
+        run.id,
+        { processed: candidates, succeeded: nudged, failed: 0, skipped: alreadyNudged + held.size },
+        { nudged, already_nudged: alreadyNudged, held_for_review: held.size },
+      );
+      return { run: finished, window: summary, candidates, nudged, alreadyNudged, heldForReview: held.size };
+    });
+  } catch (error) {
+    await failRun(ctx.db, run.id, (error as Error).message);
+    throw error;
+  }
+}

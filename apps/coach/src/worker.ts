@@ -1,0 +1,16 @@
+import { onShutdownSignal } from '@ours/platform/http';
+import { pino } from 'pino';
+import { envToConfig, readEnv } from './config.ts';
+import { closeContext, createContext } from './create-context.ts';
+import { startJobEngine } from './modules/jobs/job-engine.ts';
+
+/** Runs the scheduled and queued jobs without the HTTP API (`npm run coach -- worker`). */
+export async function startWorker(): Promise<void> {
+  const config = envToConfig(readEnv());
+  const log = pino({ level: config.http.logLevel, name: 'coach-worker' });
+  const ctx = await createContext(config);
+  ctx.jobs = await startJobEngine(ctx, log, { workers: true });
+  onShutdownSignal(() => closeContext(ctx), log);
+  log.info({ timeZone: config.jobs.timeZone, database: ctx.db.kind }, 'coach worker running');
+  console.log(`STRUKT coach worker running jobs in ${config.jobs.timeZone} (Ctrl+C to stop)`);
+}

@@ -1,0 +1,46 @@
+import { fromPglite, PgBoss } from 'pg-boss';
+import type { Database } from '../db/database.ts';
+
+export type { Job, JobWithMetadata } from 'pg-boss';
+export { PgBoss } from 'pg-boss';
+
+export interface JobQueueOptions {
+  /** Run the cron monitor on this instance (every instance may; pg-boss sends each slot once). */
+  schedule: boolean;
+  /** Run pg-boss maintenance (expiry, retention) on this instance. */
+  supervise: boolean;
+  /** Cron monitor interval; only tests shorten it. */
+  cronMonitorIntervalSeconds?: number;
+}
+
+/**
+ * A pg-boss queue on the service's own database: PGlite shares the embedded instance (it serialises
+ * every statement), PostgreSQL gets a small pool of its own. Tables live in the `pgboss` schema,
+ * which the migrations hand to the runtime role.
+ */
+export async function startJobQueue(db: Database, options: JobQueueOptions): Promise<PgBoss> {
+  const common = {
+    schema: 'pgboss',
+    // The migrations create the schema (owned by the runtime role, which may not create schemas).
+    createSchema: false,
+    schedule: options.schedule,
+    supervise: options.supervise,
+    ...(options.cronMonitorIntervalSeconds
+      ? {
+          cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds,
+          cronWorkerIntervalSeconds: options.cronMonitorIntervalSeconds,
+        }
+      : {}),
+  };
+  const boss =
+    db.connection.kind === 'pglite'
+      ? new PgBoss({ ...common, db: fromPglite(db.connection.client), backend: 'pglite' })
+      : new PgBoss({
+          ...common,
+          connectionString: db.connection.url,
+          max: 4,
+          application_name: 'coach-jobs',
+        });
+  await boss.start();
+  return boss;
+}
