@@ -12,7 +12,8 @@ export async function startServer(): Promise<void> {
   // The queue always starts (so admin runs can be queued); it works jobs unless JOBS_ENABLED=false.
   ctx.jobs = await startJobEngine(ctx, app.log, { workers: config.jobs.enabled });
   app.addHook('onClose', async () => closeContext(ctx));
-  onShutdownSignal(() => app.close(), app.log);
+  // Long enough for an in-flight answer to finish within its model deadline.
+  onShutdownSignal(() => app.close(), app.log, config.llm.timeoutMs + 5_000);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const embedded = !config.database.url;
   app.log.info(

@@ -31,6 +31,10 @@ describe('coach configuration', () => {
     [{ LLM_TIMEOUT_MS: '5' }, /LLM_TIMEOUT_MS must be at least 100/],
     [{ REDIS_URL: 'http://localhost:6379' }, /REDIS_URL must use redis:/],
     [{ ASK_RATE_LIMIT_PER_MINUTE: '0' }, /ASK_RATE_LIMIT_PER_MINUTE must be at least 1/],
+    [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be true, false, or a comma list/],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, /TRUST_PROXY must be/],
+    [{ COACH_TIMEZONE: 'Mars/Base' }, /COACH_TIMEZONE must be an IANA time zone/],
+    [{ DIGEST_CONCURRENCY: '0' }, /DIGEST_CONCURRENCY must be at least 1/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => envToConfig(env)).toThrow(message);
   });
@@ -38,5 +42,6 @@ describe('coach configuration', () => {
   it('takes a proxy list for TRUST_PROXY', () => {
     expect(envToConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
     expect(envToConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).http.trustProxy).toBe('10.0.0.0/8,127.0.0.1');
+    expect(envToConfig({ TRUST_PROXY: 'loopback' }).http.trustProxy).toBe('loopback');
   });
 });

@@ -77,3 +77,16 @@ describe('queryAs (role switch and statement in one round trip)', () => {
     expect(message).toMatch(/permission denied/);
   });
 });
+
+describe('queryAs number inlining', () => {
+  it('keeps a negative number from turning the rest of the line into a comment', async () => {
+    const [row] = await queryAs<{ n: number }>(db, { role: 'service_role' }, sql`select 1 -${-1} as n`);
+    expect(Number(row?.n)).toBe(2);
+  });
+
+  it('refuses non-finite numbers', async () => {
+    await expect(
+      queryAs(db, { role: 'service_role' }, sql`select ${Number.POSITIVE_INFINITY}`),
+    ).rejects.toThrow(/non-finite/);
+  });
+});

@@ -22,6 +22,7 @@ import { AccessLogController } from './access-log.ts';
 import { compileOriginMatcher } from './cors-origins.ts';
 import { handleError } from './error-handler.ts';
 import { type HealthCheck, registerHealth } from './health.ts';
+import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
 import { createValidatorCompiler } from './validation.ts';
@@ -77,6 +78,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     connectionTimeout: 60_000,
+    // On close, drop idle keep-alive connections at once instead of waiting out keepAliveTimeout.
+    forceCloseConnections: 'idle',
     keepAliveTimeout: 72_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
@@ -90,6 +93,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.addHook('onClose', async () => stdout?.flushSync());
   app.setValidatorCompiler(createValidatorCompiler());
+  registerJsonBodyParser(app as unknown as FastifyInstance);
   app.setErrorHandler(handleError);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

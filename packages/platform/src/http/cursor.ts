@@ -12,9 +12,20 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(`${cursor.at}|${cursor.id}`).toString('base64url');
 }
 
+// Only what this API issues: PostgreSQL's ISO output with a 4-digit year, and a canonical uuid.
+const isoTimestamp = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function decodeCursor(token: string): Cursor {
   const [at, id, ...rest] = Buffer.from(token, 'base64url').toString('utf8').split('|');
-  if (!at || !id || rest.length > 0 || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  if (
+    !at ||
+    !id ||
+    rest.length > 0 ||
+    !isoTimestamp.test(at) ||
+    Number.isNaN(Date.parse(at)) ||
+    !uuid.test(id)
+  ) {
     throw new ValidationError('invalid_cursor', 'The cursor is not one this API issued');
   }
   return { at, id };

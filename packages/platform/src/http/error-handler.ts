@@ -27,9 +27,24 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   return new AppError(status, code, error.message);
 }
 
+/** The SQLSTATE of a database error, looking through wrappers such as drizzle's. */
+function sqlState(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 /** Normalises anything thrown into an AppError; unknown failures become an opaque 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  // Class 22 is "data exception": a value the database cannot take (a date out of range, say).
+  if (sqlState(error)?.startsWith('22')) {
+    return new AppError(400, 'invalid_value', 'A value in the request is out of the accepted range', {
+      cause: error,
+    });
+  }
   if (error && typeof error === 'object' && 'statusCode' in error) {
     const mapped = fromFastifyError(error as FastifyError);
     if (mapped) return mapped;

@@ -5,6 +5,19 @@ import type { FastifySchemaCompiler } from 'fastify';
 // @NOTE ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM loader.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
+// RFC 3339 as PostgreSQL accepts it: years 1000-9999 and offsets up to 15:59.
+const databaseDateTime =
+  /^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/i;
+
+/** `date-time` values that the database can store, so a valid request never fails later. */
+function withDatabaseDates(ajv: Ajv): Ajv {
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (value: string) => databaseDateTime.test(value) && !Number.isNaN(Date.parse(value)),
+  });
+  return ajv;
+}
+
 const shared: Options = { allErrors: false, useDefaults: true, removeAdditional: false, strict: false };
 
 /**
@@ -12,8 +25,8 @@ const shared: Options = { allErrors: false, useDefaults: true, removeAdditional:
  * query strings and path params, which are always text, are coerced to the declared types.
  */
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  const strictAjv = addFormats(new Ajv({ ...shared, coerceTypes: false }));
-  const coercingAjv = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
+  const strictAjv = withDatabaseDates(addFormats(new Ajv({ ...shared, coerceTypes: false })));
+  const coercingAjv = withDatabaseDates(addFormats(new Ajv({ ...shared, coerceTypes: 'array' })));
   return ({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
     return ajv.compile(schema as object);

@@ -5,7 +5,8 @@
  *
  * Behaviour selection for `POST /v1/chat/completions`, first match wins:
  *   1. the next one-shot behaviour from `enqueue()` (consumed),
- *   2. the sticky behaviour registered with `forModel(body.model)`,
+ *   2. a sticky behaviour registered with `forContent(text)` when any message contains that text,
+ *   3. the sticky behaviour registered with `forModel(body.model)`,
  *   3. the default behaviour (`setDefault()`, initially a short reply).
  *
  * `POST /v1/embeddings` resolves a behaviour with the same priority but only acts on `fail`, `hang` and
@@ -52,6 +53,8 @@ export interface FakeOpenAiServer {
   setDefault(b: FakeBehaviour): void;
   enqueue(...b: FakeBehaviour[]): void;
   forModel(model: string, b: FakeBehaviour): void;
+  /** Sticky behaviour for chat requests whose messages contain `text` (e.g. one user's name). */
+  forContent(text: string, b: FakeBehaviour): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -83,16 +86,27 @@ export async function startFakeOpenAiServer(opts?: { recordRequests?: boolean })
   const requests: RecordedRequest[] = [];
   const queue: FakeBehaviour[] = [];
   const modelOverrides = new Map<string, FakeBehaviour>();
+  const contentOverrides = new Map<string, FakeBehaviour>();
   let defaultBehaviour = initialBehaviour();
   let counter = 0;
   // Tracked ourselves so close() can destroy keep-alive and hanging sockets; otherwise the process can't exit.
   const sockets = new Set<Socket>();
 
-  const pickBehaviour = (model: unknown, consumeQueued: (b: FakeBehaviour) => boolean): FakeBehaviour => {
+  const pickBehaviour = (
+    model: unknown,
+    consumeQueued: (b: FakeBehaviour) => boolean,
+    messages?: unknown,
+  ): FakeBehaviour => {
     const head = queue[0];
     if (head !== undefined) {
       if (consumeQueued(head)) queue.shift();
       return head;
+    }
+    if (contentOverrides.size > 0 && Array.isArray(messages)) {
+      const text = messages
+        .map((message) => String((message as { content?: unknown })?.content ?? ''))
+        .join('\n');
+      for (const [needle, behaviour] of contentOverrides) if (text.includes(needle)) return behaviour;
     }
     if (typeof model === 'string') {
       const override = modelOverrides.get(model);
@@ -151,7 +165,7 @@ export async function startFakeOpenAiServer(opts?: { recordRequests?: boolean })
       sendError(res, 400, "Chat requests need a string 'model' and an array 'messages'. (fake)");
       return;
     }
-    const behaviour = pickBehaviour(body.model, () => true);
+    const behaviour = pickBehaviour(body.model, () => true, body.messages);
     if (!(await applyFailure(res, behaviour))) return;
     if (behaviour.kind !== 'reply' && behaviour.kind !== 'stream') return;
 
@@ -308,12 +322,16 @@ export async function startFakeOpenAiServer(opts?: { recordRequests?: boolean })
     enqueue(...b) {
       queue.push(...b);
     },
+    forContent(text, b) {
+      contentOverrides.set(text, b);
+    },
     forModel(model, b) {
       modelOverrides.set(model, b);
     },
     reset() {
       queue.length = 0;
       modelOverrides.clear();
+      contentOverrides.clear();
       requests.length = 0; // keep the array identity: callers may hold a reference to `server.requests`
       defaultBehaviour = initialBehaviour();
     },

@@ -22,15 +22,28 @@ async function streamAnswer(
     if (!reply.raw.writableFinished) disconnect.abort();
   });
   let streamed = false;
-  const outcome = await askCoach(ctx, {
-    user: request.user,
-    body: request.body,
-    signal: disconnect.signal,
-    onDelta: (text) => {
-      streamed = true;
-      sse.send('delta', { text });
-    },
-  });
+  let outcome: Awaited<ReturnType<typeof askCoach>>;
+  try {
+    outcome = await askCoach(ctx, {
+      user: request.user,
+      body: request.body,
+      signal: disconnect.signal,
+      onDelta: (text) => {
+        streamed = true;
+        sse.send('delta', { text });
+      },
+    });
+  } catch (error) {
+    // Before the first event the normal error reply still works; after it, close the stream properly.
+    if (!sse.started) throw error;
+    request.log.error({ err: error }, 'streamed answer failed');
+    sse.send('error', {
+      code: 'internal_error',
+      message: 'The answer could not be completed',
+      request_id: request.id,
+    });
+    return sse.end();
+  }
   if (outcome.kind === 'disconnected') return sse.end();
   if (!streamed) sse.send('delta', { text: outcome.result.reply });
   sse.send('done', outcome.result);

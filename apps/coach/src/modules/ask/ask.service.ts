@@ -8,6 +8,7 @@ import { vectorLiteral } from '../memory/embedding-client.ts';
 import { crisisReply, fallbackReplies, safetyFallbackReply } from '../safety/canned-replies.ts';
 import { detectCrisis } from '../safety/crisis-detector.ts';
 import { validateReply } from '../safety/reply-validator.ts';
+import { createStreamGate } from '../safety/stream-gate.ts';
 import { detectStressSignal } from '../status-check/stress-signals.ts';
 import { type CoachLogEntry, coachLogInsert, type UserContext, userContextQuery } from './ask.repository.ts';
 import type { AskBody, AskResult, FallbackReason } from './ask.schema.ts';
@@ -89,14 +90,28 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   );
   if (!row) throw new Error('user context query returned no row');
   const context = row.context;
+  // Streamed text passes the reply validator before it is sent; a block stops the model at once.
+  const gate = input.onDelta ? createStreamGate(input.onDelta) : undefined;
+  const stopModel = new AbortController();
+  const signal = input.signal ? AbortSignal.any([input.signal, stopModel.signal]) : stopModel.signal;
   let reply: LlmReply;
   try {
     reply = await ctx.llm.complete(buildPrompt(body.messages, context, ctx.now()), {
-      signal: input.signal,
-      onDelta: input.onDelta,
+      signal,
+      onDelta: gate
+        ? (text) => {
+            gate.push(text);
+            if (gate.blocked) stopModel.abort();
+          }
+        : undefined,
     });
   } catch (error) {
     if (!(error instanceof LlmUnavailableError)) throw error;
+    if (gate?.blocked && !input.signal?.aborted) {
+      log.blockedResponse = gate.text;
+      log.issues = validateReply(gate.text).issues;
+      return fallback('safety_blocked', safetyFallbackReply);
+    }
     if (error.reason === 'aborted') {
       log.aiResponse = error.partialText;
       log.fallbackReason = 'client_disconnected';
@@ -119,6 +134,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
     log.fallbackReason = 'client_disconnected';
     return finish(null);
   }
+  gate?.flush();
   log.aiResponse = reply.text;
   log.success = true;
   ctx.jobs?.nudgeEmbedding();

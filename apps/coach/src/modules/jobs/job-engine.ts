@@ -32,6 +32,8 @@ export interface JobEngineOptions {
   /** Override cron expressions (tests fire every minute). */
   schedules?: Partial<Record<ScheduledJob, string>>;
   cronMonitorIntervalSeconds?: number;
+  /** First retry delay of a user's digest, doubled each time (tests shorten it). */
+  digestRetryDelaySeconds?: number;
 }
 
 /** The queue plus how to stop it; `send` enqueues a run for any process with workers. */
@@ -69,7 +71,7 @@ export async function startJobEngine(
   await boss.createQueue(digestUserQueue, {
     retryLimit: 2,
     retryBackoff: true,
-    retryDelay: 2,
+    retryDelay: options.digestRetryDelaySeconds ?? 5,
     expireInSeconds: 300,
   });
   await boss.createQueue('check-user-status', { retryLimit: 2, retryBackoff: true, retryDelay: 30 });

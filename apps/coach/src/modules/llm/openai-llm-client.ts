@@ -22,13 +22,19 @@ export interface OpenAiLlmOptions {
 // @NOTE the primary model gets most of the budget but leaves the fallback a real chance to answer.
 const primaryShareOfDeadline = 0.6;
 
+/** A count as the provider reported it, if it is one: a non-negative whole number of sane size. */
+function tokenCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 31
+    ? value
+    : undefined;
+}
+
+/** The provider's usage, trusted only as far as it makes sense (some compatible servers send junk). */
 function toUsage(usage: OpenAI.CompletionUsage | null | undefined): LlmUsage | null {
-  if (!usage) return null;
-  return {
-    prompt_tokens: usage.prompt_tokens,
-    completion_tokens: usage.completion_tokens,
-    total_tokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens,
-  };
+  const prompt = tokenCount(usage?.prompt_tokens);
+  const completion = tokenCount(usage?.completion_tokens);
+  if (prompt === undefined || completion === undefined) return null;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 /**
@@ -103,7 +109,9 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
             }
           : undefined;
         try {
-          const reply = await attempt(model, messages, signal, budget, onDelta);
+          // The SDK's timeout stops at the response headers; this bound also covers a stalled stream.
+          const attemptSignal = isLast ? signal : AbortSignal.any([signal, AbortSignal.timeout(budget)]);
+          const reply = await attempt(model, messages, attemptSignal, budget, onDelta);
           if (!reply.text) throw new Error(`Model ${model} returned an empty reply`);
           return reply;
         } catch (error) {
