@@ -81,7 +81,7 @@ export async function queueForReview(
   if (userIds.length === 0) return;
   await tx.execute(sql`
     insert into coach_reviews (user_id, reason, job_run_id, window_start, window_end)
-    select u.id, 'crisis_in_window', ${runId}, ${window.start.toISOString()}::timestamptz, ${window.end.toISOString()}::timestamptz
+    select u.id::uuid, 'crisis_in_window', ${runId}, ${window.start.toISOString()}::timestamptz, ${window.end.toISOString()}::timestamptz
     from jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb) as u(id)
     on conflict do nothing`);
 }
