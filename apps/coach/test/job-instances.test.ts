@@ -1,0 +1,53 @@
+import { type Database, postgresDatabase, queryRows } from '@ours/platform/db';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../src/create-context.ts';
+import { type JobEngine, startJobEngine } from '../src/modules/jobs/job-engine.ts';
+import { asService } from './support/coach-logs.ts';
+import { useTestApp } from './support/test-app.ts';
+
+const t = useTestApp();
+const onServer = process.env.TEST_DB === 'postgres';
+
+// Two instances, each with its own pg-boss and its own connection pool, as two processes would be.
+describe.runIf(onServer)('two instances on one PostgreSQL database', () => {
+  const engines: JobEngine[] = [];
+  let secondDb: Database;
+
+  beforeAll(async () => {
+    if (t.db.connection.kind !== 'postgres') return;
+    secondDb = postgresDatabase(t.db.connection.url, 'authenticator', 3);
+    const secondCtx = await createContext(t.ctx.config, { db: secondDb });
+    const options = {
+      workers: true,
+      schedules: { 'check-user-status': '* * * * *' },
+      cronMonitorIntervalSeconds: 1,
+    };
+    for (const ctx of [t.ctx, secondCtx])
+      engines.push(await startJobEngine(ctx, pino({ level: 'silent' }), options));
+  });
+  afterAll(async () => {
+    for (const engine of engines) await engine.stop();
+    await secondDb?.close();
+  });
+
+  it('run each scheduled slot once', async () => {
+    const runs = async () =>
+      asService(t.db, (tx) =>
+        queryRows<{ minute: string; runs: number }>(
+          tx,
+          sql`select to_char(date_trunc('minute', started_at), 'HH24:MI') as minute, count(*)::int as runs
+              from job_runs where name = 'check-user-status' and trigger = 'schedule' group by 1 order by 1`,
+        ),
+      );
+    const deadline = Date.now() + 80_000;
+    while ((await runs()).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    // Give a duplicate (if any) every chance to show up.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const perMinute = await runs();
+    expect(perMinute.length).toBeGreaterThanOrEqual(1);
+    for (const slot of perMinute) expect(slot.runs).toBe(1);
+  }, 100_000);
+});
