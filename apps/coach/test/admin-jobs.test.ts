@@ -1,0 +1,121 @@
+import { signServiceToken } from '@ours/platform/auth';
+import { queryRows } from '@ours/platform/db';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type JobEngine, startJobEngine } from '../src/modules/jobs/job-engine.ts';
+import { asService } from './support/coach-logs.ts';
+import { bearer, createUser, testJwtSecret, useTestApp } from './support/test-app.ts';
+
+const t = useTestApp();
+let engine: JobEngine;
+let service: { authorization: string };
+
+beforeAll(async () => {
+  engine = await startJobEngine(t.ctx, pino({ level: 'silent' }), { workers: true });
+  t.ctx.jobs = engine;
+  service = { authorization: `Bearer ${await signServiceToken(testJwtSecret)}` };
+});
+afterAll(async () => {
+  t.ctx.jobs = undefined;
+  await engine.stop();
+});
+
+describe('admin job routes', () => {
+  it.each([
+    ['no token', {}, 401],
+    ['a user token', 'user', 403],
+    ['a service token signed with another secret', 'forged', 401],
+  ] as const)('refuse %s', async (_label, auth, status) => {
+    const headers =
+      auth === 'user'
+        ? bearer(await createUser())
+        : auth === 'forged'
+          ? { authorization: `Bearer ${await signServiceToken('another-secret-that-is-long-enough-000000')}` }
+          : {};
+    for (const [method, url] of [
+      ['GET', '/admin/jobs'],
+      ['POST', '/admin/jobs/check-user-status/run'],
+    ] as const) {
+      const response = await t.app.inject({
+        method,
+        url,
+        headers,
+        payload: method === 'POST' ? {} : undefined,
+      });
+      expect(response.statusCode).toBe(status);
+    }
+  });
+
+  it('lists schedules with their next London fire times', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/admin/jobs', headers: service });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.time_zone).toBe('Europe/London');
+    const digest = body.schedules.find((schedule: { name: string }) => schedule.name === 'weekly-digest');
+    expect(digest.cron).toBe('0 20 * * 0');
+    expect(digest.next).toHaveLength(3);
+  });
+
+  it('queues a run (202) that the workers carry out and record', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/admin/jobs/check-user-status/run',
+      headers: service,
+      payload: { date: '2026-11-23' },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ queued: true, name: 'check-user-status', date: '2026-11-23' });
+    const deadline = Date.now() + 20_000;
+    let runs: { trigger: string; status: string }[] = [];
+    while (Date.now() < deadline) {
+      runs = await asService(t.db, (tx) =>
+        queryRows(
+          tx,
+          sql`select trigger, status from job_runs where name = 'check-user-status' and slot = '2026-11-23'`,
+        ),
+      );
+      if (runs.some((run) => run.status !== 'running')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(runs).toEqual([{ trigger: 'api', status: 'success' }]);
+    const listed = (await t.app.inject({ method: 'GET', url: '/admin/jobs', headers: service })).json();
+    expect(listed.recent[0]).toMatchObject({ name: 'check-user-status', slot: '2026-11-23' });
+  });
+
+  it('answers a dry run directly without writing', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/admin/jobs/weekly-digest/run',
+      headers: service,
+      payload: { week: '2026-W47', dry_run: true },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      dry_run: true,
+      name: 'weekly-digest',
+      week: '2026-W47',
+      pending: 0,
+    });
+  });
+
+  it.each([
+    ['/admin/jobs/reboot-server/run', {}, 404, 'job_not_found'],
+    ['/admin/jobs/weekly-digest/run', { week: '2025-W53' }, 400, 'invalid_week'],
+    ['/admin/jobs/weekly-digest/run', { week: 'last week' }, 400, 'validation_failed'],
+    ['/admin/jobs/check-user-status/run', { date: '2026-02-30' }, 400, 'invalid_date'],
+    ['/admin/jobs/check-user-status/run', { when: 'now' }, 400, 'validation_failed'],
+  ])('refuses %s %j with %s %s', async (url, payload, status, code) => {
+    const response = await t.app.inject({ method: 'POST', url, headers: service, payload });
+    expect(response.statusCode).toBe(status);
+    expect(response.json().error.code).toBe(code);
+  });
+
+  it('exports the latest run of each job as metrics', async () => {
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /coach_job_last_run_timestamp_seconds\{job="check-user-status",status="success"\} \d+/,
+    );
+    expect(metrics).toMatch(/coach_job_last_run_items\{job="check-user-status",outcome="total"\} \d+/);
+  });
+});
