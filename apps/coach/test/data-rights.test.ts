@@ -5,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { asService } from './support/coach-logs.ts';
 import { seedCoachData } from './support/factories.ts';
-import { bearer, createUser, type TestUser, useTestApp } from './support/test-app.ts';
+import { bearer, createUser, startTestApp, type TestUser, useTestApp } from './support/test-app.ts';
 
 const t = useTestApp();
 
@@ -226,9 +226,34 @@ describe('DELETE /me', () => {
     });
   });
 
-  it.todo(
-    'lets the user start again through another app instance: its user registry still caches the erased auth.users row (FK violation, 500)',
-  );
+  it('lets the user start again through another instance that still remembers them', async () => {
+    const user = await createUser();
+    const other = await startTestApp(t.db);
+    try {
+      const log = () =>
+        other.app.inject({
+          method: 'POST',
+          url: '/mood-logs',
+          headers: bearer(user),
+          payload: { mood: 5, stress: 5 },
+        });
+      expect((await log()).statusCode).toBe(201);
+      const erased = await t.app.inject({
+        method: 'DELETE',
+        url: '/me',
+        headers: bearer(user),
+        payload: { confirm: 'DELETE_MY_DATA' },
+      });
+      expect(erased.statusCode).toBe(200);
+      // The other instance's memory of the user is stale: one clear 409, then it works again.
+      const stale = await log();
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().error.code).toBe('account_reset');
+      expect((await log()).statusCode).toBe(201);
+    } finally {
+      await other.close();
+    }
+  });
 
   it('erases all or nothing: a failure part-way leaves every row in place', async () => {
     const user = await createUser();

@@ -124,7 +124,7 @@ describe('POST /ask with stream: true', () => {
       .map((event) => (event.data as { text: string }).text)
       .join('');
     expect(streamed).toBe(chunks.join(''));
-    expect((events.at(-1)?.data as { reply: string }).reply).toBe(chunks.join('').trim());
+    expect((events.at(-1)?.data as { reply?: string } | undefined)?.reply).toBe(chunks.join('').trim());
   });
 
   it('still answers validation errors as JSON 400 before any event is sent', async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../errors.ts';
 
 // PostgreSQL text cannot hold NUL, so a body carrying one could only fail later, half-way through.
-const nulCharacter = /\\u0000|\u0000/;
+const hasNul = (body: string) => body.includes('\\u0000') || body.includes(String.fromCharCode(0));
 
 /**
  * Parses JSON bodies with Fastify's hardened parser (prototype-poisoning checks) and refuses a NUL
@@ -12,7 +12,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   const defaultParser = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (typeof body === 'string' && nulCharacter.test(body)) {
+    if (typeof body === 'string' && hasNul(body)) {
       done(
         new ValidationError(
           'invalid_characters',

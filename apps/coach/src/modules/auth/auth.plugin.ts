@@ -1,8 +1,18 @@
 import { bearerToken, type VerifiedUser } from '@ours/platform/auth';
 import { AppError } from '@ours/platform/errors';
-import { createLimiter } from '@ours/platform/http';
+import { createLimiter, handleError } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
+
+/** A foreign-key violation against auth.users: the user row is gone. */
+function isMissingUser(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const { code, constraint } = current as { code?: string; constraint?: string };
+    if (code === '23503' && typeof constraint === 'string' && constraint.endsWith('_user_id_fkey'))
+      return true;
+  }
+  return false;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,6 +62,19 @@ export async function authenticatedRoutes(
       const limiter = (limit && routeLimiters.get(limit.name)) || defaultLimiter;
       await limiter(request, request.user.id);
       await ctx.users.ensure(request.user.id, request.user.email);
+    });
+    // A user erased by another instance within the registry's memory: forget them so the retry
+    // registers them again, and say so instead of failing with a 500.
+    scope.setErrorHandler((error, request, reply) => {
+      if (request.user && isMissingUser(error)) {
+        ctx.users.forget(request.user.id);
+        return handleError(
+          new AppError(409, 'account_reset', 'Your account was just reset; please try again'),
+          request,
+          reply,
+        );
+      }
+      return handleError(error, request, reply);
     });
     await register(scope);
   });

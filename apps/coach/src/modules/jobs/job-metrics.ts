@@ -21,7 +21,8 @@ export function registerJobMetrics(registry: Registry, ctx: AppContext): void {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const run of await load()) this.set({ job: run.name, status: run.status }, Date.parse(run.started_at) / 1000);
+      for (const run of await load())
+        this.set({ job: run.name, status: run.status }, Date.parse(run.started_at) / 1000);
     },
   });
   new Gauge({
