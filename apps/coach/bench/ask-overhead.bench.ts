@@ -2,13 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { signUserToken } from '@ours/platform/auth';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createBenchDatabase } from './bench-database.ts';
 import { request, startProcess, stop } from './bench-processes.ts';
 import { timeToFirstEvent } from './ttfb.ts';
 
 // @NOTE everything shares this machine's 2 cores, so the direct and the /ask runs go side by side
 // in one run and only their difference is reported as the coach's overhead.
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const modelDelayMs = 50;
@@ -16,20 +15,6 @@ const secret = randomBytes(48).toString('base64url');
 const replyText =
   'Great question! Start with five minutes of easy jogging, then add leg swings, walking lunges and a few ' +
   'strides at race pace. Keep the effort gentle so you arrive at the start line warm but fresh. Good luck!';
-
-function databaseUrl(name: string, user?: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  if (user) url.username = user;
-  return url.toString();
-}
-
-async function admin(sqlText: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sqlText);
-  await client.end();
-}
 
 async function load(url: string, body: string, headers: () => Record<string, string>, clients = connections) {
   const result = await autocannon({
@@ -50,12 +35,11 @@ async function load(url: string, body: string, headers: () => Record<string, str
   };
 }
 
-const database = `coach_bench_${randomBytes(4).toString('hex')}`;
-await admin(`CREATE DATABASE ${database}`);
+const database = await createBenchDatabase('coach_bench');
 const fake = await startProcess<{ baseURL: string }>('./fake-model.process.ts');
 const coach = await startProcess<{ url: string }>('./coach.process.ts', {
-  DATABASE_URL: databaseUrl(database, 'authenticator'),
-  DATABASE_ADMIN_URL: databaseUrl(database),
+  DATABASE_URL: database.runtimeUrl,
+  DATABASE_ADMIN_URL: database.adminUrl,
   DATABASE_POOL_SIZE: '20',
   JWT_SECRET: secret,
   OPENAI_BASE_URL: fake.ready.baseURL,
@@ -132,5 +116,5 @@ try {
 } finally {
   await stop(coach.child);
   await stop(fake.child);
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await database.drop();
 }

@@ -145,7 +145,7 @@ describe('GET /me/export', () => {
       `attachment; filename="strukt-coach-export-${alice.id}.json"`,
     );
     const body = response.json();
-    expect(Object.keys(body).sort()).toEqual(['export', ...exportedTables].sort());
+    expect(Object.keys(body).sort()).toEqual(['export', ...userTables].sort());
     expect(body.export).toEqual({
       generated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       user_id: alice.id,

@@ -366,6 +366,19 @@ describe('embedding failures', () => {
     expect(await storedMemories(user.id)).toMatchObject([{ embedding_model: null, embedding_attempts: 0 }]);
   });
 
+  it.runIf(hasPgvector)(
+    'finds a memory still waiting for its vector by its words, in vector mode',
+    async () => {
+      const user = await createUser();
+      await logMood(vector, user, { notes: 'calf cramp at night' });
+      vector.fake.reset();
+      await ask(vector, user, 'calf cramp at night?');
+      expect(relevantMemories(lastDataBlock(vector.fake)).map((memory) => memory.text)).toContain(
+        'Mood 4/10, stress 6/10: calf cramp at night',
+      );
+    },
+  );
+
   it.runIf(hasPgvector)('counts each failed attempt and still answers from full text', async () => {
     const user = await createUser();
     await logMood(vector, user, { notes: 'hamstring tightness after sprints', logged_at: daysAgo(20) });

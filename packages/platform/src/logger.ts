@@ -1,4 +1,4 @@
-import { type LoggerOptions, stdSerializers } from 'pino';
+import type { LoggerOptions } from 'pino';
 
 /**
  * Paths never written to logs: credentials and the user's own words. Message text is personal
@@ -36,28 +36,21 @@ export const redactedPaths = [
  * The driver's own error (code, severity, constraint) is kept.
  */
 export function serializeError(error: unknown): unknown {
-  let current = error as (Error & { query?: unknown; params?: unknown; cause?: unknown }) | undefined;
-  if (current && current.name === 'DrizzleQueryError' && current.cause)
-    current = current.cause as typeof current;
-  if (!(current instanceof Error)) return current;
-  const { query: _query, params: _params, ...rest } = stdSerializers.err(current) as Record<string, unknown>;
-  const clean: Record<string, unknown> = {};
-  for (const key of [
-    'type',
-    'message',
-    'stack',
-    'code',
-    'severity',
-    'constraint',
-    'table',
-    'column',
-    'routine',
-    'statusCode',
-  ]) {
-    if (rest[key] !== undefined) clean[key] = rest[key];
+  if (!(error instanceof Error)) return error;
+  let current: Error = error;
+  // drizzle's wrapper (its name stays 'Error'): the statement and parameters are in its message.
+  if (current.message.startsWith('Failed query:')) {
+    current = current.cause instanceof Error ? current.cause : new Error('Failed query');
   }
-  if (typeof clean.message === 'string' && /^Failed query:/.test(clean.message))
-    clean.message = 'Failed query';
+  const fields = current as Error & Record<string, unknown>;
+  const clean: Record<string, unknown> = {
+    type: current.constructor?.name ?? 'Error',
+    message: current.message,
+    stack: current.stack,
+  };
+  for (const key of ['code', 'severity', 'constraint', 'table', 'column', 'routine', 'statusCode']) {
+    if (fields[key] !== undefined) clean[key] = fields[key];
+  }
   return clean;
 }
 

@@ -10,13 +10,18 @@ describe('serializeError', () => {
     });
     const wrapped = Object.assign(
       new Error('Failed query: insert into mood_logs (notes) values ($1)\nparams: my divorce is awful'),
-      { name: 'DrizzleQueryError', cause: driverError, params: ['my divorce is awful'] },
+      { cause: driverError, params: ['my divorce is awful'] },
     );
     for (const error of [wrapped, driverError]) {
       const logged = JSON.stringify(serializeError(error));
       expect(logged).not.toContain('divorce');
       expect(logged).toContain('23514');
     }
+  });
+
+  it('drops a wrapper with no driver error behind it too', () => {
+    const bare = new Error('Failed query: select $1\nparams: my divorce is awful');
+    expect(JSON.stringify(serializeError(bare))).not.toContain('divorce');
   });
 
   it('keeps an ordinary error readable', () => {

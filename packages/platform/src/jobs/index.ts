@@ -23,6 +23,10 @@ export async function startJobQueue(db: Database, options: JobQueueOptions): Pro
     schema: 'pgboss',
     // The migrations create the schema (owned by the runtime role, which may not create schemas).
     createSchema: false,
+    // Queue statistics refresh quickly so workers can burst through a large backlog (see
+    // burstWhenReadyExceeds) instead of polling once per interval per job.
+    monitorIntervalSeconds: 2,
+    queueCacheIntervalSeconds: 2,
     schedule: options.schedule,
     supervise: options.supervise,
     ...(options.cronMonitorIntervalSeconds

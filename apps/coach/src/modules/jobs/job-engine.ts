@@ -118,13 +118,20 @@ export async function startJobEngine(
     await boss.work<
       DigestUserData,
       unknown,
-      { includeMetadata: true; localConcurrency: number; pollingIntervalSeconds: number }
+      {
+        includeMetadata: true;
+        localConcurrency: number;
+        pollingIntervalSeconds: number;
+        burstWhenReadyExceeds: number;
+      }
     >(
       digestUserQueue,
       {
         includeMetadata: true,
         localConcurrency: ctx.config.jobs.digestConcurrency,
         pollingIntervalSeconds: 0.5,
+        // While a backlog waits, fetch the next job at once rather than after the polling interval.
+        burstWhenReadyExceeds: 1,
       },
       async ([job]) => {
         if (!job) return;

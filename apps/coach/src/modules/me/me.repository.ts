@@ -31,6 +31,14 @@ export async function exportUserData(tx: Executor): Promise<Record<string, unkno
   return result;
 }
 
+/** The user's review records (held back from an automated nudge), read as the service role. */
+export function exportReviews(tx: Executor, userId: string): Promise<unknown[]> {
+  return queryRows(
+    tx,
+    sql`select id, reason, window_start, window_end, created_at, resolved_at from coach_reviews where user_id = ${userId} order by created_at`,
+  );
+}
+
 /** Deletes the user's rows table by table (service role) and returns the real counts. */
 export async function deleteUserData(
   tx: Executor,

@@ -2,7 +2,7 @@ import { asRole, asUser } from '@ours/platform/db';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { deleteUserData, exportUserData } from './me.repository.ts';
+import { deleteUserData, exportReviews, exportUserData } from './me.repository.ts';
 
 const DeleteBody = Type.Object({ confirm: Type.Literal('DELETE_MY_DATA') }, { additionalProperties: false });
 type DeleteBody = Type.Static<typeof DeleteBody>;
@@ -22,6 +22,10 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
     },
     async (request, reply) => {
       const data = await asUser(ctx.db, request.user, exportUserData);
+      // Review records are service-only (users cannot read them directly) but are still theirs.
+      const reviews = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+        exportReviews(tx, request.user.id),
+      );
       reply.header(
         'content-disposition',
         `attachment; filename="strukt-coach-export-${request.user.id}.json"`,
@@ -34,6 +38,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
           format: 'strukt-coach-export/1',
         },
         ...data,
+        coach_reviews: reviews,
       };
     },
   );

@@ -21,14 +21,24 @@ export function relevantMemoriesJson(
   query: { text: string; vector?: string | undefined },
   limit = 3,
 ): SQL {
+  const byWords = (onlyUnembedded: boolean) => sql`
+    select left(text, 300) as text, to_json(created_at) #>> '{}' as at, 1 as source,
+      -ts_rank(text_search, terms.q) as distance, created_at
+    from log_embeddings,
+      lateral (select replace(plainto_tsquery('english', ${query.text})::text, '&', '|')::tsquery as q) terms
+    where user_id = ${userId} and text_search @@ terms.q ${onlyUnembedded ? sql`and embedding is null` : sql``}
+    order by distance, created_at desc limit ${limit}`;
+  // By meaning where a vector exists; memories still waiting for one (or that never got one) are
+  // found by their words, so nothing is invisible to retrieval.
   const ranked = query.vector
-    ? sql`select left(text, 300) as text, to_json(created_at) #>> '{}' as at from log_embeddings
-          where user_id = ${userId} and embedding is not null
-          order by embedding <=> ${query.vector}::vector limit ${limit}`
-    : sql`select left(text, 300) as text, to_json(created_at) #>> '{}' as at from log_embeddings,
-            lateral (select replace(plainto_tsquery('english', ${query.text})::text, '&', '|')::tsquery as q) terms
-          where user_id = ${userId} and text_search @@ terms.q
-          order by ts_rank(text_search, terms.q) desc, created_at desc limit ${limit}`;
+    ? sql`select text, at from (
+        (select left(text, 300) as text, to_json(created_at) #>> '{}' as at, 0 as source,
+           embedding <=> ${query.vector}::vector as distance, created_at
+         from log_embeddings where user_id = ${userId} and embedding is not null
+         order by embedding <=> ${query.vector}::vector limit ${limit})
+        union all (${byWords(true)})) found
+      order by source, distance limit ${limit}`
+    : sql`select text, at from (${byWords(false)}) found`;
   return sql`coalesce((select json_agg(m) from (${ranked}) m), '[]'::json)`;
 }
 
