@@ -1,7 +1,7 @@
 import { asRole } from '@ours/platform/db';
 import { ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
-import { recordItem } from '../jobs/job-runs.repository.ts';
+import { countItem, type ItemCounts, noItems, recordItems } from '../jobs/job-runs.repository.ts';
 import { addDays, isoWeekOf, localDateOf, mondayOfIsoWeek, startOfLocalDate } from '../jobs/zoned-time.ts';
 import { findActiveUsers, insertWeeklyNote, loadUserWeek, type WeekWindow } from './digest.repository.ts';
 import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';
@@ -75,14 +75,18 @@ export async function digestUser(
   return written ? 'written' : 'already_written';
 }
 
+/** Adds a final outcome to a run's counts. */
+export function countDigestOutcome(counts: ItemCounts, outcome: DigestOutcome | Error): ItemCounts {
+  if (outcome instanceof Error) return countItem(counts, 'failed', { error: outcome.message.slice(0, 500) });
+  if (outcome === 'written') return countItem(counts, 'succeeded');
+  return countItem(counts, 'skipped', { skipReason: outcome });
+}
+
 /** Counts a final outcome against its run. */
-export async function recordDigestOutcome(
+export function recordDigestOutcome(
   ctx: AppContext,
   runId: string,
   outcome: DigestOutcome | Error,
 ): Promise<void> {
-  if (outcome instanceof Error)
-    return recordItem(ctx.db, runId, 'failed', { error: outcome.message.slice(0, 500) });
-  if (outcome === 'written') return recordItem(ctx.db, runId, 'succeeded');
-  return recordItem(ctx.db, runId, 'skipped', { skipReason: outcome });
+  return recordItems(ctx.db, runId, countDigestOutcome(noItems(), outcome));
 }

@@ -3,15 +3,22 @@ import { type JobWithMetadata, type PgBoss, startJobQueue } from '@ours/platform
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import {
+  countDigestOutcome,
   currentWeek,
   digestUser,
   planDigest,
-  recordDigestOutcome,
   weekWindow,
 } from '../digest/digest.service.ts';
 import { embedPendingMemories, pruneMemories } from '../memory/memory-jobs.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
-import { finishRun, type RunTrigger, startRun } from './job-runs.repository.ts';
+import {
+  finishRun,
+  type ItemCounts,
+  noItems,
+  type RunTrigger,
+  recordItems,
+  startRun,
+} from './job-runs.repository.ts';
 import { jobSchedules, type ScheduledJob } from './job-schedules.ts';
 import type { LocalDate } from './zoned-time.ts';
 
@@ -88,7 +95,7 @@ export async function startJobEngine(
     for (const [name, cron] of Object.entries({ ...jobSchedules, ...options.schedules })) {
       await boss.schedule(name, cron, { trigger: 'schedule' }, { tz: timeZone, singletonKey: name });
     }
-    await boss.work<SlotData>('weekly-digest', async ([job]) => {
+    await boss.work<SlotData>('weekly-digest', { pollingIntervalSeconds: 1 }, async ([job]) => {
       if (!job) return;
       const week = job.data.week ?? currentWeek(ctx.now(), timeZone);
       const plan = await planDigest(ctx, week);
@@ -115,27 +122,45 @@ export async function startJobEngine(
         );
       }
     });
+    // Batches with per-job results: a worker fetches its next batch the moment one is done (a
+    // batch of one would wait out the polling interval after every user).
+    const concurrency = ctx.config.jobs.digestConcurrency;
+    const batchSize = Math.min(10, concurrency);
     await boss.work<
       DigestUserData,
       unknown,
       {
         includeMetadata: true;
+        perJobResults: true;
+        batchSize: number;
         localConcurrency: number;
+        burstWhenBatchFull: true;
         pollingIntervalSeconds: number;
-        burstWhenReadyExceeds: number;
       }
     >(
       digestUserQueue,
       {
         includeMetadata: true,
-        localConcurrency: ctx.config.jobs.digestConcurrency,
+        perJobResults: true,
+        batchSize,
+        localConcurrency: Math.ceil(concurrency / batchSize),
+        burstWhenBatchFull: true,
         pollingIntervalSeconds: 0.5,
-        // While a backlog waits, fetch the next job at once rather than after the polling interval.
-        burstWhenReadyExceeds: 1,
       },
-      async ([job]) => {
-        if (!job) return;
-        await processDigestUser(ctx, job, log);
+      async (jobs) => {
+        const settled = await Promise.all(jobs.map((job) => attemptDigestUser(ctx, job, log)));
+        // Final outcomes are counted once per run per batch.
+        const byRun = new Map<string, ItemCounts>();
+        for (const { job, outcome, final } of settled) {
+          if (!final) continue;
+          byRun.set(job.data.runId, countDigestOutcome(byRun.get(job.data.runId) ?? noItems(), outcome));
+        }
+        for (const [runId, counts] of byRun) await recordItems(ctx.db, runId, counts);
+        return settled.map(({ job, outcome }) =>
+          outcome instanceof Error
+            ? { id: job.id, status: 'failed' as const, output: { message: outcome.message } }
+            : { id: job.id, status: 'completed' as const },
+        );
       },
     );
     await boss.work<SlotData>('check-user-status', async ([job]) => {
@@ -166,23 +191,21 @@ export async function startJobEngine(
   };
 }
 
-/** One user's digest: a failure is retried by the queue and counted once, on its last attempt. */
-async function processDigestUser(
+/** One user's digest attempt; a failure is final (to be counted) only on its last attempt. */
+async function attemptDigestUser(
   ctx: AppContext,
   job: JobWithMetadata<DigestUserData>,
   log: FastifyBaseLogger,
 ) {
   const window = weekWindow(job.data.week, ctx.config.jobs.timeZone);
   try {
-    const outcome = await digestUser(ctx, job.data.userId, window);
-    await recordDigestOutcome(ctx, job.data.runId, outcome);
+    return { job, outcome: await digestUser(ctx, job.data.userId, window), final: true };
   } catch (error) {
     const final = job.retryCount >= job.retryLimit;
     log.warn(
       { err: error, runId: job.data.runId, attempt: job.retryCount + 1, final },
       'weekly digest failed for a user',
     );
-    if (final) await recordDigestOutcome(ctx, job.data.runId, error as Error);
-    throw error;
+    return { job, outcome: error as Error, final };
   }
 }

@@ -54,35 +54,68 @@ export async function startRun(
   return row;
 }
 
-/** Counts one item of a fanned-out run; the run finishes when every item is counted. */
-export async function recordItem(
+/** Outcomes of several items of one run, added up. */
+export interface ItemCounts {
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  skipReasons: Record<string, number>;
+  error?: string | undefined;
+}
+
+export function countItem(
+  counts: ItemCounts,
+  outcome: ItemOutcome,
+  note: { error?: string; skipReason?: string } = {},
+): ItemCounts {
+  counts[outcome] += 1;
+  if (note.skipReason) counts.skipReasons[note.skipReason] = (counts.skipReasons[note.skipReason] ?? 0) + 1;
+  if (note.error) counts.error = note.error;
+  return counts;
+}
+
+export const noItems = (): ItemCounts => ({ succeeded: 0, failed: 0, skipped: 0, skipReasons: {} });
+
+/**
+ * Adds finished items to a fanned-out run in one statement (a batch at a time keeps the run's row
+ * from becoming a hot spot); the run finishes when every item is counted.
+ */
+export async function recordItems(db: Database, runId: string, counts: ItemCounts): Promise<void> {
+  const added = counts.succeeded + counts.failed + counts.skipped;
+  if (added === 0) return;
+  await queryAs(
+    db,
+    service,
+    sql`update job_runs set
+          processed = processed + ${added},
+          succeeded = succeeded + ${counts.succeeded},
+          failed = failed + ${counts.failed},
+          skipped = skipped + ${counts.skipped},
+          error = coalesce(${counts.error ?? null}, error),
+          details = jsonb_set(details, '{skip_reasons}', (
+            select coalesce(jsonb_object_agg(key, total), '{}'::jsonb) from (
+              select key, sum(value::int) as total from (
+                select * from jsonb_each_text(coalesce(details->'skip_reasons', '{}'::jsonb))
+                union all select * from jsonb_each_text(${JSON.stringify(counts.skipReasons)}::jsonb)) reasons
+              group by key) summed)),
+          finished_at = case when processed + ${added} >= total then now() else finished_at end,
+          status = case when processed + ${added} >= total then
+            (case when failed + ${counts.failed} = 0 then 'success'
+                  when succeeded + ${counts.succeeded} + skipped + ${counts.skipped} > 0 then 'partial_success'
+                  else 'failed' end)
+            else status end
+        where id = ${runId}`,
+  );
+}
+
+/** Counts one item of a fanned-out run. */
+export function recordItem(
   db: Database,
   runId: string,
   outcome: ItemOutcome,
   note: { error?: string; skipReason?: string } = {},
 ): Promise<void> {
-  const error = note.error;
-  const reasonPath = `{skip_reasons,${note.skipReason ?? 'none'}}`;
-  await queryAs(
-    db,
-    service,
-    sql`update job_runs set
-          processed = processed + 1,
-          succeeded = succeeded + ${outcome === 'succeeded' ? 1 : 0},
-          failed = failed + ${outcome === 'failed' ? 1 : 0},
-          skipped = skipped + ${outcome === 'skipped' ? 1 : 0},
-          error = coalesce(${error ?? null}, error),
-          details = case when ${note.skipReason ?? null}::text is null then details
-            else jsonb_set(jsonb_set(details, '{skip_reasons}', coalesce(details->'skip_reasons', '{}'::jsonb)),
-              ${reasonPath}::text[], to_jsonb(coalesce((details #>> ${reasonPath}::text[])::int, 0) + 1)) end,
-          finished_at = case when processed + 1 >= total then now() else finished_at end,
-          status = case when processed + 1 >= total then
-            (case when failed + ${outcome === 'failed' ? 1 : 0} = 0 then 'success'
-                  when succeeded + ${outcome === 'succeeded' ? 1 : 0} + skipped + ${outcome === 'skipped' ? 1 : 0} > 0 then 'partial_success'
-                  else 'failed' end)
-            else status end
-        where id = ${runId}`,
-  );
+  return recordItems(db, runId, countItem(noItems(), outcome, note));
 }
 
 /** A finished run's status follows from its counts. */
