@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { ValidationError } from '../errors.ts';
 
 /** A keyset position: the sort timestamp and the row id that breaks ties. */
@@ -51,4 +51,9 @@ export function toPage<T extends { id: string }>(
     items,
     next_cursor: more ? encodeCursor({ at: at instanceof Date ? at.toISOString() : at, id: last.id }) : null,
   };
+}
+
+/** The response schema of a keyset page of `item`. */
+export function pageOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 }

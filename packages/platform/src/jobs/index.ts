@@ -23,6 +23,8 @@ export async function startJobQueue(db: Database, options: JobQueueOptions): Pro
     schema: 'pgboss',
     // The migrations create the schema (owned by the runtime role, which may not create schemas).
     createSchema: false,
+    // Queues created with `notify: true` wake their workers the moment a job lands.
+    useListenNotify: true,
     // Queue statistics refresh quickly so workers can burst through a large backlog (see
     // burstWhenReadyExceeds) instead of polling once per interval per job.
     monitorIntervalSeconds: 2,

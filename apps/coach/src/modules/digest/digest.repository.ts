@@ -1,5 +1,5 @@
 import { type Executor, queryRows, textArray } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 
 export interface WeekWindow {
   week: string;
@@ -38,12 +38,10 @@ export interface UserWeek {
 }
 
 /** What the summary is written from: the user's own messages and replies, and mood check-ins. */
-export async function loadUserWeek(tx: Executor, userId: string, window: WeekWindow): Promise<UserWeek> {
+export function userWeekQuery(userId: string, window: WeekWindow): SQL {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
-  const [row] = await queryRows<UserWeek>(
-    tx,
-    sql`
+  return sql`
     select
       coalesce((select coaching_tone from user_profiles where user_id = ${userId}), 'balanced') as tone,
       (select display_name from user_profiles where user_id = ${userId}) as display_name,
@@ -57,23 +55,13 @@ export async function loadUserWeek(tx: Executor, userId: string, window: WeekWin
         from mood_logs
         where user_id = ${userId} and logged_at >= ${start}::timestamptz and logged_at < ${end}::timestamptz
         order by logged_at) m), '[]'::json) as moods,
-      exists (select 1 from ai_coach_notes where user_id = ${userId} and type = 'weekly_summary' and week_key = ${window.week}) as has_note`,
-  );
-  if (!row) throw new Error('user week query returned no row');
-  return row;
+      exists (select 1 from ai_coach_notes where user_id = ${userId} and type = 'weekly_summary' and week_key = ${window.week}) as has_note`;
 }
 
 /** The week's note; a second one for the same week is silently refused by the unique index. */
-export async function insertWeeklyNote(
-  tx: Executor,
-  note: { userId: string; week: string; text: string; flags: string[] },
-): Promise<boolean> {
-  const rows = await queryRows(
-    tx,
-    sql`insert into ai_coach_notes (user_id, note, type, week_key, flags)
+export function weeklyNoteInsert(note: { userId: string; week: string; text: string; flags: string[] }): SQL {
+  return sql`insert into ai_coach_notes (user_id, note, type, week_key, flags)
         values (${note.userId}, ${note.text}, 'weekly_summary', ${note.week}, ${textArray(note.flags)})
         on conflict (user_id, type, week_key) do nothing
-        returning id`,
-  );
-  return rows.length === 1;
+        returning id`;
 }

@@ -1,9 +1,15 @@
-import { asRole } from '@ours/platform/db';
+import { asRole, queryAs } from '@ours/platform/db';
 import { ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
 import { countItem, type ItemCounts, noItems, recordItems } from '../jobs/job-runs.repository.ts';
 import { addDays, isoWeekOf, localDateOf, mondayOfIsoWeek, startOfLocalDate } from '../jobs/zoned-time.ts';
-import { findActiveUsers, insertWeeklyNote, loadUserWeek, type WeekWindow } from './digest.repository.ts';
+import {
+  findActiveUsers,
+  type UserWeek,
+  userWeekQuery,
+  type WeekWindow,
+  weeklyNoteInsert,
+} from './digest.repository.ts';
 import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';
 
 /** The ISO week and its local Monday-to-Monday span (the 7 local days the digest covers). */
@@ -40,6 +46,8 @@ export async function planDigest(ctx: AppContext, week: string): Promise<DigestP
   };
 }
 
+const service = { role: 'service_role' } as const;
+
 export type DigestOutcome = 'written' | 'already_written' | 'not_configured' | 'no_activity';
 
 /**
@@ -52,7 +60,8 @@ export async function digestUser(
   window: WeekWindow,
 ): Promise<DigestOutcome> {
   if (!ctx.llm.configured) return 'not_configured';
-  const data = await asRole(ctx.db, { role: 'service_role' }, (tx) => loadUserWeek(tx, userId, window));
+  const [data] = await queryAs<UserWeek>(ctx.db, service, userWeekQuery(userId, window));
+  if (!data) throw new Error('user week query returned no row');
   if (data.has_note) return 'already_written';
   if (data.exchanges.length === 0 && data.moods.length === 0) return 'no_activity';
   const prompt = digestPrompt(window.week, data);
@@ -69,10 +78,12 @@ export async function digestUser(
     words = countWords(text);
     if (words < minWords || words > maxWords) flags.push(`word_count_${words}`);
   }
-  const written = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
-    insertWeeklyNote(tx, { userId, week: window.week, text, flags }),
+  const inserted = await queryAs(
+    ctx.db,
+    service,
+    weeklyNoteInsert({ userId, week: window.week, text, flags }),
   );
-  return written ? 'written' : 'already_written';
+  return inserted.length === 1 ? 'written' : 'already_written';
 }
 
 /** Adds a final outcome to a run's counts. */

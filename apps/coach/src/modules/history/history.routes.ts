@@ -1,7 +1,6 @@
-import { asUser } from '@ours/platform/db';
-import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { userPage } from '../shared/user-page.ts';
 import { listExchanges } from './history.repository.ts';
 import { HistoryPage, HistoryQuery } from './history.schema.ts';
 
@@ -18,12 +17,7 @@ export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 20;
-      const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
-      const rows = await asUser(ctx.db, request.user, (tx) =>
-        listExchanges(tx, request.user.id, limit, cursor),
-      );
-      return toPage(rows, limit, (row) => row.timestamp);
+      return userPage(ctx, request.user, request.query, listExchanges, (row) => row.timestamp);
     },
   );
 }

@@ -1,4 +1,4 @@
-import { PageQuery } from '@ours/platform/http';
+import { PageQuery, pageOf } from '@ours/platform/http';
 import { Type } from 'typebox';
 
 export const HistoryQuery = Type.Object(PageQuery, { additionalProperties: false });
@@ -15,7 +15,4 @@ export const HistoryItem = Type.Object({
 });
 export type HistoryItem = Type.Static<typeof HistoryItem>;
 
-export const HistoryPage = Type.Object({
-  items: Type.Array(HistoryItem),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const HistoryPage = pageOf(HistoryItem);

@@ -74,8 +74,14 @@ export async function startJobEngine(
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   const timeZone = ctx.config.jobs.timeZone;
 
-  await boss.createQueue('weekly-digest', { retryLimit: 2, retryBackoff: true, retryDelay: 30 });
+  await boss.createQueue('weekly-digest', {
+    notify: true,
+    retryLimit: 2,
+    retryBackoff: true,
+    retryDelay: 30,
+  });
   await boss.createQueue(digestUserQueue, {
+    notify: true,
     retryLimit: 2,
     retryBackoff: true,
     retryDelay: options.digestRetryDelaySeconds ?? 5,
@@ -136,6 +142,7 @@ export async function startJobEngine(
         localConcurrency: number;
         burstWhenBatchFull: true;
         pollingIntervalSeconds: number;
+        notifyPollingIntervalSeconds: number;
       }
     >(
       digestUserQueue,
@@ -146,6 +153,7 @@ export async function startJobEngine(
         localConcurrency: Math.ceil(concurrency / batchSize),
         burstWhenBatchFull: true,
         pollingIntervalSeconds: 0.5,
+        notifyPollingIntervalSeconds: 0.5,
       },
       async (jobs) => {
         const settled = await Promise.all(jobs.map((job) => attemptDigestUser(ctx, job, log)));

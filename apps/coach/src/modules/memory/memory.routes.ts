@@ -1,9 +1,10 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, PageQuery, toPage } from '@ours/platform/http';
+import { PageQuery, pageOf } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
+import { userPage } from '../shared/user-page.ts';
 import { deleteAllMemories, deleteMemory, listMemories } from './memory.repository.ts';
 
 const MemoriesQuery = Type.Object(PageQuery, { additionalProperties: false });
@@ -14,10 +15,7 @@ const Memory = Type.Object({
   text: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
 });
-const MemoriesPage = Type.Object({
-  items: Type.Array(Memory),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+const MemoriesPage = pageOf(Memory);
 const MemoryParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 type MemoryParams = Type.Static<typeof MemoryParams>;
 
@@ -36,12 +34,7 @@ export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promi
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 20;
-      const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
-      const rows = await asUser(ctx.db, request.user, (tx) =>
-        listMemories(tx, request.user.id, limit, cursor),
-      );
-      return toPage(rows, limit, (row) => row.created_at);
+      return userPage(ctx, request.user, request.query, listMemories, (row) => row.created_at);
     },
   );
   app.delete<{ Params: MemoryParams }>(

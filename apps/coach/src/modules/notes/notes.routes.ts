@@ -1,7 +1,6 @@
-import { asUser } from '@ours/platform/db';
-import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { userPage } from '../shared/user-page.ts';
 import { listNotes } from './notes.repository.ts';
 import { NotesPage, NotesQuery } from './notes.schema.ts';
 
@@ -18,10 +17,7 @@ export async function noteRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 20;
-      const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
-      const rows = await asUser(ctx.db, request.user, (tx) => listNotes(tx, request.user.id, limit, cursor));
-      return toPage(rows, limit, (row) => row.created_at);
+      return userPage(ctx, request.user, request.query, listNotes, (row) => row.created_at);
     },
   );
 }

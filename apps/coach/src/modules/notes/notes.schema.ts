@@ -1,4 +1,4 @@
-import { PageQuery } from '@ours/platform/http';
+import { PageQuery, pageOf } from '@ours/platform/http';
 import { Type } from 'typebox';
 
 export const NotesQuery = Type.Object(PageQuery, { additionalProperties: false });
@@ -12,7 +12,4 @@ export const Note = Type.Object({
 });
 export type Note = Type.Static<typeof Note>;
 
-export const NotesPage = Type.Object({
-  items: Type.Array(Note),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const NotesPage = pageOf(Note);

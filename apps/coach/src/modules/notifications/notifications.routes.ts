@@ -1,8 +1,8 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { userPage } from '../shared/user-page.ts';
 import { listNotifications, setNotificationRead } from './notifications.repository.ts';
 import {
   Notification,
@@ -26,13 +26,14 @@ export async function notificationRoutes(app: FastifyInstance, ctx: AppContext):
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 20;
-      const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
-      const unreadOnly = request.query.unread_only ?? false;
-      const rows = await asUser(ctx.db, request.user, (tx) =>
-        listNotifications(tx, request.user.id, { limit, cursor, unreadOnly }),
+      return userPage(
+        ctx,
+        request.user,
+        request.query,
+        (tx, userId, limit, cursor) =>
+          listNotifications(tx, userId, { limit, cursor, unreadOnly: request.query.unread_only ?? false }),
+        (row) => row.created_at,
       );
-      return toPage(rows, limit, (row) => row.created_at);
     },
   );
 

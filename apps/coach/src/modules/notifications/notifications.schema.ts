@@ -1,4 +1,4 @@
-import { PageQuery } from '@ours/platform/http';
+import { PageQuery, pageOf } from '@ours/platform/http';
 import { Type } from 'typebox';
 
 export const NotificationsQuery = Type.Object(
@@ -17,10 +17,7 @@ export const Notification = Type.Object({
 });
 export type Notification = Type.Static<typeof Notification>;
 
-export const NotificationsPage = Type.Object({
-  items: Type.Array(Notification),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const NotificationsPage = pageOf(Notification);
 
 export const NotificationParams = Type.Object(
   { id: Type.String({ format: 'uuid' }) },
