@@ -1,5 +1,6 @@
--- Memory: one row per remembered item (a mood note, a conversation turn, a weekly note), written by
--- triggers in the same transaction as its source, searchable by full-text always and by meaning
+-- Memory: one row per remembered item (a mood note, a conversation turn, a weekly note): mood notes
+-- and weekly notes by triggers in the same transaction as their source, conversation turns by the
+-- memory job shortly after; searchable by full-text always and by meaning
 -- where pgvector exists (the embedding is filled in by a background job).
 
 ALTER TABLE public.log_embeddings
@@ -7,7 +8,8 @@ ALTER TABLE public.log_embeddings
   ADD COLUMN embedding_model text,
   ADD COLUMN embedding_attempts smallint NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX log_embeddings_source_idx ON public.log_embeddings (log_type, log_id);
-CREATE INDEX log_embeddings_text_search_idx ON public.log_embeddings USING gin (text_search);
+-- No GIN index: searches always stay within one user's rows (found through the user_id index),
+-- and a GIN index over everyone's memories would only slow every write.
 ALTER TABLE public.log_embeddings ADD CONSTRAINT log_embeddings_log_type_check
   CHECK (log_type IN ('mood_log', 'conversation', 'weekly_note'));
 
@@ -44,21 +46,8 @@ $$;
 CREATE TRIGGER mood_logs_remember AFTER INSERT ON public.mood_logs
   FOR EACH ROW EXECUTE FUNCTION public.remember_mood_log();
 
-CREATE FUNCTION public.remember_conversation() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, public AS $$
-BEGIN
-  -- Only exchanges the model really answered; crisis and fallback turns are not memories.
-  IF NEW.success AND NOT coalesce(NEW.issues @> '{crisis}', false) THEN
-    INSERT INTO public.log_embeddings (user_id, log_type, log_id, text, created_at)
-    VALUES (NEW.user_id, 'conversation', NEW.id,
-      format('User: %s%sCoach: %s', left(NEW.user_message, 1000), E'\n', left(NEW.ai_response, 1000)), NEW."timestamp")
-    ON CONFLICT (log_type, log_id) DO NOTHING;
-  END IF;
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER ai_coach_logs_remember AFTER INSERT ON public.ai_coach_logs
-  FOR EACH ROW EXECUTE FUNCTION public.remember_conversation();
+-- Conversation turns are remembered by the memory job (not a trigger): /ask is the hot path.
+CREATE INDEX ai_coach_logs_rememberable_idx ON public.ai_coach_logs ("timestamp") WHERE success;
 
 CREATE FUNCTION public.remember_weekly_note() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public AS $$
@@ -87,5 +76,4 @@ CREATE TRIGGER ai_coach_logs_forget AFTER DELETE ON public.ai_coach_logs
 CREATE TRIGGER ai_coach_notes_forget AFTER DELETE ON public.ai_coach_notes
   FOR EACH ROW EXECUTE FUNCTION public.forget_source('weekly_note');
 
-REVOKE ALL ON FUNCTION public.remember_mood_log(), public.remember_conversation(), public.remember_weekly_note(),
-  public.forget_source() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.remember_mood_log(), public.remember_weekly_note(), public.forget_source() FROM PUBLIC;

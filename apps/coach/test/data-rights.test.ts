@@ -3,6 +3,7 @@ import { testDatabaseUrl } from '@ours/platform/testing';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { rememberNewConversations } from '../src/modules/memory/memory-jobs.ts';
 import { asService } from './support/coach-logs.ts';
 import { seedCoachData } from './support/factories.ts';
 import { bearer, createUser, startTestApp, type TestUser, useTestApp } from './support/test-app.ts';
@@ -22,11 +23,12 @@ const confirm = { confirm: 'DELETE_MY_DATA' };
 
 /**
  * A user with a row in every user table: seedCoachData's rows (written as the service role, and
- * remembered by the memory triggers: mood note, exchange, weekly note, plus one direct memory), a
+ * remembered by the memory triggers and job: mood note, exchange, weekly note, plus one direct memory), a
  * mood log through the API and a review-queue entry.
  */
 async function seedUser(user: TestUser, note: string) {
   const ids = await seedCoachData(t.db, user.id, user.email);
+  await rememberNewConversations(t.ctx);
   const mood = await t.app.inject({
     method: 'POST',
     url: '/mood-logs',

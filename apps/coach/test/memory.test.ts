@@ -2,7 +2,11 @@ import { queryRows } from '@ours/platform/db';
 import type { FakeOpenAiServer } from '@ours/platform/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { embedPendingMemories, pruneMemories } from '../src/modules/memory/memory-jobs.ts';
+import {
+  embedPendingMemories,
+  pruneMemories,
+  rememberNewConversations,
+} from '../src/modules/memory/memory-jobs.ts';
 import { asService, coachLogsOf } from './support/coach-logs.ts';
 import {
   bearer,
@@ -47,13 +51,16 @@ function logMood(app: TestApp, user: TestUser, payload: { notes?: string; logged
   });
 }
 
-function ask(app: TestApp, user: TestUser, content: string) {
-  return app.app.inject({
+/** Asks, then lets the memory job remember the turn (as it does within seconds in the service). */
+async function ask(app: TestApp, user: TestUser, content: string) {
+  const response = await app.app.inject({
     method: 'POST',
     url: '/ask',
     headers: bearer(user),
     payload: { messages: [{ role: 'user', content }] },
   });
+  await rememberNewConversations(app.ctx);
+  return response;
 }
 
 async function memoriesOf(app: TestApp, user: TestUser): Promise<Memory[]> {

@@ -137,7 +137,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   gate?.flush();
   log.aiResponse = reply.text;
   log.success = true;
-  ctx.jobs?.nudgeEmbedding();
+  ctx.jobs?.nudgeMemory();
   return finish({
     success: true,
     reply: reply.text,

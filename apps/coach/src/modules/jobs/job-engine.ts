@@ -9,7 +9,7 @@ import {
   planDigest,
   weekWindow,
 } from '../digest/digest.service.ts';
-import { embedPendingMemories, pruneMemories } from '../memory/memory-jobs.ts';
+import { pruneMemories, syncMemories } from '../memory/memory-jobs.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import {
   finishRun,
@@ -50,8 +50,8 @@ export interface JobEngine {
     name: 'weekly-digest' | 'check-user-status' | 'memory-retention',
     data: SlotData,
   ): Promise<string | null>;
-  /** Asks for pending memories to be embedded soon (at most once per few seconds). */
-  nudgeEmbedding(): void;
+  /** Asks for new memories to be written and embedded soon (at most once per few seconds). */
+  nudgeMemory(): void;
   stop(): Promise<void>;
 }
 
@@ -89,8 +89,8 @@ export async function startJobEngine(
   });
   await boss.createQueue('check-user-status', { retryLimit: 2, retryBackoff: true, retryDelay: 30 });
   await boss.createQueue('memory-retention', { retryLimit: 2, retryDelay: 60 });
-  // One embedding job at a time: two would embed the same pending rows twice.
-  await boss.createQueue('memory-embed', {
+  // One memory job at a time: two would embed the same pending rows twice.
+  await boss.createQueue('memory-sync', {
     policy: 'singleton',
     retryLimit: 1,
     retryDelay: 10,
@@ -179,8 +179,8 @@ export async function startJobEngine(
       if (!job) return;
       await pruneMemories(ctx, job.data.trigger ?? 'schedule');
     });
-    await boss.work('memory-embed', async () => {
-      await embedPendingMemories(ctx);
+    await boss.work('memory-sync', async () => {
+      await syncMemories(ctx);
     });
   }
 
@@ -188,11 +188,11 @@ export async function startJobEngine(
   return {
     boss,
     send: (name, data) => boss.send(name, data),
-    nudgeEmbedding: () => {
-      if (!ctx.memory.vectorSearch || Date.now() - lastNudge < 5_000) return;
+    nudgeMemory: () => {
+      if (Date.now() - lastNudge < 5_000) return;
       lastNudge = Date.now();
       boss
-        .send('memory-embed', {})
+        .send('memory-sync', {})
         .catch((error: unknown) => log.warn({ err: error }, 'could not queue embedding'));
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),

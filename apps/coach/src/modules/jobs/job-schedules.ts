@@ -3,7 +3,7 @@ export const jobSchedules = {
   'weekly-digest': '0 20 * * 0',
   'check-user-status': '0 8 * * *',
   'memory-retention': '30 3 * * *',
-  'memory-embed': '* * * * *',
+  'memory-sync': '* * * * *',
 } as const;
 
 export type ScheduledJob = keyof typeof jobSchedules;

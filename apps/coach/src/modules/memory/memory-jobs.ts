@@ -7,11 +7,34 @@ import {
   countEmbeddingFailure,
   deleteMemoriesOlderThan,
   pendingEmbeddings,
+  rememberConversations,
   storeEmbeddings,
 } from './memory.repository.ts';
 
 const batchSize = 64;
 const maxBatchesPerRun = 20;
+const conversationsPerPass = 5_000;
+
+/**
+ * The memory job: remembers new conversation turns (kept off the /ask hot path), then gives
+ * pending memories their vectors where vector search is on. Returns what it did.
+ */
+export async function syncMemories(ctx: AppContext): Promise<{ remembered: number; embedded: number }> {
+  const remembered = await rememberNewConversations(ctx);
+  return { remembered, embedded: await embedPendingMemories(ctx) };
+}
+
+/** Writes the memories of answered turns that have none yet. */
+export async function rememberNewConversations(ctx: AppContext): Promise<number> {
+  let remembered = 0;
+  for (;;) {
+    const added = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+      rememberConversations(tx, conversationsPerPass),
+    );
+    remembered += added;
+    if (added < conversationsPerPass) return remembered;
+  }
+}
 
 /**
  * Gives pending memories their vectors, a batch at a time. The model is called outside any

@@ -10,6 +10,8 @@ export interface Memory {
 }
 
 const columns = sql`id, log_type, text, to_json(created_at) #>> '{}' as created_at`;
+/** How many of a user's most recent memories a word search looks through. */
+const searchWindow = 300;
 
 /**
  * The user's most relevant memories, as a SQL expression returning a JSON array (it is embedded in
@@ -21,12 +23,16 @@ export function relevantMemoriesJson(
   query: { text: string; vector?: string | undefined },
   limit = 3,
 ): SQL {
+  // Words are matched within the user's most recent memories only, read through the user_id
+  // index: the cost stays bounded however many memories everyone else has.
   const byWords = (onlyUnembedded: boolean) => sql`
     select left(text, 300) as text, to_json(created_at) #>> '{}' as at, 1 as source,
       -ts_rank(text_search, terms.q) as distance, created_at
-    from log_embeddings,
+    from (select text, text_search, created_at from log_embeddings
+          where user_id = ${userId} ${onlyUnembedded ? sql`and embedding is null` : sql``}
+          order by created_at desc limit ${searchWindow}) recent,
       lateral (select replace(plainto_tsquery('english', ${query.text})::text, '&', '|')::tsquery as q) terms
-    where user_id = ${userId} and text_search @@ terms.q ${onlyUnembedded ? sql`and embedding is null` : sql``}
+    where text_search @@ terms.q
     order by distance, created_at desc limit ${limit}`;
   // By meaning where a vector exists; memories still waiting for one (or that never got one) are
   // found by their words, so nothing is invisible to retrieval.
@@ -65,6 +71,28 @@ export async function deleteMemory(tx: Executor, userId: string, id: string): Pr
 
 export async function deleteAllMemories(tx: Executor, userId: string): Promise<number> {
   const rows = await queryRows(tx, sql`delete from log_embeddings where user_id = ${userId} returning id`);
+  return rows.length;
+}
+
+/**
+ * Remembers answered conversation turns that have no memory yet (the last few days only: older
+ * ones were either remembered or are past retention). Crisis turns are never remembered.
+ */
+export async function rememberConversations(tx: Executor, limit: number): Promise<number> {
+  const rows = await queryRows(
+    tx,
+    sql`insert into log_embeddings (user_id, log_type, log_id, text, created_at)
+        select l.user_id, 'conversation', l.id,
+          'User: ' || left(l.user_message, 1000) || E'\n' || 'Coach: ' || left(l.ai_response, 1000), l."timestamp"
+        from ai_coach_logs l
+        where l.success and l."timestamp" > now() - interval '7 days'
+          and not coalesce(l.issues @> '{crisis}', false)
+          and not exists (select 1 from log_embeddings e where e.log_type = 'conversation' and e.log_id = l.id)
+        order by l."timestamp"
+        limit ${limit}
+        on conflict (log_type, log_id) do nothing
+        returning 1`,
+  );
   return rows.length;
 }
 

@@ -21,7 +21,7 @@ export async function logMood(ctx: AppContext, user: VerifiedUser, input: MoodLo
       loggedAt: input.logged_at ?? null,
     }),
   );
-  if (notes) ctx.jobs?.nudgeEmbedding();
+  if (notes && ctx.memory.vectorSearch) ctx.jobs?.nudgeMemory();
   return log;
 }
 
