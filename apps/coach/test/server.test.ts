@@ -64,9 +64,36 @@ describe('npm start on a fresh machine', () => {
     expect(await response.json()).toMatchObject({ success: false, fallback: true, reason: 'not_configured' });
   });
 
+  it('refuses a second process on the same embedded database while the server runs', async () => {
+    const attempt = run(process.execPath, [cli, 'jobs', 'run', 'check-user-status', '--dry-run'], {
+      env: { PATH: process.env.PATH ?? '', COACH_DATA_DIR: dataDir },
+    });
+    await expect(attempt).rejects.toMatchObject({ stderr: expect.stringMatching(/in use by process \d+/) });
+  });
+
   it('shuts down cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('runs jobs from the command line once the server is stopped', async () => {
+    const env = { PATH: process.env.PATH ?? '', COACH_DATA_DIR: dataDir };
+    const digest = await run(
+      process.execPath,
+      [cli, 'jobs', 'run', 'weekly-digest', '--week', '2026-W47', '--dry-run'],
+      { env },
+    );
+    expect(JSON.parse(digest.stdout)).toMatchObject({ dryRun: true, week: '2026-W47', pending: 0 });
+    const status = await run(
+      process.execPath,
+      [cli, 'jobs', 'run', 'check-user-status', '--date', '2026-11-23'],
+      { env },
+    );
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      run: { name: 'check-user-status', slot: '2026-11-23', status: 'success' },
+    });
+    const bad = run(process.execPath, [cli, 'jobs', 'run', 'weekly-digest', '--week', '2026-W99'], { env });
+    await expect(bad).rejects.toMatchObject({ stderr: expect.stringMatching(/not an ISO week/) });
+  }, 60_000);
 });
