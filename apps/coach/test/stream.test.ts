@@ -160,3 +160,28 @@ describe('POST /ask with stream: true', () => {
     expect(await coachLogsOf(t.db, user.id)).toHaveLength(1);
   });
 });
+
+describe('POST /ask without streaming, client gone', () => {
+  it('stops waiting for the model and logs the disconnect', async () => {
+    const user = await createUser();
+    t.fake.setDefault({ kind: 'reply', text: 'A slow answer.', delayMs: 1_500 });
+    const controller = new AbortController();
+    const pending = fetch(`${baseUrl}/ask`, {
+      method: 'POST',
+      headers: { ...bearer(user), 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Take your time' }] }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    await pending;
+    const started = Date.now();
+    const [log] = await waitFor(async () => {
+      const logs = await coachLogsOf(t.db, user.id);
+      return logs.length > 0 ? logs : undefined;
+    });
+    expect(log).toMatchObject({ success: false, fallback_reason: 'client_disconnected' });
+    // The model call was abandoned, not awaited to the end.
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});

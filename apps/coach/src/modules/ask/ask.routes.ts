@@ -10,6 +10,15 @@ With \`stream: true\` the answer is Server-Sent Events: \`delta\` events ({ text
 carrying the same body as the JSON answer; \`done.reply\` is authoritative (it replaces the streamed text
 when the reply was blocked or the model failed mid-way).`;
 
+/** Aborted when the client's connection closes before the reply has been written. */
+function disconnectSignal(reply: FastifyReply): AbortSignal {
+  const disconnect = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) disconnect.abort();
+  });
+  return disconnect.signal;
+}
+
 /** Streams one answer as SSE; a client that goes away aborts the model call but still gets logged. */
 async function streamAnswer(
   ctx: AppContext,
@@ -17,17 +26,14 @@ async function streamAnswer(
   reply: FastifyReply,
 ) {
   const sse = createSseWriter(reply);
-  const disconnect = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) disconnect.abort();
-  });
+  const signal = disconnectSignal(reply);
   let streamed = false;
   let outcome: Awaited<ReturnType<typeof askCoach>>;
   try {
     outcome = await askCoach(ctx, {
       user: request.user,
       body: request.body,
-      signal: disconnect.signal,
+      signal,
       onDelta: (text) => {
         streamed = true;
         sse.send('delta', { text });
@@ -66,7 +72,12 @@ export async function askRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     },
     async (request, reply) => {
       if (request.body.stream) return streamAnswer(ctx, request, reply);
-      const outcome = await askCoach(ctx, { user: request.user, body: request.body });
+      // A client that gives up stops the model too, and the row records the disconnect.
+      const outcome = await askCoach(ctx, {
+        user: request.user,
+        body: request.body,
+        signal: disconnectSignal(reply),
+      });
       return outcome.kind === 'answered' ? outcome.result : reply;
     },
   );
