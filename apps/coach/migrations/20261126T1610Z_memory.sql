@@ -46,8 +46,48 @@ $$;
 CREATE TRIGGER mood_logs_remember AFTER INSERT ON public.mood_logs
   FOR EACH ROW EXECUTE FUNCTION public.remember_mood_log();
 
--- Conversation turns are remembered by the memory job (not a trigger): /ask is the hot path.
-CREATE INDEX ai_coach_logs_rememberable_idx ON public.ai_coach_logs ("timestamp") WHERE success;
+-- An edited note changes its memory too (and it must be embedded again); a forgotten one stays gone.
+CREATE FUNCTION public.rewrite_mood_memory() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public AS $$
+BEGIN
+  IF NEW.notes IS NULL OR btrim(NEW.notes) = '' THEN
+    DELETE FROM public.log_embeddings WHERE log_type = 'mood_log' AND log_id = NEW.id;
+  ELSE
+    UPDATE public.log_embeddings
+    SET text = format('Mood %s/10, stress %s/10: %s', NEW.mood, NEW.stress, NEW.notes),
+        embedding_model = NULL, embedding_attempts = 0
+    WHERE log_type = 'mood_log' AND log_id = NEW.id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER mood_logs_rewrite_memory AFTER UPDATE OF notes, mood, stress ON public.mood_logs
+  FOR EACH ROW EXECUTE FUNCTION public.rewrite_mood_memory();
+
+-- Where vectors exist, a rewritten memory loses its stale vector (the memory job embeds it again).
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = 'log_embeddings' AND column_name = 'embedding') THEN
+    CREATE FUNCTION public.clear_stale_vector() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, public AS $f$
+    BEGIN
+      IF NEW.text IS DISTINCT FROM OLD.text THEN
+        NEW.embedding := NULL;
+      END IF;
+      RETURN NEW;
+    END
+    $f$;
+    CREATE TRIGGER log_embeddings_clear_stale_vector BEFORE UPDATE OF text ON public.log_embeddings
+      FOR EACH ROW EXECUTE FUNCTION public.clear_stale_vector();
+  END IF;
+END
+$$;
+
+-- Conversation turns are remembered by the memory job (not a trigger): /ask is the hot path. The
+-- job marks each turn it has seen, so a memory the user deleted is never written back.
+ALTER TABLE public.ai_coach_logs ADD COLUMN remembered_at timestamptz;
+CREATE INDEX ai_coach_logs_rememberable_idx ON public.ai_coach_logs ("timestamp") WHERE success AND remembered_at IS NULL;
 
 CREATE FUNCTION public.remember_weekly_note() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public AS $$
@@ -76,4 +116,5 @@ CREATE TRIGGER ai_coach_logs_forget AFTER DELETE ON public.ai_coach_logs
 CREATE TRIGGER ai_coach_notes_forget AFTER DELETE ON public.ai_coach_notes
   FOR EACH ROW EXECUTE FUNCTION public.forget_source('weekly_note');
 
-REVOKE ALL ON FUNCTION public.remember_mood_log(), public.remember_weekly_note(), public.forget_source() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.remember_mood_log(), public.rewrite_mood_memory(), public.remember_weekly_note(),
+  public.forget_source() FROM PUBLIC;

@@ -94,20 +94,26 @@ describe('weekly digest (in-process run)', () => {
     expect(await notesOf(id)).toEqual([{ note: goodNote, week_key: week, flags: [] }]);
   });
 
-  it('leaves out users active only in another week, and counts mood-only users', async () => {
+  it('covers the 7 days up to the Sunday 20:00 slot, and counts mood-only users', async () => {
     t.fake.setDefault({ kind: 'reply', text: goodNote });
     const lastWeek = await asService(t.db, (tx) => activeUser(tx, 'Gus', '2026-11-12T10:00:00Z'));
-    const moodOnly = await asService(t.db, async (tx) => {
-      const id = randomUUID();
-      await tx.execute(sql`insert into auth.users (id) values (${id})`);
-      await tx.execute(
-        sql`insert into mood_logs (user_id, mood, stress, logged_at) values (${id}, 5, 5, '2026-11-22T21:30:00Z')`,
-      );
-      return id;
-    });
+    const moodOnlyAt = (at: string) =>
+      asService(t.db, async (tx) => {
+        const id = randomUUID();
+        await tx.execute(sql`insert into auth.users (id) values (${id})`);
+        await tx.execute(
+          sql`insert into mood_logs (user_id, mood, stress, logged_at) values (${id}, 5, 5, ${at}::timestamptz)`,
+        );
+        return id;
+      });
+    const lastSundayEvening = await moodOnlyAt('2026-11-15T20:30:00Z'); // after the W46 slot: W47's
+    const sundayBeforeSlot = await moodOnlyAt('2026-11-22T19:30:00Z');
+    const sundayAfterSlot = await moodOnlyAt('2026-11-22T20:30:00Z'); // belongs to W48
     await runDigestNow(t.ctx, { week, trigger: 'manual', dryRun: false, concurrency: 2 });
     expect(await notesOf(lastWeek)).toHaveLength(0);
-    expect(await notesOf(moodOnly)).toHaveLength(1);
+    expect(await notesOf(lastSundayEvening)).toHaveLength(1);
+    expect(await notesOf(sundayBeforeSlot)).toHaveLength(1);
+    expect(await notesOf(sundayAfterSlot)).toHaveLength(0);
   });
 
   it('writes nothing on a dry run and reports what it would do', async () => {

@@ -1,4 +1,4 @@
-import { queryRows } from '@ours/platform/db';
+import { asUser, queryRows } from '@ours/platform/db';
 import type { FakeOpenAiServer } from '@ours/platform/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -407,6 +407,29 @@ describe('embedding failures', () => {
     ]);
     expect(relevantMemories(lastDataBlock(vector.fake)).map((memory) => memory.text)).toEqual([
       'Mood 4/10, stress 6/10: hamstring tightness after sprints',
+    ]);
+  });
+});
+
+describe('forgetting sticks', () => {
+  it('never writes back a conversation memory the user deleted', async () => {
+    const user = await createUser();
+    t.fake.setDefault({ kind: 'reply', text: 'Noted.' });
+    await ask(t, user, 'my secret thing');
+    expect(await memoriesOf(t, user)).toHaveLength(1);
+    await t.app.inject({ method: 'DELETE', url: '/memories', headers: bearer(user) });
+    expect(await rememberNewConversations(t.ctx)).toBe(0);
+    expect(await memoriesOf(t, user)).toEqual([]);
+  });
+
+  it('rewrites a mood memory when its note is edited', async () => {
+    const user = await createUser();
+    await logMood(t, user, { notes: 'something I regret writing' });
+    await asUser(t.db, user, (tx) =>
+      tx.execute(sql`update mood_logs set notes = 'all good now' where user_id = ${user.id}`),
+    );
+    expect((await memoriesOf(t, user)).map((memory) => memory.text)).toEqual([
+      'Mood 4/10, stress 6/10: all good now',
     ]);
   });
 });

@@ -467,9 +467,14 @@ describe('check-user-status over 40+ situations', () => {
         { mood: 2, stress: 9, at: at('21') },
       ]),
     );
+    const runsBefore = await asService(t.db, (tx) => queryRows(tx, sql`select id from job_runs`));
     const dry = await runStatusCheck(t.ctx, { date: runDate, trigger: 'manual', dryRun: true });
     expect(dry.nudged).toBeGreaterThanOrEqual(1);
+    expect(dry.run).toBeNull();
     expect(await nudgesOf(fresh)).toHaveLength(0);
+    expect(await asService(t.db, (tx) => queryRows(tx, sql`select id from job_runs`))).toHaveLength(
+      runsBefore.length,
+    );
   });
 });
 

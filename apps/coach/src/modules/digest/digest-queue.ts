@@ -44,9 +44,14 @@ export async function createDigestQueues(boss: PgBoss, retryDelaySeconds = 5): P
  * and counted once, on its last attempt.
  */
 export async function workDigestQueues(boss: PgBoss, ctx: AppContext, log: FastifyBaseLogger): Promise<void> {
-  await boss.work<SlotData>('weekly-digest', { pollingIntervalSeconds: 1 }, async ([job]) => {
-    if (job) await planAndQueue(boss, ctx, job.data);
-  });
+  await boss.work<SlotData, unknown, { includeMetadata: true; pollingIntervalSeconds: number }>(
+    'weekly-digest',
+    { includeMetadata: true, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      // The week comes from when the slot fired, not from when a worker got to it (or retried it).
+      if (job) await planAndQueue(boss, ctx, job.data, job.createdOn);
+    },
+  );
   // Batches with per-job results: a worker fetches its next batch the moment one is done (a batch
   // of one would wait out the polling interval after every user).
   const concurrency = ctx.config.jobs.digestConcurrency;
@@ -92,8 +97,8 @@ export async function workDigestQueues(boss: PgBoss, ctx: AppContext, log: Fasti
   );
 }
 
-async function planAndQueue(boss: PgBoss, ctx: AppContext, slot: SlotData): Promise<void> {
-  const week = slot.week ?? currentWeek(ctx.now(), ctx.config.jobs.timeZone);
+async function planAndQueue(boss: PgBoss, ctx: AppContext, slot: SlotData, firedAt: Date): Promise<void> {
+  const week = slot.week ?? currentWeek(firedAt, ctx.config.jobs.timeZone);
   const plan = await planDigest(ctx, week);
   const total = plan.pending.length + plan.alreadyDone;
   const run = await startRun(ctx.db, {

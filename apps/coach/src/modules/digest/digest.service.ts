@@ -12,14 +12,22 @@ import {
 } from './digest.repository.ts';
 import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';
 
-/** The ISO week and its local Monday-to-Monday span (the 7 local days the digest covers). */
+/** The weekly digest's slot (see job-schedules): Sunday 20:00 local closes the week. */
+const weekClosesHoursBeforeMonday = 4;
+
+/**
+ * The ISO week and the 7 local days it summarises: from the previous Sunday 20:00 to this Sunday
+ * 20:00 (the slot), so every moment belongs to exactly one week's note. On a clock-change Sunday
+ * the change happens before 20:00, so "4 hours before Monday" is still 20:00 local.
+ */
 export function weekWindow(week: string, timeZone: string): WeekWindow {
   const monday = mondayOfIsoWeek(week);
   if (!monday) throw new ValidationError('invalid_week', `"${week}" is not an ISO week such as 2026-W47`);
+  const shift = weekClosesHoursBeforeMonday * 3_600_000;
   return {
     week,
-    start: startOfLocalDate(monday, timeZone),
-    end: startOfLocalDate(addDays(monday, 7), timeZone),
+    start: new Date(startOfLocalDate(monday, timeZone).getTime() - shift),
+    end: new Date(startOfLocalDate(addDays(monday, 7), timeZone).getTime() - shift),
   };
 }
 

@@ -17,8 +17,8 @@ const exportQueries: Record<Exclude<UserTable, 'coach_reviews'>, SQL> = {
   user_profiles: sql`select * from user_profiles`,
   mood_logs: sql`select id, mood, stress, notes, logged_at, created_at from mood_logs order by logged_at`,
   ai_coach_logs: sql`select id, session_id, user_message, ai_response, success, token_usage, issues, "timestamp",
-    model, prompt_tokens, completion_tokens, latency_ms, fallback_reason, topic from ai_coach_logs order by "timestamp"`,
-  ai_coach_notes: sql`select id, note, type, week_key, created_at from ai_coach_notes order by created_at`,
+    model, prompt_tokens, completion_tokens, latency_ms, fallback_reason, topic, stress_signal from ai_coach_logs order by "timestamp"`,
+  ai_coach_notes: sql`select id, note, type, week_key, flags, created_at from ai_coach_notes order by created_at`,
   coach_notifications: sql`select id, message, type, read, priority, delivery_channel, status, created_at
     from coach_notifications order by created_at`,
   log_embeddings: sql`select id, log_type, log_id, text, created_at from log_embeddings order by created_at`,

@@ -75,21 +75,25 @@ export async function deleteAllMemories(tx: Executor, userId: string): Promise<n
 }
 
 /**
- * Remembers answered conversation turns that have no memory yet (the last few days only: older
- * ones were either remembered or are past retention). Crisis turns are never remembered.
+ * Remembers answered conversation turns the job has not seen yet (the last few days only), marking
+ * each as seen, so a memory the user deletes is never written back. Crisis turns are never remembered.
+ * Returns how many turns were seen (the caller loops while a full batch comes back).
  */
 export async function rememberConversations(tx: Executor, limit: number): Promise<number> {
   const rows = await queryRows(
     tx,
-    sql`insert into log_embeddings (user_id, log_type, log_id, text, created_at)
-        select l.user_id, 'conversation', l.id,
-          'User: ' || left(l.user_message, 1000) || E'\n' || 'Coach: ' || left(l.ai_response, 1000), l."timestamp"
-        from ai_coach_logs l
-        where l.success and l."timestamp" > now() - interval '7 days'
-          and not coalesce(l.issues @> '{crisis}', false)
-          and not exists (select 1 from log_embeddings e where e.log_type = 'conversation' and e.log_id = l.id)
-        order by l."timestamp"
-        limit ${limit}
+    sql`with picked as (
+          select id, user_id, user_message, ai_response, "timestamp", coalesce(issues @> '{crisis}', false) as crisis
+          from ai_coach_logs
+          where success and remembered_at is null and "timestamp" > now() - interval '7 days'
+          order by "timestamp" limit ${limit}
+          for update skip locked),
+        marked as (
+          update ai_coach_logs l set remembered_at = now() from picked p where l.id = p.id)
+        insert into log_embeddings (user_id, log_type, log_id, text, created_at)
+        select user_id, 'conversation', id,
+          'User: ' || left(user_message, 1000) || E'\n' || 'Coach: ' || left(ai_response, 1000), "timestamp"
+        from picked where not crisis
         on conflict (log_type, log_id) do nothing
         returning 1`,
   );

@@ -52,14 +52,17 @@ export async function runStatusCheck(
   const summary = { start: window.start.toISOString(), end: window.end.toISOString(), days: window.days };
   const dryRun = options.dryRun ?? false;
 
-  const run = await startRun(ctx.db, {
-    name: 'check-user-status',
-    slot: date,
-    trigger: options.trigger,
-    dryRun,
-    total: 0,
-    details: { window: summary },
-  });
+  // A dry run reads the same picture but writes nothing, not even its run record.
+  const run = dryRun
+    ? null
+    : await startRun(ctx.db, {
+        name: 'check-user-status',
+        slot: date,
+        trigger: options.trigger,
+        dryRun,
+        total: 0,
+        details: { window: summary },
+      });
   try {
     return await asRole(ctx.db, { role: 'service_role' }, async (tx) => {
       const stressed = await findStressedUsers(tx, window);
@@ -69,8 +72,10 @@ export async function runStatusCheck(
         .filter((user) => !held.has(user.user_id))
         .map((user) => ({ user_id: user.user_id, message: nudgeMessage(user) }));
       const candidates = new Set([...stressed.map((user) => user.user_id), ...crisis]).size;
-      const nudged = dryRun ? nudges.length : (await insertNudges(tx, nudges)).length;
-      if (!dryRun) await queueForReview(tx, crisis, run.id, window);
+      const result = { window: summary, candidates, heldForReview: held.size };
+      if (!run) return { ...result, run: null, nudged: nudges.length, alreadyNudged: 0 };
+      const nudged = (await insertNudges(tx, nudges)).length;
+      await queueForReview(tx, crisis, run.id, window);
       const alreadyNudged = nudges.length - nudged;
       const finished = await finishRun(
         tx,
@@ -78,10 +83,10 @@ export async function runStatusCheck(
         { processed: candidates, succeeded: nudged, failed: 0, skipped: alreadyNudged + held.size },
         { nudged, already_nudged: alreadyNudged, held_for_review: held.size },
       );
-      return { run: finished, window: summary, candidates, nudged, alreadyNudged, heldForReview: held.size };
+      return { ...result, run: finished, nudged, alreadyNudged };
     });
   } catch (error) {
-    await failRun(ctx.db, run.id, (error as Error).message);
+    if (run) await failRun(ctx.db, run.id, (error as Error).message);
     throw error;
   }
 }
