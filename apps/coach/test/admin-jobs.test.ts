@@ -119,3 +119,23 @@ describe('admin job routes', () => {
     expect(metrics).toMatch(/coach_job_last_run_items\{job="check-user-status",outcome="total"\} \d+/);
   });
 });
+
+describe('abandoned runs', () => {
+  it('closes a run left running for hours when the next run of that job starts', async () => {
+    const [stale] = await asService(t.db, (tx) =>
+      queryRows<{ id: string }>(
+        tx,
+        sql`insert into job_runs (name, slot, started_at) values ('memory-retention', '2026-01-01', now() - interval '7 hours') returning id`,
+      ),
+    );
+    const { pruneMemories } = await import('../src/modules/memory/memory-jobs.ts');
+    await pruneMemories(t.ctx, 'manual');
+    const [row] = await asService(t.db, (tx) =>
+      queryRows<{ status: string; error: string }>(
+        tx,
+        sql`select status, error from job_runs where id = ${stale?.id ?? null}`,
+      ),
+    );
+    expect(row).toMatchObject({ status: 'failed', error: expect.stringMatching(/abandoned/) });
+  });
+});

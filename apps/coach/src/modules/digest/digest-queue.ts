@@ -34,7 +34,8 @@ export async function createDigestQueues(boss: PgBoss, retryDelaySeconds = 5): P
     retryLimit: 2,
     retryBackoff: true,
     retryDelay: retryDelaySeconds,
-    expireInSeconds: 300,
+    // Generous: a batch waits for up to ten users' model calls, each with its own deadline.
+    expireInSeconds: 900,
   });
 }
 

@@ -45,7 +45,12 @@ export async function startRun(
   const [row] = await queryAs<JobRun>(
     db,
     service,
-    sql`insert into job_runs (name, slot, trigger, dry_run, total, processed, skipped, details, status, finished_at)
+    sql`with abandoned as (
+          -- A run still 'running' hours later lost its worker (a crash, an expired job): close it.
+          update job_runs set status = 'failed', finished_at = now(),
+            error = coalesce(error, 'abandoned: the run never finished')
+          where name = ${run.name} and status = 'running' and started_at < now() - interval '6 hours')
+        insert into job_runs (name, slot, trigger, dry_run, total, processed, skipped, details, status, finished_at)
         values (${run.name}, ${run.slot}, ${run.trigger}, ${run.dryRun}, ${run.total}, ${skipped}, ${skipped},
           ${JSON.stringify(run.details ?? {})}::jsonb, ${done ? 'success' : 'running'}, ${done ? sql`now()` : sql`null`})
         returning ${columns}`,
