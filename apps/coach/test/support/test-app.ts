@@ -8,7 +8,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { envToConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
-import { closeContext, createContext } from '../../src/create-context.ts';
+import { createContext } from '../../src/create-context.ts';
 
 export const testJwtSecret = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -87,5 +87,3 @@ export function useTestApp(env: Record<string, string> = {}): TestApp & { db: Da
 export function bearer(user: TestUser): { authorization: string } {
   return { authorization: `Bearer ${user.token}` };
 }
-
-export { closeContext };

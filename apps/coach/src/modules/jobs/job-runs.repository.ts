@@ -113,16 +113,6 @@ export async function recordItems(db: Database, runId: string, counts: ItemCount
   );
 }
 
-/** Counts one item of a fanned-out run. */
-export function recordItem(
-  db: Database,
-  runId: string,
-  outcome: ItemOutcome,
-  note: { error?: string; skipReason?: string } = {},
-): Promise<void> {
-  return recordItems(db, runId, countItem(noItems(), outcome, note));
-}
-
 /** A finished run's status follows from its counts. */
 export function statusOf(counts: { succeeded: number; failed: number; skipped: number }): JobRun['status'] {
   if (counts.failed === 0) return 'success';
