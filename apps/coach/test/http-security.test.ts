@@ -159,3 +159,22 @@ describe('operations endpoints', () => {
     );
   });
 });
+
+describe('public operations routes', () => {
+  it('are limited per IP with a generous budget', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 605; i += 1) {
+      statuses.push(
+        (await t.app.inject({ method: 'GET', url: '/health', remoteAddress: '192.0.2.77' })).statusCode,
+      );
+    }
+    expect(statuses.slice(0, 600).every((status) => status === 200)).toBe(true);
+    expect(statuses.slice(600).every((status) => status === 429)).toBe(true);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '192.0.2.77' })).statusCode,
+    ).toBe(429);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/health', remoteAddress: '192.0.2.78' })).statusCode,
+    ).toBe(200);
+  });
+});

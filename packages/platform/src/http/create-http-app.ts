@@ -9,6 +9,7 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -143,7 +144,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const prefix = options.service.name.replace(/[^a-z0-9_]/gi, '_');
   const registry = createMetricsRegistry(prefix);
   app.decorate('metricsRegistry', registry);
-  instrumentRequests(app as unknown as FastifyInstance, registry, prefix);
-  registerHealth(app as unknown as FastifyInstance, options.service, options.health);
+  // Public operations routes get their own, generous per-IP budget (probes and scrapers are frequent).
+  const opsLimiter = createLimiter(app, 'ops', { max: 600, windowMs: 60_000 });
+  const limitOps = async (request: FastifyRequest) => opsLimiter(request, request.ip);
+  instrumentRequests(app as unknown as FastifyInstance, registry, prefix, limitOps);
+  registerHealth(app as unknown as FastifyInstance, options.service, options.health, limitOps);
   return app;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 /** A named readiness probe; it throws when its dependency is unavailable. */
@@ -20,10 +20,11 @@ export function registerHealth(
   app: FastifyInstance,
   service: { name: string; version: string },
   checks: Record<string, HealthCheck>,
+  onRequest: (request: FastifyRequest) => Promise<void>,
 ): void {
   app.get(
     '/health',
-    { schema: { tags: ['operations'], response: { 200: HealthReply, 503: HealthReply } } },
+    { schema: { tags: ['operations'], response: { 200: HealthReply, 503: HealthReply } }, onRequest },
     async (_request, reply) => {
       const results: Record<string, { ok: boolean; [key: string]: unknown }> = {};
       await Promise.all(

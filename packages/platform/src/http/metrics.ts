@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** A per-app Prometheus registry, so two apps (or tests) in one process never share counters. */
@@ -9,7 +9,12 @@ export function createMetricsRegistry(prefix: string): Registry {
 }
 
 /** Times every request by route pattern (never the raw URL, which would explode cardinality). */
-export function instrumentRequests(app: FastifyInstance, registry: Registry, prefix: string): void {
+export function instrumentRequests(
+  app: FastifyInstance,
+  registry: Registry,
+  prefix: string,
+  onRequest: (request: FastifyRequest) => Promise<void>,
+): void {
   const duration = new Histogram({
     name: `${prefix}_http_request_duration_seconds`,
     help: 'HTTP request duration by method, route and status',
@@ -27,7 +32,7 @@ export function instrumentRequests(app: FastifyInstance, registry: Registry, pre
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, onRequest }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
