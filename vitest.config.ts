@@ -11,7 +11,7 @@ export default defineConfig({
         name: backend,
         include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
         env: { TEST_DB: backend },
-        globalSetup: ['apps/coach/test/support/global-setup.ts'],
+        globalSetup: ['apps/coach/test/support/global-setup.ts', 'apps/lab/test/support/global-setup.ts'],
         pool: 'forks',
         testTimeout: 30_000,
         hookTimeout: 60_000,

@@ -1,0 +1,158 @@
+import { type Database, queryRows } from '@ours/platform/db';
+import { openTestDatabase } from '@ours/platform/testing';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type AuditInput, appendAudit } from '../src/modules/audit/audit.repository.ts';
+import { auditHash, genesisHash } from '../src/modules/audit/audit-hash.ts';
+import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
+
+let db: Database;
+const onServer = process.env.TEST_DB === 'postgres';
+
+beforeAll(async () => {
+  db = await openTestDatabase(inject('labTemplate'), 'lab_app');
+});
+afterAll(async () => db?.close());
+
+/** Runs SQL as a superuser: a separate admin login on the server, the session's own on PGlite. */
+async function asSuperuser(script: string): Promise<void> {
+  const connection = db.connection;
+  if (connection.kind === 'postgres') {
+    const url = new URL(connection.url);
+    url.username = 'postgres';
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await client.query(script);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  await connection.client.exec(
+    `SET SESSION AUTHORIZATION postgres; ${script}; SET SESSION AUTHORIZATION lab_app;`,
+  );
+}
+
+const entry = (n: number, extra: Partial<AuditInput> = {}): AuditInput => ({
+  actor_id: '6f1c1a4e-2a51-4c5e-9d3c-6a0b6c9f6d11',
+  actor_email: 'scientist@lab.test',
+  action: 'sample.update',
+  entity_type: 'sample',
+  entity_id: `S-${n}`,
+  before: { quantity: n, unit: 'mL' },
+  after: { quantity: n - 0.5, unit: 'mL', note: 'caf\u00e9 \u00fc "quoted"' },
+  reason: 'aliquot taken',
+  request_id: `req-${n}`,
+  client_ip: '192.0.2.10',
+  ...extra,
+});
+
+async function appendMany(count: number, from = 1) {
+  for (let n = from; n < from + count; n += 1) await db.transaction((tx) => appendAudit(tx, entry(n)));
+}
+
+describe('audit trail hash chain', () => {
+  it('hashes the canonical form, so key order and number spelling do not matter', () => {
+    const base = { seq: 1, occurred_at: '2026-11-26T10:00:00.000Z', prev_hash: genesisHash, ...entry(1) };
+    const reordered = { ...base, after: { note: 'caf\u00e9 \u00fc "quoted"', unit: 'mL', quantity: 0.5 } };
+    expect(auditHash(reordered)).toBe(auditHash(base));
+    expect(auditHash({ ...base, reason: 'other' })).not.toBe(auditHash(base));
+    expect(auditHash({ ...base, occurred_at: '2026-11-26T10:00:00+00:00' })).toBe(auditHash(base));
+  });
+
+  it('links every entry to the one before, from genesis, and verifies', async () => {
+    await appendMany(25);
+    const result = await db.transaction((tx) => verifyChain(tx));
+    expect(result).toMatchObject({ valid: true, checked: 25, first_invalid_seq: null });
+    const [first] = await db.transaction((tx) =>
+      queryRows<{ prev_hash: string }>(tx, sql`select prev_hash from audit_entries where seq = 1`),
+    );
+    expect(first?.prev_hash).toBe(genesisHash);
+  });
+
+  it('writes nothing when the transaction that carried the entry rolls back', async () => {
+    const before = await db.transaction((tx) => verifyChain(tx));
+    await expect(
+      db.transaction(async (tx) => {
+        await appendAudit(tx, entry(999));
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    const after = await db.transaction((tx) => verifyChain(tx));
+    expect(after).toEqual(before);
+  });
+
+  it('refuses updates and deletes to the runtime role', async () => {
+    for (const statement of [
+      sql`update audit_entries set reason = 'x' where seq = 1`,
+      sql`delete from audit_entries where seq = 1`,
+    ]) {
+      await expect(db.transaction((tx) => tx.execute(statement))).rejects.toThrow();
+    }
+  });
+
+  it('refuses updates, deletes and truncation even to a superuser, through the trigger', async () => {
+    await expect(asSuperuser(`UPDATE audit_entries SET reason = 'x' WHERE seq = 1`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(asSuperuser('DELETE FROM audit_entries WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(asSuperuser('TRUNCATE audit_entries')).rejects.toThrow(/append-only/);
+    if (db.connection.kind === 'pglite') await db.connection.client.exec('SET SESSION AUTHORIZATION lab_app');
+  });
+});
+
+describe('tampering is found at the exact entry', () => {
+  const tamper = async (script: string) =>
+    asSuperuser(
+      `ALTER TABLE audit_entries DISABLE TRIGGER USER; ${script}; ALTER TABLE audit_entries ENABLE TRIGGER USER`,
+    );
+
+  it.each([
+    ['an edited field', `UPDATE audit_entries SET reason = 'no reason' WHERE seq = 7`, 7, /content/],
+    [
+      'an edited value inside after',
+      `UPDATE audit_entries SET after = jsonb_set(after, '{quantity}', '100') WHERE seq = 8`,
+      8,
+      /content/,
+    ],
+    [
+      'a recomputed-looking hash',
+      `UPDATE audit_entries SET hash = repeat('a', 64) WHERE seq = 9`,
+      9,
+      /content/,
+    ],
+    ['a deleted middle entry', 'DELETE FROM audit_entries WHERE seq = 12', 12, /missing/],
+    ['a truncated tail', 'DELETE FROM audit_entries WHERE seq > 20', 21, /head says/],
+  ])('%s', async (_label, script, seq, reason) => {
+    const fresh = await openTestDatabase(inject('labTemplate'), 'lab_app');
+    const previous = db;
+    db = fresh;
+    try {
+      await appendMany(25);
+      await tamper(script);
+      const result = await db.transaction((tx) => verifyChain(tx));
+      expect(result).toMatchObject({ valid: false, first_invalid_seq: seq });
+      expect(result.reason).toMatch(reason);
+    } finally {
+      db = previous;
+      await fresh.close();
+    }
+  });
+});
+
+describe.runIf(onServer)('concurrent appends on PostgreSQL', () => {
+  it('64 concurrent audited writes leave one linear, valid chain', async () => {
+    const fresh = await openTestDatabase(inject('labTemplate'), 'lab_app');
+    try {
+      await Promise.all(
+        Array.from({ length: 64 }, (_, n) => fresh.transaction((tx) => appendAudit(tx, entry(n + 1)))),
+      );
+      const result = await fresh.transaction((tx) => verifyChain(tx));
+      expect(result).toMatchObject({ valid: true, checked: 64 });
+    } finally {
+      await fresh.close();
+    }
+  });
+});
