@@ -1,6 +1,5 @@
 import type { Database } from '@ours/platform/db';
 import { openTestDatabase } from '@ours/platform/testing';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type AuditInput, appendAudit } from '../src/modules/audit/audit.repository.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
@@ -10,6 +9,7 @@ import {
   generateSigningKey,
   signCheckpoint,
 } from '../src/modules/audit/checkpoint-signer.ts';
+import { asSuperuser } from './support/superuser.ts';
 
 let db: Database;
 const key = generateSigningKey();
@@ -35,25 +35,6 @@ const entry = (n: number): AuditInput => ({
 
 async function appendMany(count: number, from = 1) {
   for (let n = from; n < from + count; n += 1) await db.transaction((tx) => appendAudit(tx, entry(n)));
-}
-
-async function asSuperuser(script: string): Promise<void> {
-  const connection = db.connection;
-  if (connection.kind === 'postgres') {
-    const url = new URL(connection.url);
-    url.username = 'postgres';
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      await client.query(script);
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  await connection.client.exec(
-    `SET SESSION AUTHORIZATION postgres; ${script}; SET SESSION AUTHORIZATION lab_app;`,
-  );
 }
 
 describe('checkpoint signatures', () => {
@@ -85,10 +66,13 @@ describe('the chain against its latest checkpoint', () => {
   it('catches a tail cut off together with the head', async () => {
     await appendMany(25);
     await db.transaction((tx) => writeCheckpoint(tx, key.privateKeyPem, new Date()));
-    await asSuperuser(`ALTER TABLE audit_entries DISABLE TRIGGER USER;
+    await asSuperuser(
+      db,
+      `ALTER TABLE audit_entries DISABLE TRIGGER USER;
       DELETE FROM audit_entries WHERE seq > 20;
       UPDATE audit_head SET seq = 20, hash = (SELECT hash FROM audit_entries WHERE seq = 20);
-      ALTER TABLE audit_entries ENABLE TRIGGER USER`);
+      ALTER TABLE audit_entries ENABLE TRIGGER USER`,
+    );
     const result = await db.transaction((tx) => verifyChain(tx, { publicKeysPem: [key.publicKeyPem] }));
     expect(result).toMatchObject({ valid: false, first_invalid_seq: 21 });
     expect(result.reason).toMatch(/checkpoint/);
@@ -104,6 +88,6 @@ describe('the chain against its latest checkpoint', () => {
   it('keeps checkpoints append-only', async () => {
     await appendMany(1);
     await db.transaction((tx) => writeCheckpoint(tx, key.privateKeyPem, new Date()));
-    await expect(asSuperuser('DELETE FROM audit_checkpoints')).rejects.toThrow(/append-only/);
+    await expect(asSuperuser(db, 'DELETE FROM audit_checkpoints')).rejects.toThrow(/append-only/);
   });
 });

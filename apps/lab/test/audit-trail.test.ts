@@ -1,11 +1,11 @@
 import { type Database, queryRows } from '@ours/platform/db';
 import { openTestDatabase } from '@ours/platform/testing';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AuditInput, appendAudit } from '../src/modules/audit/audit.repository.ts';
 import { auditHash, genesisHash } from '../src/modules/audit/audit-hash.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
+import { asSuperuser } from './support/superuser.ts';
 
 let db: Database;
 const onServer = process.env.TEST_DB === 'postgres';
@@ -14,26 +14,6 @@ beforeAll(async () => {
   db = await openTestDatabase(inject('labTemplate'), 'lab_app');
 });
 afterAll(async () => db?.close());
-
-/** Runs SQL as a superuser: a separate admin login on the server, the session's own on PGlite. */
-async function asSuperuser(script: string): Promise<void> {
-  const connection = db.connection;
-  if (connection.kind === 'postgres') {
-    const url = new URL(connection.url);
-    url.username = 'postgres';
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      await client.query(script);
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  await connection.client.exec(
-    `SET SESSION AUTHORIZATION postgres; ${script}; SET SESSION AUTHORIZATION lab_app;`,
-  );
-}
 
 const entry = (n: number, extra: Partial<AuditInput> = {}): AuditInput => ({
   actor_id: '6f1c1a4e-2a51-4c5e-9d3c-6a0b6c9f6d11',
@@ -94,11 +74,11 @@ describe('audit trail hash chain', () => {
   });
 
   it('refuses updates, deletes and truncation even to a superuser, through the trigger', async () => {
-    await expect(asSuperuser(`UPDATE audit_entries SET reason = 'x' WHERE seq = 1`)).rejects.toThrow(
+    await expect(asSuperuser(db, `UPDATE audit_entries SET reason = 'x' WHERE seq = 1`)).rejects.toThrow(
       /append-only/,
     );
-    await expect(asSuperuser('DELETE FROM audit_entries WHERE seq = 1')).rejects.toThrow(/append-only/);
-    await expect(asSuperuser('TRUNCATE audit_entries')).rejects.toThrow(/append-only/);
+    await expect(asSuperuser(db, 'DELETE FROM audit_entries WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(asSuperuser(db, 'TRUNCATE audit_entries')).rejects.toThrow(/append-only/);
     if (db.connection.kind === 'pglite') await db.connection.client.exec('SET SESSION AUTHORIZATION lab_app');
   });
 });
@@ -106,6 +86,7 @@ describe('audit trail hash chain', () => {
 describe('tampering is found at the exact entry', () => {
   const tamper = async (script: string) =>
     asSuperuser(
+      db,
       `ALTER TABLE audit_entries DISABLE TRIGGER USER; ${script}; ALTER TABLE audit_entries ENABLE TRIGGER USER`,
     );
 

@@ -1,2 +1,3 @@
 export * from './fake-openai-server.ts';
+export * from './template-setup.ts';
 export * from './test-database.ts';
