@@ -1,5 +1,13 @@
-import { isIP } from 'node:net';
-import { ConfigError, type Env, envBool, envInt, envList, envStr, envUrl } from '@ours/platform/config';
+import {
+  ConfigError,
+  type Env,
+  envBool,
+  envInt,
+  envList,
+  envStr,
+  envTrustProxy,
+  envUrl,
+} from '@ours/platform/config';
 import type { OpenAiLlmOptions } from './modules/llm/openai-llm-client.ts';
 
 /** Everything the coach reads from the environment, raw; no other file touches `process.env`. */
@@ -44,29 +52,6 @@ function timeZone(env: Env): string {
 
 const defaultOrigins = ['http://localhost:3000', 'http://localhost:19006'];
 
-const proxyKeywords = new Set(['loopback', 'linklocal', 'uniquelocal']);
-
-/** false, true (trust every hop: only behind a proxy that overwrites X-Forwarded-For), or a list. */
-function trustProxy(env: Env): boolean | string {
-  const raw = envStr(env, 'TRUST_PROXY');
-  if (raw === undefined) return false;
-  if (['true', 'false'].includes(raw.toLowerCase())) return envBool(env, 'TRUST_PROXY') ?? false;
-  for (const entry of raw.split(',').map((item) => item.trim())) {
-    const [address, bits, ...rest] = entry.split('/');
-    const prefix = bits === undefined ? undefined : Number(bits);
-    const maxPrefix = isIP(address ?? '') === 4 ? 32 : 128;
-    const validPrefix =
-      prefix === undefined || (Number.isInteger(prefix) && prefix >= 0 && prefix <= maxPrefix);
-    if (!proxyKeywords.has(entry) && (rest.length > 0 || !isIP(address ?? '') || !validPrefix)) {
-      throw new ConfigError(
-        'TRUST_PROXY',
-        `must be true, false, or a comma list of proxy addresses/CIDRs, got "${entry}"`,
-      );
-    }
-  }
-  return raw;
-}
-
 /** Applies defaults and checks every value, naming the variable at fault. */
 export function envToConfig(env: Env): CoachConfig {
   const dataDir = envStr(env, 'COACH_DATA_DIR') ?? './data/coach';
@@ -86,7 +71,7 @@ export function envToConfig(env: Env): CoachConfig {
       port: envInt(env, 'PORT', { min: 0, max: 65535 }) ?? 4000,
       logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
       allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
-      trustProxy: trustProxy(env),
+      trustProxy: envTrustProxy(env),
     },
     database: {
       url: databaseUrl,

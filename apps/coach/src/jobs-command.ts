@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { createProgressBar } from '@ours/platform/cli';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { currentWeek, weekWindow } from './modules/digest/digest.service.ts';
@@ -6,7 +7,6 @@ import { runDigestNow } from './modules/digest/digest-runner.ts';
 import { isLocalDate } from './modules/jobs/zoned-time.ts';
 import { pruneMemories } from './modules/memory/memory-jobs.ts';
 import { runStatusCheck } from './modules/status-check/status-check.service.ts';
-import { createProgressBar } from './progress-bar.ts';
 
 export const jobsUsage = `  jobs run weekly-digest [--week 2026-W47] [--dry-run]
   jobs run check-user-status [--date 2026-11-23] [--dry-run]

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '@ours/platform/config';
+import { ConfigError, readOrCreateSecretFile } from '@ours/platform/config';
 import type { CoachConfig } from './config.ts';
 
 /**
@@ -15,18 +14,7 @@ export async function resolveJwtSecret(config: CoachConfig): Promise<string | un
   if (config.database.url) {
     throw new ConfigError('JWT_SECRET', 'or JWKS_URL is required when DATABASE_URL is set');
   }
-  const file = join(config.dataDir, 'jwt-secret');
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(48).toString('base64url');
-  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' }).catch(
-    async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    },
+  return readOrCreateSecretFile(join(config.dataDir, 'jwt-secret'), () =>
+    randomBytes(48).toString('base64url'),
   );
-  return (await readFile(file, 'utf8')).trim();
 }

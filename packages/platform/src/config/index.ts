@@ -81,3 +81,6 @@ export function envEnum<T extends string>(env: Env, name: string, allowed: reado
   }
   return raw as T;
 }
+
+export { readOrCreateSecretFile } from './secret-file.ts';
+export { envTrustProxy } from './trust-proxy.ts';

@@ -58,7 +58,16 @@ declare module 'fastify' {
     metricsRegistry: Registry;
     /** Counts a request against the per-IP budget for unauthenticated traffic. */
     limitAnonymous: Limiter;
+    /** Every route registered so far (HEAD twins left out), for route-table tests and audits. */
+    registeredRoutes: RegisteredRoute[];
   }
+}
+
+/** A registered route as access-control tests enumerate it. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  config: Record<string, unknown>;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -91,6 +100,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const registeredRoutes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', registeredRoutes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      registeredRoutes.push({
+        method,
+        url: route.url,
+        config: (route.config ?? {}) as Record<string, unknown>,
+      });
+    }
+  });
 
   app.addHook('onClose', async () => stdout?.flushSync());
   app.setValidatorCompiler(createValidatorCompiler());

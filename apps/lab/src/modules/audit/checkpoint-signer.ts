@@ -1,4 +1,4 @@
-import { manifestSignatureValid, signManifest } from './manifest-signer.ts';
+import { manifestSignatureValid, type SigningAlgorithm, signManifest } from './manifest-signer.ts';
 
 export { generateSigningKey, keyIdOf } from './manifest-signer.ts';
 
@@ -11,7 +11,7 @@ export interface CheckpointClaim {
 
 export interface SignedCheckpoint extends CheckpointClaim {
   key_id: string;
-  algorithm: 'Ed25519';
+  algorithm: SigningAlgorithm;
   signature: string;
 }
 
@@ -21,7 +21,7 @@ const manifestOf = (claim: CheckpointClaim) => ({
   signed_at: new Date(claim.signed_at).toISOString(),
 });
 
-/** Signs a checkpoint claim with the server's Ed25519 key. */
+/** Signs a checkpoint claim with the server's key. */
 export function signCheckpoint(privateKeyPem: string, claim: CheckpointClaim): SignedCheckpoint {
   const signed = signManifest(privateKeyPem, manifestOf(claim));
   return { ...claim, key_id: signed.key_id, algorithm: signed.algorithm, signature: signed.signature };

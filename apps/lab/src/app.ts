@@ -1,0 +1,51 @@
+import { createHttpApp, type HttpApp } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { LabContext } from './context.ts';
+import { protectedRoutes } from './modules/access/access.plugin.ts';
+import { adminRoutes } from './modules/accounts/admin.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
+import { keyRoutes } from './modules/signatures/keys.routes.ts';
+import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
+
+/** Builds the lab's HTTP app on a ready context. It never listens: `server.ts` does. */
+export async function buildApp(
+  ctx: LabContext,
+  options: { logStream?: DestinationStream } = {},
+): Promise<HttpApp> {
+  const app = await createHttpApp({
+    logStream: options.logStream,
+    service: {
+      name: ctx.config.service.name,
+      version: ctx.config.service.version,
+      description:
+        'POLYMORPH-LITE lab OS: accounts with MFA, role-based access, a tamper-evident audit trail and electronic signatures.',
+    },
+    logLevel: ctx.config.http.logLevel,
+    allowedOrigins: ctx.config.http.allowedOrigins,
+    trustProxy: ctx.config.http.trustProxy,
+    redis: ctx.redis,
+    anonymousPerMinute: ctx.config.rateLimits.anonymousPerMinute,
+    health: {
+      database: async () => {
+        await ctx.db.ping();
+        return { backend: ctx.db.kind };
+      },
+      ...(ctx.redis ? { redis: async () => ({ reply: await ctx.redis?.ping() }) } : {}),
+    },
+  });
+  ctx.redis?.on('error', (error: Error) => {
+    app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
+  });
+  const root = app as unknown as FastifyInstance;
+  await publicAuthRoutes(root, ctx);
+  await keyRoutes(root, ctx);
+  await protectedRoutes(root, ctx, async (scope) => {
+    await selfServiceRoutes(scope, ctx);
+    await adminRoutes(scope, ctx);
+    await auditRoutes(scope, ctx);
+    await signatureRoutes(scope, ctx);
+  });
+  return app;
+}

@@ -1,0 +1,105 @@
+import {
+  ConfigError,
+  type Env,
+  envEnum,
+  envInt,
+  envList,
+  envStr,
+  envTrustProxy,
+  envUrl,
+} from '@ours/platform/config';
+
+/** Everything the lab reads from the environment, raw; no other file touches `process.env`. */
+export function readEnv(env: Env = process.env): Env {
+  return { ...env };
+}
+
+export interface LabConfig {
+  service: { name: string; version: string };
+  http: {
+    host: string;
+    port: number;
+    logLevel: string;
+    allowedOrigins: string[];
+    trustProxy: boolean | string;
+  };
+  database: { url: string | undefined; adminUrl: string | undefined; poolSize: number; dataDir: string };
+  dataDir: string;
+  secrets: {
+    /** HS256 secret for access tokens; generated into the data directory on the embedded default. */
+    jwtSecret: string | undefined;
+    /** 32-byte key (base64) sealing TOTP seeds at rest. */
+    secretKey: string | undefined;
+    /** PEM private key signing checkpoints and electronic signatures. */
+    signingKeyPem: string | undefined;
+    signingAlgorithm: 'Ed25519' | 'RSA-PSS';
+  };
+  auth: {
+    accessTokenSeconds: number;
+    refreshTokenDays: number;
+    lockoutAttempts: number;
+    lockoutMinutes: number;
+  };
+  rateLimits: { loginPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
+  redisUrl: string | undefined;
+  audit: { checkpointEvery: number; checkpointHours: number; checkpointPollSeconds: number };
+}
+
+const defaultOrigins = ['http://localhost:5173', 'http://localhost:3000'];
+
+function base64Key(env: Env, name: string): string | undefined {
+  const raw = envStr(env, name);
+  if (raw !== undefined && Buffer.from(raw, 'base64').length !== 32) {
+    throw new ConfigError(name, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  }
+  return raw;
+}
+
+/** Applies defaults and checks every value, naming the variable at fault. */
+export function envToConfig(env: Env): LabConfig {
+  const dataDir = envStr(env, 'LAB_DATA_DIR') ?? './data/lab';
+  const jwtSecret = envStr(env, 'LAB_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('LAB_JWT_SECRET', 'must be at least 32 characters');
+  }
+  return {
+    service: { name: 'lab', version: '0.1.0' },
+    http: {
+      host: envStr(env, 'HOST') ?? '127.0.0.1',
+      port: envInt(env, 'PORT', { min: 0, max: 65535 }) ?? 8001,
+      logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
+      allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
+      trustProxy: envTrustProxy(env),
+    },
+    database: {
+      url: envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+      adminUrl: envUrl(env, 'DATABASE_ADMIN_URL', ['postgres:', 'postgresql:']),
+      poolSize: envInt(env, 'DATABASE_POOL_SIZE', { min: 1, max: 200 }) ?? 10,
+      dataDir: `${dataDir}/pgdata`,
+    },
+    dataDir,
+    secrets: {
+      jwtSecret,
+      secretKey: base64Key(env, 'LAB_SECRET_KEY'),
+      signingKeyPem: envStr(env, 'LAB_SIGNING_KEY')?.replaceAll('\\n', '\n'),
+      signingAlgorithm: envEnum(env, 'LAB_SIGNING_ALGORITHM', ['Ed25519', 'RSA-PSS'] as const) ?? 'Ed25519',
+    },
+    auth: {
+      accessTokenSeconds: (envInt(env, 'LAB_ACCESS_TOKEN_MINUTES', { min: 1, max: 60 }) ?? 15) * 60,
+      refreshTokenDays: envInt(env, 'LAB_REFRESH_TOKEN_DAYS', { min: 1, max: 90 }) ?? 14,
+      lockoutAttempts: envInt(env, 'LAB_LOCKOUT_ATTEMPTS', { min: 1, max: 100 }) ?? 5,
+      lockoutMinutes: envInt(env, 'LAB_LOCKOUT_MINUTES', { min: 1, max: 24 * 60 }) ?? 30,
+    },
+    rateLimits: {
+      loginPerMinute: envInt(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', { min: 1 }) ?? 20,
+      userPerMinute: envInt(env, 'USER_RATE_LIMIT_PER_MINUTE', { min: 1 }) ?? 600,
+      anonymousPerMinute: envInt(env, 'ANON_RATE_LIMIT_PER_MINUTE', { min: 1 }) ?? 30,
+    },
+    redisUrl: envUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    audit: {
+      checkpointEvery: envInt(env, 'LAB_CHECKPOINT_EVERY', { min: 1 }) ?? 1000,
+      checkpointHours: envInt(env, 'LAB_CHECKPOINT_HOURS', { min: 1, max: 24 }) ?? 24,
+      checkpointPollSeconds: envInt(env, 'LAB_CHECKPOINT_POLL_SECONDS', { min: 1, max: 3600 }) ?? 60,
+    },
+  };
+}

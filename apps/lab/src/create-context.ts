@@ -1,0 +1,54 @@
+import { createPublicKey } from 'node:crypto';
+import { type Database, openDatabase } from '@ours/platform/db';
+import { Redis } from 'ioredis';
+import type { LabConfig } from './config.ts';
+import type { LabContext } from './context.ts';
+import { hashPassword } from './modules/accounts/password-hasher.ts';
+import { algorithmOf, keyIdOf } from './modules/audit/manifest-signer.ts';
+import { createSecretBox } from './modules/mfa/secret-box.ts';
+import { registerSigningKey } from './modules/signatures/signing-keys.repository.ts';
+import { resolveServerKeys } from './server-keys.ts';
+
+export const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
+
+/** Opens the lab's database with its migrations applied; the service runs as `lab_app`. */
+export function openLabDatabase(config: LabConfig): Promise<Database> {
+  return openDatabase({ ...config.database, migrationsDir, service: 'lab', runtimeRole: 'lab_app' });
+}
+
+/** Builds every shared resource once; tests pass their own database or clock. */
+export async function createContext(
+  config: LabConfig,
+  overrides: Partial<Pick<LabContext, 'db' | 'now'>> = {},
+): Promise<LabContext> {
+  const keys = await resolveServerKeys(config);
+  const db = overrides.db ?? (await openLabDatabase(config));
+  const publicKey = createPublicKey(keys.signingKeyPem);
+  const signingKeyId = keyIdOf(publicKey);
+  await db.transaction((tx) =>
+    registerSigningKey(tx, {
+      key_id: signingKeyId,
+      algorithm: algorithmOf(publicKey),
+      public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    }),
+  );
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { connectTimeout: 1_000, maxRetriesPerRequest: 1, lazyConnect: false })
+    : undefined;
+  return {
+    config,
+    db,
+    keys,
+    signingKeyId,
+    secretBox: createSecretBox(keys.secretKey),
+    decoyPasswordHash: await hashPassword(`decoy-${crypto.randomUUID()}`),
+    redis,
+    now: overrides.now ?? (() => new Date()),
+  };
+}
+
+/** Releases what `createContext` opened. */
+export async function closeContext(ctx: LabContext): Promise<void> {
+  ctx.redis?.disconnect();
+  await ctx.db.close();
+}

@@ -1,0 +1,65 @@
+import { bearerToken } from '@ours/platform/auth';
+import { AppError, ForbiddenError, UnauthorizedError } from '@ours/platform/errors';
+import { createLimiter } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import type { LabContext } from '../../context.ts';
+import { verifyAccessToken } from '../auth/tokens.ts';
+import { grants, type Permission } from './permissions.ts';
+import { loadPrincipal, type Principal } from './principal.repository.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+    /** How the caller proved who they are (from the access token): 'pwd', plus 'otp' after MFA. */
+    amr: string[];
+  }
+}
+
+/**
+ * Wraps every signed-in route: a valid access token for an active account whose sessions were not
+ * revoked, the route's declared permission held through the user's roles (default deny), and the
+ * per-user rate limit. A route without a declared access rule fails at start-up, so nothing is ever
+ * open by omission.
+ */
+export async function protectedRoutes(
+  app: FastifyInstance,
+  ctx: LabContext,
+  register: (scope: FastifyInstance) => Promise<void>,
+): Promise<void> {
+  const userLimiter = createLimiter(app, 'user', {
+    max: ctx.config.rateLimits.userPerMinute,
+    windowMs: 60_000,
+  });
+  await app.register(async (scope) => {
+    scope.decorateRequest('principal', null as unknown as Principal);
+    scope.decorateRequest('amr', null as unknown as string[]);
+    scope.addHook('onRoute', (route) => {
+      const access = route.config?.access;
+      if (!access || access === 'public') {
+        throw new Error(`${route.method} ${route.url} must declare a permission or 'authenticated'`);
+      }
+    });
+    scope.addHook('onRequest', async (request) => {
+      let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
+      try {
+        claims = await verifyAccessToken(ctx.keys.jwtSecret, bearerToken(request.headers.authorization));
+      } catch (error) {
+        if (error instanceof AppError) await app.limitAnonymous(request, request.ip);
+        throw error;
+      }
+      const principal = await loadPrincipal(ctx.db.orm, claims.sub);
+      if (!principal?.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
+      if (claims.iat < principal.sessions_valid_after) {
+        throw new UnauthorizedError('session_revoked', 'This session has ended; please sign in again');
+      }
+      await userLimiter(request, principal.id);
+      const access = request.routeOptions.config.access;
+      if (access !== 'authenticated' && !grants(new Set(principal.permissions), access as Permission)) {
+        throw new ForbiddenError('forbidden', `This needs the ${access} permission`);
+      }
+      request.principal = principal;
+      request.amr = claims.amr;
+    });
+    await register(scope);
+  });
+}

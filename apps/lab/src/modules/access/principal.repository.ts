@@ -1,0 +1,30 @@
+import { type Executor, queryRows } from '@ours/platform/db';
+import { sql } from 'drizzle-orm';
+
+/** The signed-in user as every request sees them, read fresh so revocations apply at once. */
+export interface Principal {
+  id: string;
+  email: string;
+  full_name: string;
+  active: boolean;
+  mfa_enabled: boolean;
+  /** Access tokens issued before this (seconds since the epoch) are no longer accepted. */
+  sessions_valid_after: number;
+  roles: string[];
+  permissions: string[];
+}
+
+/** One round trip: the user, their role names and the union of their roles' permissions. */
+export async function loadPrincipal(tx: Executor, id: string): Promise<Principal | undefined> {
+  const [row] = await queryRows<Principal>(
+    tx,
+    sql`select u.id, u.email, u.full_name, u.active, u.mfa_enabled,
+          floor(extract(epoch from u.sessions_valid_after))::float8 as sessions_valid_after,
+          coalesce(array_agg(r.name order by r.name) filter (where r.name is not null), '{}') as roles,
+          coalesce((select array_agg(distinct p) from user_roles ur2 join roles r2 on r2.id = ur2.role_id
+                    cross join unnest(r2.permissions) p where ur2.user_id = u.id), '{}') as permissions
+        from users u left join user_roles ur on ur.user_id = u.id left join roles r on r.id = ur.role_id
+        where u.id = ${id} group by u.id`,
+  );
+  return row;
+}

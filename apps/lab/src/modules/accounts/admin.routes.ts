@@ -1,0 +1,161 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { NotFoundError } from '@ours/platform/errors';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { signaturesOf } from '../signatures/signatures.repository.ts';
+import { SignatureView } from '../signatures/signatures.schema.ts';
+import {
+  CreateUserBody,
+  GrantRoleBody,
+  ReasonBody,
+  ResetPasswordBody,
+  Role,
+  RoleName,
+  UpdateUserBody,
+  User,
+  UserId,
+} from './accounts.schema.ts';
+import {
+  assignRole,
+  createUser,
+  removeRole,
+  resetPassword,
+  unlockAccount,
+  updateAccount,
+} from './accounts.service.ts';
+import { listRoles, listUsers, userView } from './users.repository.ts';
+
+/** Account administration: users:manage (admins). */
+export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  const config = { access: 'users:manage' as const };
+  const base = { tags: ['admin'], security: [{ bearerAuth: [] }] };
+
+  app.get(
+    '/api/admin/users',
+    { config, schema: { ...base, summary: 'All accounts', response: { 200: Type.Array(User) } } },
+    async () => listUsers(ctx.db.orm),
+  );
+
+  app.get(
+    '/api/admin/users/:id',
+    {
+      config,
+      schema: {
+        ...base,
+        summary: 'One account, with the signatures made on it',
+        params: UserId,
+        response: { 200: Type.Object({ ...User.properties, signatures: Type.Array(SignatureView) }) },
+      },
+    },
+    async (request) => {
+      const user = await userView(ctx.db.orm, request.params.id);
+      if (!user) throw new NotFoundError('user_not_found', 'There is no such user');
+      return { ...user, signatures: await signaturesOf(ctx.db.orm, 'user', user.id) };
+    },
+  );
+
+  app.post(
+    '/api/admin/users',
+    {
+      config,
+      schema: { ...base, summary: 'Create an account', body: CreateUserBody, response: { 201: User } },
+    },
+    async (request, reply) => {
+      const user = await ctx.db.transaction((tx) =>
+        createUser(tx, { ...request.body, roles: request.body.roles ?? [] }, actorOf(request)),
+      );
+      return reply.code(201).send(user);
+    },
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      config,
+      schema: {
+        ...base,
+        summary: 'Rename or (de)activate an account (deactivation ends its sessions)',
+        params: UserId,
+        body: UpdateUserBody,
+        response: { 200: User },
+      },
+    },
+    async (request) => updateAccount(ctx, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/api/admin/users/:id/password',
+    {
+      config,
+      schema: {
+        ...base,
+        summary: "Reset someone's password (also unlocks)",
+        params: UserId,
+        body: ResetPasswordBody,
+      },
+    },
+    async (request, reply) => {
+      await resetPassword(ctx, request.params.id, request.body, actorOf(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/unlock',
+    {
+      config,
+      schema: {
+        ...base,
+        summary: 'Lift a lockout',
+        params: UserId,
+        body: ReasonBody,
+        response: { 200: User },
+      },
+    },
+    async (request) => unlockAccount(ctx, request.params.id, request.body.reason, actorOf(request)),
+  );
+
+  app.post(
+    '/api/admin/users/:id/roles',
+    {
+      config,
+      schema: {
+        ...base,
+        summary: 'Grant a role',
+        params: UserId,
+        body: GrantRoleBody,
+        response: { 200: User },
+      },
+    },
+    async (request) =>
+      assignRole(ctx, request.params.id, request.body.role, request.body.reason, actorOf(request)),
+  );
+
+  app.delete(
+    '/api/admin/users/:id/roles/:role',
+    {
+      config,
+      schema: {
+        ...base,
+        summary: 'Revoke a role',
+        params: Type.Object({ ...UserId.properties, role: RoleName }),
+        body: ReasonBody,
+        response: { 200: User },
+      },
+    },
+    async (request) =>
+      removeRole(ctx, request.params.id, request.params.role, request.body.reason, actorOf(request)),
+  );
+
+  app.get(
+    '/api/admin/roles',
+    {
+      config,
+      schema: { ...base, summary: 'Roles and their permissions', response: { 200: Type.Array(Role) } },
+    },
+    async () => listRoles(ctx.db.orm),
+  );
+}

@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import type { LabContext } from '../../context.ts';
+import { publicKeyPems } from '../signatures/signing-keys.repository.ts';
+import type { AuditEntry } from './audit.repository.ts';
+import { type AuditFilter, auditExportPage } from './audit-query.repository.ts';
+import { type ChainVerification, verifyChain } from './audit-verifier.ts';
+
+/**
+ * Verifies the whole chain in one read-only snapshot (repeatable read), so entries appended while
+ * it runs neither break nor extend what it checks.
+ */
+export function verifyAuditTrail(
+  ctx: LabContext,
+  onProgress?: (checked: number) => void,
+): Promise<ChainVerification> {
+  return ctx.db.transaction(async (tx) => {
+    await tx.execute(sqlReadOnlySnapshot);
+    const publicKeysPem = await publicKeyPems(tx);
+    return verifyChain(tx, { publicKeysPem, ...(onProgress ? { onProgress } : {}) });
+  });
+}
+
+const sqlReadOnlySnapshot = sql`set transaction isolation level repeatable read, read only`;
+
+const exportPageSize = 1_000;
+
+/** The filtered trail, oldest first, a page at a time (memory stays flat for any size). */
+export async function* exportEntries(ctx: LabContext, filter: AuditFilter): AsyncGenerator<AuditEntry[]> {
+  let afterSeq = 0;
+  for (;;) {
+    const page = await auditExportPage(ctx.db.orm, filter, afterSeq, exportPageSize);
+    if (page.length > 0) yield page;
+    if (page.length < exportPageSize) return;
+    afterSeq = Number(page.at(-1)?.seq);
+  }
+}

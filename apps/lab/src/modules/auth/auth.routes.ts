@@ -1,0 +1,195 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createLimiter } from '@ours/platform/http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { LabContext } from '../../context.ts';
+import { Me, User } from '../accounts/accounts.schema.ts';
+import { changeOwnPassword } from '../accounts/accounts.service.ts';
+import { completeSetup } from '../accounts/setup.service.ts';
+import { actorOf, claimantOf } from '../audit/audit-actor.ts';
+import { beginEnrolment, confirmEnrolment, turnOffMfa } from '../mfa/mfa.service.ts';
+import {
+  ConfirmBody,
+  DisableBody,
+  EnrolBody,
+  EnrolReply,
+  LoginBody,
+  MfaBody,
+  MfaRequiredReply,
+  PasswordChangeBody,
+  RecoveryCodesReply,
+  RefreshBody,
+  SetupBody,
+  TokenPairReply,
+} from './auth.schema.ts';
+import { completeMfa, login } from './login.service.ts';
+import { endSession, refreshSession } from './sessions.service.ts';
+
+const tags = ['auth'];
+
+/** The steps that obtain or end a session: public, and limited per client IP. */
+export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const loginLimiter = createLimiter(root, 'login', {
+    max: ctx.config.rateLimits.loginPerMinute,
+    windowMs: 60_000,
+  });
+  const limitByIp = async (request: FastifyRequest) => loginLimiter(request, request.ip);
+  const config = { access: 'public' as const };
+
+  app.post(
+    '/auth/setup',
+    {
+      config,
+      onRequest: limitByIp,
+      schema: {
+        tags,
+        summary: 'First run: create the first administrator with the one-time setup token',
+        body: SetupBody,
+        response: { 201: User },
+      },
+    },
+    async (request, reply) => {
+      const { setup_token, email, full_name, password } = request.body;
+      const user = await completeSetup(
+        ctx,
+        { setup_token, email, full_name, password },
+        claimantOf(request, email),
+      );
+      return reply.code(201).send(user);
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      config,
+      onRequest: limitByIp,
+      schema: {
+        tags,
+        summary: 'Sign in with e-mail and password (MFA accounts get a token for the second step)',
+        body: LoginBody,
+        response: { 200: Type.Union([TokenPairReply, MfaRequiredReply]) },
+      },
+    },
+    async (request) => login(ctx, request.body, claimantOf(request, request.body.email)),
+  );
+
+  app.post(
+    '/auth/mfa',
+    {
+      config,
+      onRequest: limitByIp,
+      schema: {
+        tags,
+        summary: 'Second step of an MFA sign-in',
+        body: MfaBody,
+        response: { 200: TokenPairReply },
+      },
+    },
+    async (request) => completeMfa(ctx, request.body, claimantOf(request)),
+  );
+
+  app.post(
+    '/auth/refresh',
+    {
+      config,
+      onRequest: limitByIp,
+      schema: {
+        tags,
+        summary: 'Rotate a refresh token for a new pair (a reused token ends the whole session)',
+        body: RefreshBody,
+        response: { 200: TokenPairReply },
+      },
+    },
+    async (request) => refreshSession(ctx, request.body.refresh_token, claimantOf(request)),
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config,
+      onRequest: limitByIp,
+      schema: { tags, summary: 'End the session this refresh token belongs to', body: RefreshBody },
+    },
+    async (request, reply) => {
+      await endSession(ctx, request.body.refresh_token, claimantOf(request));
+      return reply.code(204).send();
+    },
+  );
+}
+
+/** Self-service for any signed-in user: who am I, change my password, manage my MFA. */
+export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  const config = { access: 'authenticated' as const };
+  const security = [{ bearerAuth: [] }];
+
+  app.get(
+    '/auth/me',
+    {
+      config,
+      schema: { tags, security, summary: 'The signed-in user, roles and permissions', response: { 200: Me } },
+    },
+    async (request) => {
+      const { id, email, full_name, mfa_enabled, roles, permissions } = request.principal;
+      return { id, email, full_name, mfa_enabled, roles, permissions, amr: request.amr };
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config,
+      schema: {
+        tags,
+        security,
+        summary: 'Change my password (ends my other sessions)',
+        body: PasswordChangeBody,
+      },
+    },
+    async (request, reply) => {
+      await changeOwnPassword(ctx, request.principal.id, request.body, actorOf(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/auth/mfa/enrol',
+    {
+      config,
+      schema: {
+        tags,
+        security,
+        summary: 'Start TOTP enrolment',
+        body: EnrolBody,
+        response: { 200: EnrolReply },
+      },
+    },
+    async (request) => beginEnrolment(ctx, request.principal.id, request.body.password, actorOf(request)),
+  );
+
+  app.post(
+    '/auth/mfa/confirm',
+    {
+      config,
+      schema: {
+        tags,
+        security,
+        summary: 'Confirm enrolment with a first code; returns 10 single-use recovery codes',
+        body: ConfirmBody,
+        response: { 200: RecoveryCodesReply },
+      },
+    },
+    async (request) => confirmEnrolment(ctx, request.principal.id, request.body.code, actorOf(request)),
+  );
+
+  app.post(
+    '/auth/mfa/disable',
+    { config, schema: { tags, security, summary: 'Turn MFA off (password and a code)', body: DisableBody } },
+    async (request, reply) => {
+      await turnOffMfa(ctx, request.principal.id, request.body, actorOf(request));
+      return reply.code(204).send();
+    },
+  );
+}

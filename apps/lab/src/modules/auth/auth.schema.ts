@@ -1,0 +1,60 @@
+import { Type } from 'typebox';
+
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+/** Bounded so argon2 is never asked to hash megabytes; the policy itself is checked in the service. */
+export const Password = Type.String({ minLength: 1, maxLength: 256 });
+export const Code = Type.String({
+  minLength: 6,
+  maxLength: 20,
+  description: 'A 6-digit TOTP code or a recovery code',
+});
+
+export const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+
+export const TokenPairReply = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('bearer'),
+  expires_in: Type.Integer(),
+  refresh_token: Type.String(),
+});
+
+export const MfaRequiredReply = Type.Object({
+  mfa_required: Type.Literal(true),
+  mfa_token: Type.String(),
+});
+
+export const MfaBody = Type.Object(
+  { mfa_token: Type.String({ minLength: 1, maxLength: 2000 }), code: Code },
+  { additionalProperties: false },
+);
+
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const SetupBody = Type.Object(
+  {
+    setup_token: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Email,
+    full_name: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Password,
+  },
+  { additionalProperties: false },
+);
+
+export const PasswordChangeBody = Type.Object(
+  { current_password: Password, new_password: Password, code: Type.Optional(Code) },
+  { additionalProperties: false },
+);
+
+export const EnrolBody = Type.Object({ password: Password }, { additionalProperties: false });
+export const EnrolReply = Type.Object({
+  otpauth_uri: Type.String(),
+  qr_png: Type.String({ description: 'data:image/png;base64 URL of the QR code' }),
+});
+export const ConfirmBody = Type.Object({ code: Code }, { additionalProperties: false });
+export const RecoveryCodesReply = Type.Object({
+  recovery_codes: Type.Array(Type.String(), { description: 'Shown once; store them somewhere safe' }),
+});
+export const DisableBody = Type.Object({ password: Password, code: Code }, { additionalProperties: false });

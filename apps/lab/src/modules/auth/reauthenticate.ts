@@ -1,0 +1,36 @@
+import { UnauthorizedError, ValidationError } from '@ours/platform/errors';
+import type { LabContext } from '../../context.ts';
+import { passwordMatches } from '../accounts/password-hasher.ts';
+import { type LoginRecord, lockLoginRecord } from '../accounts/users.repository.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { checkSecondFactor } from '../mfa/second-factor.ts';
+import { accountLocked, failProof, isLocked } from './login.service.ts';
+
+/**
+ * Proves, again, that the signed-in person is at the keyboard: their password, and their second
+ * factor when MFA is on. Used before signatures and security changes; failures count toward
+ * lockout exactly like failed logins.
+ */
+export async function reauthenticate(
+  ctx: LabContext,
+  userId: string,
+  proof: { password: string; code?: string | undefined },
+  actor: AuditActor,
+  failedAction: string,
+): Promise<LoginRecord> {
+  const outcome = await ctx.db.transaction(async (tx) => {
+    const record = await lockLoginRecord(tx, userId);
+    if (!record?.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
+    if (isLocked(record, ctx.now())) throw accountLocked(record.locked_until as string);
+    if (!(await passwordMatches(record.password_hash, proof.password))) return { record, ok: false };
+    if (record.mfa_enabled) {
+      if (!proof.code) {
+        throw new ValidationError('mfa_code_required', 'This account uses MFA: include the current code');
+      }
+      if (!(await checkSecondFactor(tx, ctx, record, proof.code))) return { record, ok: false };
+    }
+    return { record, ok: true };
+  });
+  if (!outcome.ok) throw await failProof(ctx, outcome.record, actor, failedAction);
+  return outcome.record;
+}

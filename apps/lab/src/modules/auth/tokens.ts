@@ -1,0 +1,91 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { UnauthorizedError } from '@ours/platform/errors';
+import { errors, jwtVerify, SignJWT } from 'jose';
+
+const issuer = 'polymorph-lite';
+const accessAudience = 'polymorph-lite:access';
+const mfaAudience = 'polymorph-lite:mfa';
+/** The pending second step of a login is short-lived: a code must follow within five minutes. */
+const mfaTokenSeconds = 300;
+
+export interface AccessClaims {
+  sub: string;
+  email: string;
+  roles: string[];
+  amr: string[];
+  jti: string;
+  iat: number;
+}
+
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
+
+/** A 15-minute access token: sub, email, roles, amr (how the user proved who they are), jti. */
+export async function signAccessToken(
+  secret: string,
+  user: { id: string; email: string; roles: string[] },
+  amr: string[],
+  expiresInSeconds: number,
+): Promise<string> {
+  return new SignJWT({ email: user.email, roles: user.roles, amr })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(issuer)
+    .setAudience(accessAudience)
+    .setSubject(user.id)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(`${expiresInSeconds}s`)
+    .sign(keyOf(secret));
+}
+
+async function verifyWith(secret: string, token: string, audience: string, what: string) {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      issuer,
+      audience,
+      algorithms: ['HS256'],
+      requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+    });
+    return payload;
+  } catch (error) {
+    if (error instanceof errors.JWTExpired)
+      throw new UnauthorizedError('token_expired', `The ${what} has expired`);
+    throw new UnauthorizedError('invalid_token', `The ${what} is not valid`);
+  }
+}
+
+/** Verifies an access token's signature, issuer, audience and expiry, and returns its claims. */
+export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
+  const payload = await verifyWith(secret, token, accessAudience, 'access token');
+  return payload as unknown as AccessClaims;
+}
+
+/** The token that carries a password-verified login to its second (TOTP) step. */
+export function signMfaToken(secret: string, userId: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(issuer)
+    .setAudience(mfaAudience)
+    .setSubject(userId)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(`${mfaTokenSeconds}s`)
+    .sign(keyOf(secret));
+}
+
+export async function verifyMfaToken(
+  secret: string,
+  token: string,
+): Promise<{ userId: string; iat: number }> {
+  const payload = await verifyWith(secret, token, mfaAudience, 'MFA token');
+  return { userId: String(payload.sub), iat: Number(payload.iat) };
+}
+
+/** A new opaque refresh token (256 random bits) and the hash that is stored in its place. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

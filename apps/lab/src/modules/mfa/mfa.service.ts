@@ -1,0 +1,67 @@
+import { ConflictError, ValidationError } from '@ours/platform/errors';
+import type { LabContext } from '../../context.ts';
+import { lockLoginRecord } from '../accounts/users.repository.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { reauthenticate } from '../auth/reauthenticate.ts';
+import { disableMfa, enableMfa, replaceRecoveryCodes, setPendingSecret } from './mfa.repository.ts';
+import { matchCode, newRecoveryCodes, startEnrolment } from './totp.ts';
+
+const mfaAudit = (actor: AuditActor, userId: string, action: string) => ({
+  ...actor,
+  action,
+  entity_type: 'user',
+  entity_id: userId,
+  before: null,
+  after: null,
+  reason: null,
+});
+
+/** Step 1: after the password, a new seed is sealed as pending; the app shows the QR code. */
+export async function beginEnrolment(ctx: LabContext, userId: string, password: string, actor: AuditActor) {
+  const record = await reauthenticate(ctx, userId, { password }, actor, 'mfa.enrol_failed');
+  if (record.mfa_enabled)
+    throw new ConflictError('mfa_already_enabled', 'MFA is already on for this account');
+  const enrolment = await startEnrolment(record.email);
+  await ctx.db.transaction(async (tx) => {
+    await setPendingSecret(tx, userId, ctx.secretBox.seal(enrolment.secret, userId));
+    await appendAudit(tx, mfaAudit(actor, userId, 'mfa.enrolment_started'));
+  });
+  return { otpauth_uri: enrolment.uri, qr_png: enrolment.qrPng };
+}
+
+/** Step 2: the first code from the authenticator turns MFA on and yields the recovery codes, once. */
+export async function confirmEnrolment(ctx: LabContext, userId: string, code: string, actor: AuditActor) {
+  return ctx.db.transaction(async (tx) => {
+    const record = await lockLoginRecord(tx, userId);
+    if (!record?.mfa_pending_secret) {
+      throw new ConflictError('no_pending_enrolment', 'Start an enrolment first (POST /auth/mfa/enrol)');
+    }
+    if (record.mfa_enabled)
+      throw new ConflictError('mfa_already_enabled', 'MFA is already on for this account');
+    const secret = ctx.secretBox.open(record.mfa_pending_secret, userId);
+    const step = matchCode(secret, code.trim(), ctx.now().getTime());
+    if (step === null)
+      throw new ValidationError('invalid_code', 'That code does not match; check the device clock');
+    const recovery = newRecoveryCodes();
+    await enableMfa(tx, userId, record.mfa_pending_secret, step);
+    await replaceRecoveryCodes(tx, userId, recovery.hashes);
+    await appendAudit(tx, mfaAudit(actor, userId, 'mfa.enabled'));
+    return { recovery_codes: recovery.codes };
+  });
+}
+
+/** Turning MFA off needs the password and a current code (or a recovery code). */
+export async function turnOffMfa(
+  ctx: LabContext,
+  userId: string,
+  proof: { password: string; code: string },
+  actor: AuditActor,
+): Promise<void> {
+  const record = await reauthenticate(ctx, userId, proof, actor, 'mfa.disable_failed');
+  if (!record.mfa_enabled) throw new ConflictError('mfa_not_enabled', 'MFA is not on for this account');
+  await ctx.db.transaction(async (tx) => {
+    await disableMfa(tx, userId);
+    await appendAudit(tx, mfaAudit(actor, userId, 'mfa.disabled'));
+  });
+}

@@ -1,0 +1,23 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { LabContext } from '../../context.ts';
+import { PublicKeysReply } from './signatures.schema.ts';
+import { listSigningKeys } from './signing-keys.repository.ts';
+
+/** Public keys are public: anyone holding an export or a signature can check it independently. */
+export async function keyRoutes(root: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
+    '/api/compliance/keys',
+    {
+      config: { access: 'public' },
+      onRequest: async (request) => app.limitAnonymous(request, request.ip),
+      schema: {
+        tags: ['compliance'],
+        summary: 'Every public key the server has signed with (current and rotated), by key id',
+        response: { 200: PublicKeysReply },
+      },
+    },
+    async () => ({ current_key_id: ctx.signingKeyId, keys: await listSigningKeys(ctx.db.orm) }),
+  );
+}

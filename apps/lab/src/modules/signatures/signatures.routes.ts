@@ -1,0 +1,59 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { signaturesOf } from './signatures.repository.ts';
+import { SignaturesQuery, SignatureView, SignBody, VerificationReply } from './signatures.schema.ts';
+import { signRecordFor, verifySignature } from './signatures.service.ts';
+
+const base = { tags: ['signatures'], security: [{ bearerAuth: [] }] };
+
+export async function signatureRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/api/signatures',
+    {
+      config: { access: 'signatures:create' },
+      schema: {
+        ...base,
+        summary: 'Sign a record (re-enter your password, and your MFA code when enabled)',
+        body: SignBody,
+        response: { 201: SignatureView },
+      },
+    },
+    async (request, reply) => {
+      const signature = await signRecordFor(ctx, request.principal, request.body, actorOf(request));
+      return reply.code(201).send(signature);
+    },
+  );
+
+  app.get(
+    '/api/signatures',
+    {
+      config: { access: 'signatures:read' },
+      schema: {
+        ...base,
+        summary: "A record's signatures, oldest first",
+        querystring: SignaturesQuery,
+        response: { 200: Type.Array(SignatureView) },
+      },
+    },
+    async (request) => signaturesOf(ctx.db.orm, request.query.record_type, request.query.record_id),
+  );
+
+  app.get(
+    '/api/signatures/:id/verify',
+    {
+      config: { access: 'signatures:read' },
+      schema: {
+        ...base,
+        summary: 'Re-check a signature and whether its record changed since it was signed',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: VerificationReply },
+      },
+    },
+    async (request) => verifySignature(ctx, request.params.id),
+  );
+}

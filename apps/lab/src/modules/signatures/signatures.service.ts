@@ -1,0 +1,110 @@
+import { NotFoundError, ValidationError } from '@ours/platform/errors';
+import type { LabContext } from '../../context.ts';
+import type { Principal } from '../access/principal.repository.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { reauthenticate } from '../auth/reauthenticate.ts';
+import { signableRecords } from './signable-records.ts';
+import {
+  recordHash,
+  type SignatureMeaning,
+  signRecord,
+  verifyRecordSignature,
+} from './signature-manifest.ts';
+import {
+  insertSignature,
+  type SignatureView,
+  signatureById,
+  signedManifestOf,
+} from './signatures.repository.ts';
+import { publicKeyPems } from './signing-keys.repository.ts';
+
+export interface SignRequest {
+  record_type: string;
+  record_id: string;
+  meaning: SignatureMeaning;
+  reason: string;
+  password: string;
+  totp?: string | undefined;
+}
+
+function loaderFor(recordType: string) {
+  const loader = signableRecords[recordType];
+  if (!loader) {
+    throw new ValidationError(
+      'unknown_record_type',
+      `Records of type "${recordType}" cannot be signed (signable: ${Object.keys(signableRecords).join(', ')})`,
+    );
+  }
+  return loader;
+}
+
+/**
+ * Signs a record (21 CFR Part 11 §11.50, §11.70, §11.200): the signer proves identity again, then
+ * the record's current canonical content is hashed into a manifest with their printed name, the
+ * meaning and the time, signed with the server key, stored and audited, all in one transaction.
+ */
+export async function signRecordFor(
+  ctx: LabContext,
+  signer: Principal,
+  input: SignRequest,
+  actor: AuditActor,
+): Promise<SignatureView> {
+  const load = loaderFor(input.record_type);
+  await reauthenticate(
+    ctx,
+    signer.id,
+    { password: input.password, code: input.totp },
+    actor,
+    'signature.failed',
+  );
+  return ctx.db.transaction(async (tx) => {
+    const record = await load(tx, input.record_id);
+    if (!record)
+      throw new NotFoundError('record_not_found', `There is no ${input.record_type} ${input.record_id}`);
+    const signed = signRecord(ctx.keys.signingKeyPem, {
+      signer_id: signer.id,
+      printed_name: signer.full_name,
+      meaning: input.meaning,
+      signed_at: ctx.now().toISOString(),
+      record_type: input.record_type,
+      record_id: input.record_id,
+      record_hash: recordHash(record),
+      reason: input.reason,
+    });
+    const stored = await insertSignature(tx, signed);
+    await appendAudit(tx, {
+      ...actor,
+      action: 'signature.create',
+      entity_type: input.record_type,
+      entity_id: input.record_id,
+      before: null,
+      after: {
+        signature_id: stored.id,
+        meaning: stored.meaning,
+        printed_name: stored.printed_name,
+        record_hash: stored.record_hash,
+        key_id: stored.key_id,
+      },
+      reason: input.reason,
+    });
+    return stored;
+  });
+}
+
+/** Re-checks a signature: is it genuine, and is the record still exactly what was signed? */
+export async function verifySignature(ctx: LabContext, id: string) {
+  return ctx.db.transaction(async (tx) => {
+    const stored = await signatureById(tx, id);
+    if (!stored) throw new NotFoundError('signature_not_found', 'There is no such signature');
+    const record = await signableRecords[stored.record_type]?.(tx, stored.record_id);
+    const keys = await publicKeyPems(tx);
+    const checks = verifyRecordSignature(signedManifestOf(stored), record ?? {}, keys);
+    return {
+      signature: stored,
+      signature_valid: checks.signature_valid,
+      record_exists: record !== undefined,
+      record_unchanged: record !== undefined && checks.record_unchanged,
+    };
+  });
+}

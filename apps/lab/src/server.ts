@@ -1,0 +1,37 @@
+import { onShutdownSignal } from '@ours/platform/http';
+import { buildApp } from './app.ts';
+import { envToConfig, readEnv } from './config.ts';
+import { closeContext, createContext } from './create-context.ts';
+import { prepareSetupToken } from './modules/accounts/setup.service.ts';
+import { startCheckpointJob } from './modules/audit/checkpoint-job.ts';
+
+/** Starts the lab: the only place that reads the environment, listens and handles signals. */
+export async function startServer(): Promise<void> {
+  const config = envToConfig(readEnv());
+  const ctx = await createContext(config);
+  const app = await buildApp(ctx);
+  const checkpoints = startCheckpointJob(ctx, app.log);
+  app.addHook('onClose', async () => {
+    await checkpoints.stop();
+    await closeContext(ctx);
+  });
+  onShutdownSignal(() => app.close(), app.log, 10_000);
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  const setupToken = await prepareSetupToken(ctx);
+  app.log.info({ address, database: ctx.db.kind, signing_key: ctx.signingKeyId }, 'lab listening');
+  const lines = [
+    '',
+    `POLYMORPH-LITE lab listening on ${address}  (API docs: ${address}/docs)`,
+    `Database: ${config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`}`,
+  ];
+  if (setupToken) {
+    // Printed once, never logged: whoever reads the console creates the first admin with it.
+    lines.push(
+      'No accounts yet. Create the first administrator with this one-time setup token:',
+      `  curl -X POST ${address}/auth/setup -H 'content-type: application/json' \\`,
+      `    -d '{"setup_token":"${setupToken}","email":"admin@lab.example","full_name":"Lab Admin","password":"<12+ chars, Aa1!>"}'`,
+      '  or: npm run lab -- create-admin --email admin@lab.example',
+    );
+  }
+  console.log(lines.join('\n'));
+}

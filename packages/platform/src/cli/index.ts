@@ -1,0 +1,2 @@
+export { createProgressBar } from './progress-bar.ts';
+export { promptHidden } from './prompt-hidden.ts';
