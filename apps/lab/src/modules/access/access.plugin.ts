@@ -42,7 +42,11 @@ export async function protectedRoutes(
     scope.addHook('onRequest', async (request) => {
       let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
       try {
-        claims = await verifyAccessToken(ctx.keys.jwtSecret, bearerToken(request.headers.authorization));
+        claims = await verifyAccessToken(
+          ctx.keys.jwtSecret,
+          bearerToken(request.headers.authorization),
+          ctx.now(),
+        );
       } catch (error) {
         if (error instanceof AppError) await app.limitAnonymous(request, request.ip);
         throw error;

@@ -46,6 +46,8 @@ export const publicRoutes = [
   'POST /auth/refresh',
   'POST /auth/logout',
   'GET /api/compliance/keys',
+  // CORS preflight: answers with headers only, never data.
+  'OPTIONS *',
 ] as const;
 
 /** Whether a set of granted permissions (from roles) includes `wanted`. */

@@ -166,7 +166,7 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
         response: { 200: EnrolReply },
       },
     },
-    async (request) => beginEnrolment(ctx, request.principal.id, request.body.password, actorOf(request)),
+    async (request) => beginEnrolment(ctx, request.principal, request.body.password, actorOf(request)),
   );
 
   app.post(

@@ -122,7 +122,7 @@ export async function login(
   if (!matches) throw await failProof(ctx, record, actor, 'auth.login_failed');
   if (!record.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
   if (record.mfa_enabled) {
-    return { mfa_required: true, mfa_token: await signMfaToken(ctx.keys.jwtSecret, record.id) };
+    return { mfa_required: true, mfa_token: await signMfaToken(ctx.keys.jwtSecret, record.id, ctx.now()) };
   }
   return ctx.db.transaction(async (tx) => {
     const locked = await lockLoginRecord(tx, record.id);
@@ -138,7 +138,7 @@ export async function completeMfa(
   input: { mfa_token: string; code: string },
   actor: AuditActor,
 ): Promise<TokenPair> {
-  const { userId } = await verifyMfaToken(ctx.keys.jwtSecret, input.mfa_token);
+  const { userId } = await verifyMfaToken(ctx.keys.jwtSecret, input.mfa_token, ctx.now());
   const outcome = await ctx.db.transaction(async (tx) => {
     const record = await lockLoginRecord(tx, userId);
     if (!record?.active || !record.mfa_enabled) {

@@ -42,7 +42,7 @@ export async function issueSession(
   });
   const expiresIn = ctx.config.auth.accessTokenSeconds;
   return {
-    access_token: await signAccessToken(ctx.keys.jwtSecret, principal, amr, expiresIn),
+    access_token: await signAccessToken(ctx.keys.jwtSecret, principal, amr, expiresIn, now),
     token_type: 'bearer',
     expires_in: expiresIn,
     refresh_token: refresh.token,

@@ -25,6 +25,7 @@ export async function signAccessToken(
   user: { id: string; email: string; roles: string[] },
   amr: string[],
   expiresInSeconds: number,
+  now: Date,
 ): Promise<string> {
   return new SignJWT({ email: user.email, roles: user.roles, amr })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -32,17 +33,21 @@ export async function signAccessToken(
     .setAudience(accessAudience)
     .setSubject(user.id)
     .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${expiresInSeconds}s`)
+    .setIssuedAt(seconds(now))
+    .setExpirationTime(seconds(now) + expiresInSeconds)
     .sign(keyOf(secret));
 }
 
-async function verifyWith(secret: string, token: string, audience: string, what: string) {
+// Tokens follow the service clock (tests move it), not the wall clock jose would read.
+const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
+
+async function verifyWith(secret: string, token: string, audience: string, what: string, now: Date) {
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), {
       issuer,
       audience,
       algorithms: ['HS256'],
+      currentDate: now,
       requiredClaims: ['sub', 'jti', 'iat', 'exp'],
     });
     return payload;
@@ -54,29 +59,30 @@ async function verifyWith(secret: string, token: string, audience: string, what:
 }
 
 /** Verifies an access token's signature, issuer, audience and expiry, and returns its claims. */
-export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
-  const payload = await verifyWith(secret, token, accessAudience, 'access token');
+export async function verifyAccessToken(secret: string, token: string, now: Date): Promise<AccessClaims> {
+  const payload = await verifyWith(secret, token, accessAudience, 'access token', now);
   return payload as unknown as AccessClaims;
 }
 
 /** The token that carries a password-verified login to its second (TOTP) step. */
-export function signMfaToken(secret: string, userId: string): Promise<string> {
+export function signMfaToken(secret: string, userId: string, now: Date): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(issuer)
     .setAudience(mfaAudience)
     .setSubject(userId)
     .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${mfaTokenSeconds}s`)
+    .setIssuedAt(seconds(now))
+    .setExpirationTime(seconds(now) + mfaTokenSeconds)
     .sign(keyOf(secret));
 }
 
 export async function verifyMfaToken(
   secret: string,
   token: string,
+  now: Date,
 ): Promise<{ userId: string; iat: number }> {
-  const payload = await verifyWith(secret, token, mfaAudience, 'MFA token');
+  const payload = await verifyWith(secret, token, mfaAudience, 'MFA token', now);
   return { userId: String(payload.sub), iat: Number(payload.iat) };
 }
 

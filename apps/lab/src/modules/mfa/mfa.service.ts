@@ -18,10 +18,16 @@ const mfaAudit = (actor: AuditActor, userId: string, action: string) => ({
 });
 
 /** Step 1: after the password, a new seed is sealed as pending; the app shows the QR code. */
-export async function beginEnrolment(ctx: LabContext, userId: string, password: string, actor: AuditActor) {
+export async function beginEnrolment(
+  ctx: LabContext,
+  user: { id: string; mfa_enabled: boolean },
+  password: string,
+  actor: AuditActor,
+) {
+  // Checked first: an enrolled account would otherwise be asked for a code it is trying to replace.
+  if (user.mfa_enabled) throw new ConflictError('mfa_already_enabled', 'MFA is already on for this account');
+  const userId = user.id;
   const record = await reauthenticate(ctx, userId, { password }, actor, 'mfa.enrol_failed');
-  if (record.mfa_enabled)
-    throw new ConflictError('mfa_already_enabled', 'MFA is already on for this account');
   const enrolment = await startEnrolment(record.email);
   await ctx.db.transaction(async (tx) => {
     await setPendingSecret(tx, userId, ctx.secretBox.seal(enrolment.secret, userId));

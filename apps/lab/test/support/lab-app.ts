@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Database } from '@ours/platform/db';
+import type { HttpApp } from '@ours/platform/http';
+import { openTestDatabase } from '@ours/platform/testing';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { envToConfig } from '../../src/config.ts';
+import type { LabContext } from '../../src/context.ts';
+import { createContext } from '../../src/create-context.ts';
+import { createUser } from '../../src/modules/accounts/accounts.service.ts';
+import type { UserView } from '../../src/modules/accounts/users.repository.ts';
+import { generateSigningKey } from '../../src/modules/audit/manifest-signer.ts';
+
+/** A password every policy rule accepts. */
+export const goodPassword = 'Lab-Bench-2026!';
+
+/** The secrets a test lab runs with (fixed per process; never the data directory). */
+export const testSecrets = {
+  LAB_JWT_SECRET: 'lab-test-secret-that-is-long-enough-0123456789',
+  LAB_SECRET_KEY: randomBytes(32).toString('base64'),
+  LAB_SIGNING_KEY: generateSigningKey().privateKeyPem,
+};
+
+/** A clock tests can move (lockout expiry, TOTP steps). */
+export interface TestClock {
+  now(): Date;
+  set(at: Date): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start = new Date()): TestClock {
+  let offset = start.getTime() - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    set: (at) => {
+      offset = at.getTime() - Date.now();
+    },
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+export interface LabTestApp {
+  app: HttpApp;
+  ctx: LabContext;
+  db: Database;
+  clock: TestClock;
+  /** Creates an account directly (as the system) with the given roles. */
+  user(
+    roles: string[],
+    overrides?: { email?: string; full_name?: string; password?: string },
+  ): Promise<TestAccount>;
+  /** Logs in through the API and returns the token pair. */
+  login(email: string, password?: string): Promise<{ access_token: string; refresh_token: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestAccount extends UserView {
+  password: string;
+  token: string;
+}
+
+const system = { actor_id: null, actor_email: 'system:test', request_id: null, client_ip: null };
+
+/** The real lab app on this file's own migrated database (PGlite or PostgreSQL, per project). */
+export async function startLabApp(env: Record<string, string> = {}): Promise<LabTestApp> {
+  const db = await openTestDatabase(inject('labTemplate'), 'lab_app');
+  const clock = testClock();
+  const config = envToConfig({
+    ...testSecrets,
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    ...env,
+  });
+  const ctx = await createContext(config, { db, now: clock.now });
+  const app = await buildApp(ctx);
+  await app.ready();
+  const login = async (email: string, password = goodPassword) => {
+    const response = await app.inject({ method: 'POST', url: '/auth/login', payload: { email, password } });
+    if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+    return response.json() as { access_token: string; refresh_token: string };
+  };
+  return {
+    app,
+    ctx,
+    db,
+    clock,
+    login,
+    user: async (roles, overrides = {}) => {
+      const email = overrides.email ?? `user-${randomUUID().slice(0, 8)}@lab.test`;
+      const password = overrides.password ?? goodPassword;
+      const view = await db.transaction((tx) =>
+        createUser(tx, { email, full_name: overrides.full_name ?? `Test ${email}`, password, roles }, system),
+      );
+      return { ...view, password, token: (await login(email, password)).access_token };
+    },
+    close: async () => {
+      await app.close();
+      ctx.redis?.disconnect();
+      await db.close();
+    },
+  };
+}
+
+/** One lab app for the whole test file (created in beforeAll, closed in afterAll). */
+export function useLabApp(env: Record<string, string> = {}): LabTestApp {
+  const handle = {} as LabTestApp;
+  beforeAll(async () => {
+    Object.assign(handle, await startLabApp(env));
+  });
+  afterAll(async () => handle.close?.());
+  return handle;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
