@@ -74,7 +74,10 @@ async function audit(args: string[]): Promise<void> {
     console.error(`The audit trail is BROKEN at entry ${result.first_invalid_seq}: ${result.reason}`);
     process.exitCode = 1;
   } else {
-    console.log(`The audit trail is intact: ${result.checked} entries from genesis to ${result.head_hash}`);
+    const entries = result.checked === 1 ? 'entry' : 'entries';
+    console.log(
+      `The audit trail is intact: ${result.checked} ${entries} from genesis to ${result.head_hash}`,
+    );
   }
 }
 
