@@ -13,7 +13,7 @@ CREATE TABLE public.users (
   failed_attempts integer NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
   locked_until timestamptz,
   -- Access tokens issued before this instant are refused (password change, deactivation, logout-all).
-  sessions_valid_after timestamptz NOT NULL DEFAULT now(),
+  sessions_valid_after timestamptz NOT NULL DEFAULT 'epoch',
   mfa_enabled boolean NOT NULL DEFAULT false,
   mfa_secret text,
   mfa_pending_secret text,

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
+import { NoContent } from '../auth/auth.schema.ts';
 import { signaturesOf } from '../signatures/signatures.repository.ts';
 import { SignatureView } from '../signatures/signatures.schema.ts';
 import {
@@ -95,11 +96,12 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
         summary: "Reset someone's password (also unlocks)",
         params: UserId,
         body: ResetPasswordBody,
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {
       await resetPassword(ctx, request.params.id, request.body, actorOf(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

@@ -59,22 +59,23 @@ export async function recordFailure(
   now: Date,
   policy: { attempts: number; minutes: number },
 ): Promise<{ failed_attempts: number; locked_until: string | null; locked_now: boolean }> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  // One UPDATE reading the row's latest version: concurrent failures queue on the row lock and each
+  // counts (a count read first, in a CTE, would be stale under concurrency and lose updates).
+  const attempts = sql`(case when users.locked_until is not null and users.locked_until <= ${at}
+    then 1 else users.failed_attempts + 1 end)`;
   const [row] = await queryRows<{
     failed_attempts: number;
     locked_until: string | null;
     locked_now: boolean;
   }>(
     tx,
-    sql`with counted as (
-          select id, case when locked_until is not null and locked_until <= ${now.toISOString()}::timestamptz
-                          then 1 else failed_attempts + 1 end as attempts
-          from users where id = ${id})
-        update users set failed_attempts = counted.attempts,
-          locked_until = case when counted.attempts >= ${policy.attempts}
-            then ${now.toISOString()}::timestamptz + make_interval(mins => ${policy.minutes})
-            when users.locked_until <= ${now.toISOString()}::timestamptz then null
+    sql`update users set failed_attempts = ${attempts},
+          locked_until = case when ${attempts} >= ${policy.attempts}
+            then ${at} + make_interval(mins => ${policy.minutes})
+            when users.locked_until <= ${at} then null
             else users.locked_until end
-        from counted where users.id = counted.id
+        where users.id = ${id}
         returning users.failed_attempts, to_json(users.locked_until) #>> '{}' as locked_until,
           users.failed_attempts = ${policy.attempts} as locked_now`,
   );

@@ -16,6 +16,7 @@ import {
   LoginBody,
   MfaBody,
   MfaRequiredReply,
+  NoContent,
   PasswordChangeBody,
   RecoveryCodesReply,
   RefreshBody,
@@ -110,11 +111,16 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
     {
       config,
       onRequest: limitByIp,
-      schema: { tags, summary: 'End the session this refresh token belongs to', body: RefreshBody },
+      schema: {
+        tags,
+        summary: 'End the session this refresh token belongs to',
+        body: RefreshBody,
+        response: { 204: NoContent },
+      },
     },
     async (request, reply) => {
       await endSession(ctx, request.body.refresh_token, claimantOf(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }
@@ -146,11 +152,12 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
         security,
         summary: 'Change my password (ends my other sessions)',
         body: PasswordChangeBody,
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {
       await changeOwnPassword(ctx, request.principal.id, request.body, actorOf(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -186,10 +193,19 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
 
   app.post(
     '/auth/mfa/disable',
-    { config, schema: { tags, security, summary: 'Turn MFA off (password and a code)', body: DisableBody } },
+    {
+      config,
+      schema: {
+        tags,
+        security,
+        summary: 'Turn MFA off (password and a code)',
+        body: DisableBody,
+        response: { 204: NoContent },
+      },
+    },
     async (request, reply) => {
       await turnOffMfa(ctx, request.principal.id, request.body, actorOf(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -58,3 +58,6 @@ export const RecoveryCodesReply = Type.Object({
   recovery_codes: Type.Array(Type.String(), { description: 'Shown once; store them somewhere safe' }),
 });
 export const DisableBody = Type.Object({ password: Password, code: Code }, { additionalProperties: false });
+
+/** An empty 204 answer, declared so every route documents its replies. */
+export const NoContent = Type.Null({ description: 'No content' });

@@ -76,6 +76,21 @@ export async function failProof(
   return state.locked_until && state.locked_now ? accountLocked(state.locked_until) : invalidCredentials();
 }
 
+/** A login refused before any credential counted (locked or inactive account): audited, not counted. */
+function auditRefusal(ctx: LabContext, record: LoginRecord, actor: AuditActor, why: string) {
+  return ctx.db.transaction((tx) =>
+    appendAudit(tx, {
+      ...identified(actor, record),
+      action: 'auth.login_refused',
+      entity_type: 'user',
+      entity_id: record.id,
+      before: null,
+      after: null,
+      reason: why,
+    }),
+  );
+}
+
 /** Completes a login in one transaction: clears the failure count, audits, issues the tokens. */
 async function succeed(ctx: LabContext, record: LoginRecord, actor: AuditActor, amr: string[], tx: Executor) {
   await recordSuccess(tx, record.id);
@@ -118,9 +133,15 @@ export async function login(
     );
     throw invalidCredentials();
   }
-  if (isLocked(record, ctx.now())) throw accountLocked(record.locked_until as string);
+  if (isLocked(record, ctx.now())) {
+    await auditRefusal(ctx, record, actor, 'account locked');
+    throw accountLocked(record.locked_until as string);
+  }
   if (!matches) throw await failProof(ctx, record, actor, 'auth.login_failed');
-  if (!record.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
+  if (!record.active) {
+    await auditRefusal(ctx, record, actor, 'account inactive');
+    throw new UnauthorizedError('account_inactive', 'This account is not active');
+  }
   if (record.mfa_enabled) {
     return { mfa_required: true, mfa_token: await signMfaToken(ctx.keys.jwtSecret, record.id, ctx.now()) };
   }
