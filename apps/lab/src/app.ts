@@ -8,6 +8,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
 import { keyRoutes } from './modules/signatures/keys.routes.ts';
 import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
+import { siteRoutes } from './modules/sites/sites.routes.ts';
 
 /** Builds the lab's HTTP app on a ready context. It never listens: `server.ts` does. */
 export async function buildApp(
@@ -46,6 +47,7 @@ export async function buildApp(
     await adminRoutes(scope, ctx);
     await auditRoutes(scope, ctx);
     await signatureRoutes(scope, ctx);
+    await siteRoutes(scope, ctx);
   });
   return app;
 }

@@ -27,6 +27,7 @@ export const permissions = [
   'signatures:read',
   'signatures:create',
   'users:manage',
+  'sites:manage',
 ] as const;
 
 export type Permission = (typeof permissions)[number];

@@ -12,6 +12,8 @@ export interface Principal {
   sessions_valid_after: number;
   roles: string[];
   permissions: string[];
+  /** The labs whose records this user may see and change. */
+  lab_ids: string[];
 }
 
 /** One round trip: the user, their role names and the union of their roles' permissions. */
@@ -22,7 +24,9 @@ export async function loadPrincipal(tx: Executor, id: string): Promise<Principal
           floor(extract(epoch from u.sessions_valid_after))::float8 as sessions_valid_after,
           coalesce(array_agg(r.name order by r.name) filter (where r.name is not null), '{}') as roles,
           coalesce((select array_agg(distinct p) from user_roles ur2 join roles r2 on r2.id = ur2.role_id
-                    cross join unnest(r2.permissions) p where ur2.user_id = u.id), '{}') as permissions
+                    cross join unnest(r2.permissions) p where ur2.user_id = u.id), '{}') as permissions,
+          coalesce((select array_agg(lm.lab_id order by lm.lab_id) from lab_members lm where lm.user_id = u.id),
+                   '{}') as lab_ids
         from users u left join user_roles ur on ur.user_id = u.id left join roles r on r.id = ur.role_id
         where u.id = ${id} group by u.id`,
   );

@@ -16,6 +16,7 @@ export const User = Type.Object({
   active: Type.Boolean(),
   mfa_enabled: Type.Boolean(),
   roles: Type.Array(Type.String()),
+  lab_ids: Type.Array(Type.String({ format: 'uuid' })),
   locked_until: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
 });
@@ -27,6 +28,7 @@ export const Me = Type.Object({
   mfa_enabled: Type.Boolean(),
   roles: Type.Array(Type.String()),
   permissions: Type.Array(Type.String()),
+  lab_ids: Type.Array(Type.String()),
   amr: Type.Array(Type.String()),
 });
 
@@ -36,6 +38,14 @@ export const CreateUserBody = Type.Object(
     full_name: Type.String({ minLength: 1, maxLength: 200 }),
     password: Password,
     roles: Type.Array(RoleName, { maxItems: 20, uniqueItems: true, default: [] }),
+    labs: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        description: 'Lab ids; the default lab when omitted',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -4,6 +4,9 @@ import type { LabContext } from '../../context.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { reauthenticate } from '../auth/reauthenticate.ts';
+import { isUniqueViolation } from '../shared/db-errors.ts';
+import { defaultLabId } from '../sites/lab-scope.ts';
+import { addMemberships } from '../sites/sites.repository.ts';
 import { hashPassword, isReused, passwordHistoryDepth } from './password-hasher.ts';
 import { checkPassword } from './password-policy.ts';
 import {
@@ -39,6 +42,8 @@ export interface NewUser {
   full_name: string;
   password: string;
   roles: string[];
+  /** Labs the account belongs to; the default lab when not given. */
+  labs?: string[] | undefined;
 }
 
 /** Creates an account with its roles and audits it; a taken e-mail is a 409. */
@@ -65,23 +70,21 @@ export async function createUser(
     throw error;
   });
   const granted = await grantRoles(tx, id, user.roles, actor.actor_id);
+  const wantedLabs = user.labs ?? [defaultLabId];
+  const labs = await addMemberships(tx, id, wantedLabs, actor.actor_id);
+  if (labs.length !== new Set(wantedLabs).size) {
+    throw new ValidationError('unknown_lab', 'One of the labs does not exist');
+  }
   await appendAudit(tx, {
     ...actor,
     action: 'user.create',
     entity_type: 'user',
     entity_id: id,
     before: null,
-    after: { email, full_name: user.full_name.trim(), active: true, roles: granted },
+    after: { email, full_name: user.full_name.trim(), active: true, roles: granted, labs },
     reason,
   });
   return (await userView(tx, id)) as UserView;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    if ((current as { code?: string }).code === '23505') return true;
-  }
-  return false;
 }
 
 /** Sets a new password after the policy and the last-five check; ends every session. */

@@ -24,6 +24,7 @@ export interface UserView {
   active: boolean;
   mfa_enabled: boolean;
   roles: string[];
+  lab_ids: string[];
   locked_until: string | null;
   created_at: string;
 }
@@ -96,6 +97,8 @@ export async function userView(tx: Executor, id: string): Promise<UserView | und
 const userViewQuery = sql`select u.id, u.email, u.full_name, u.active, u.mfa_enabled,
     coalesce((select array_agg(r.name order by r.name) from user_roles ur join roles r on r.id = ur.role_id
               where ur.user_id = u.id), '{}') as roles,
+    coalesce((select array_agg(lm.lab_id order by lm.lab_id) from lab_members lm where lm.user_id = u.id),
+             '{}') as lab_ids,
     to_json(u.locked_until) #>> '{}' as locked_until, to_json(u.created_at) #>> '{}' as created_at
   from users u`;
 

@@ -138,8 +138,8 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
       schema: { tags, security, summary: 'The signed-in user, roles and permissions', response: { 200: Me } },
     },
     async (request) => {
-      const { id, email, full_name, mfa_enabled, roles, permissions } = request.principal;
-      return { id, email, full_name, mfa_enabled, roles, permissions, amr: request.amr };
+      const { id, email, full_name, mfa_enabled, roles, permissions, lab_ids } = request.principal;
+      return { id, email, full_name, mfa_enabled, roles, permissions, lab_ids, amr: request.amr };
     },
   );
 

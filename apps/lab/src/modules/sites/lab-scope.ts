@@ -1,0 +1,50 @@
+import { type Database, type Executor, queryRows } from '@ours/platform/db';
+import { ForbiddenError, ValidationError } from '@ours/platform/errors';
+import { sql } from 'drizzle-orm';
+
+/** The lab every new database starts with (created by the sites migration). */
+export const defaultLabId = '00000000-0000-4000-8000-000000000001';
+
+/** Makes the given labs the only ones row-level security lets this transaction see or write. */
+export async function scopeToLabs(tx: Executor, labIds: readonly string[]): Promise<void> {
+  await tx.execute(sql`select set_config('app.lab_ids', ${`{${labIds.join(',')}}`}, true)`);
+}
+
+/**
+ * Runs `fn` in one transaction limited to the caller's labs: every lab-owned table answers only for
+ * those (row-level security), whatever the query says.
+ */
+export function inLabs<T>(
+  db: Database,
+  labIds: readonly string[],
+  fn: (tx: Executor) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await scopeToLabs(tx, labIds);
+    return fn(tx);
+  });
+}
+
+/** Every lab, for system jobs that work across sites (alerts, demo data). */
+export async function allLabIds(tx: Executor): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(tx, sql`select id from labs order by created_at, id`);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The lab a new record goes to: the one asked for (which must be one of the caller's), or the
+ * caller's only lab when they have exactly one.
+ */
+export function targetLab(callerLabIds: readonly string[], requested: string | undefined): string {
+  if (requested !== undefined) {
+    if (!callerLabIds.includes(requested)) {
+      throw new ForbiddenError('lab_forbidden', 'You are not a member of that lab');
+    }
+    return requested;
+  }
+  const [only, ...others] = callerLabIds;
+  if (only === undefined) throw new ForbiddenError('no_lab', 'You are not a member of any lab');
+  if (others.length > 0)
+    throw new ValidationError('lab_required', 'You belong to several labs: say which (lab_id)');
+  return only;
+}

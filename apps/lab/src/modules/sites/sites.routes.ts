@@ -1,0 +1,161 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { LabContext } from '../../context.ts';
+import { ReasonBody, User, UserId } from '../accounts/accounts.schema.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { listHubs, listNodes } from './infrastructure.repository.ts';
+import { createHub, createNode } from './infrastructure.service.ts';
+import { inLabs } from './lab-scope.ts';
+import { allLabs, labsByIds } from './sites.repository.ts';
+import {
+  CreateHubBody,
+  CreateLabBody,
+  CreateNodeBody,
+  Hub,
+  Lab,
+  MembershipBody,
+  Node,
+} from './sites.schema.ts';
+import { changeMembership, createLab } from './sites.service.ts';
+
+const security = [{ bearerAuth: [] }];
+const tags = ['sites'];
+
+export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/api/labs',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, security, summary: 'The labs I belong to', response: { 200: Type.Array(Lab) } },
+    },
+    async (request) => labsByIds(ctx.db.orm, request.principal.lab_ids),
+  );
+
+  app.get(
+    '/api/admin/labs',
+    {
+      config: { access: 'sites:manage' },
+      schema: { tags, security, summary: 'Every lab', response: { 200: Type.Array(Lab) } },
+    },
+    async () => allLabs(ctx.db.orm),
+  );
+
+  app.post(
+    '/api/admin/labs',
+    {
+      config: { access: 'sites:manage' },
+      schema: { tags, security, summary: 'Create a lab (site)', body: CreateLabBody, response: { 201: Lab } },
+    },
+    async (request, reply) => reply.code(201).send(await createLab(ctx, request.body, actorOf(request))),
+  );
+
+  app.post(
+    '/api/admin/users/:id/labs',
+    {
+      config: { access: 'users:manage' },
+      schema: {
+        tags,
+        security,
+        summary: 'Make a user a member of a lab',
+        params: UserId,
+        body: MembershipBody,
+        response: { 200: User },
+      },
+    },
+    async (request) =>
+      changeMembership(
+        ctx,
+        {
+          user_id: request.params.id,
+          lab_id: request.body.lab_id,
+          member: true,
+          reason: request.body.reason ?? null,
+        },
+        actorOf(request),
+      ),
+  );
+
+  app.delete(
+    '/api/admin/users/:id/labs/:labId',
+    {
+      config: { access: 'users:manage' },
+      schema: {
+        tags,
+        security,
+        summary: 'Remove a user from a lab (they no longer see its records)',
+        params: Type.Object({ ...UserId.properties, labId: Type.String({ format: 'uuid' }) }),
+        body: ReasonBody,
+        response: { 200: User },
+      },
+    },
+    async (request) =>
+      changeMembership(
+        ctx,
+        {
+          user_id: request.params.id,
+          lab_id: request.params.labId,
+          member: false,
+          reason: request.body.reason,
+        },
+        actorOf(request),
+      ),
+  );
+
+  app.get(
+    '/api/sites/nodes',
+    {
+      config: { access: 'devices:read' },
+      schema: { tags, security, summary: 'Lab computers in my labs', response: { 200: Type.Array(Node) } },
+    },
+    async (request) => inLabs(ctx.db, request.principal.lab_ids, listNodes),
+  );
+
+  app.post(
+    '/api/sites/nodes',
+    {
+      config: { access: 'devices:manage' },
+      schema: {
+        tags,
+        security,
+        summary: 'Register a lab computer',
+        body: CreateNodeBody,
+        response: { 201: Node },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createNode(ctx, request.principal, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/api/sites/hubs',
+    {
+      config: { access: 'devices:read' },
+      schema: {
+        tags,
+        security,
+        summary: 'Instrument gateways in my labs',
+        response: { 200: Type.Array(Hub) },
+      },
+    },
+    async (request) => inLabs(ctx.db, request.principal.lab_ids, listHubs),
+  );
+
+  app.post(
+    '/api/sites/hubs',
+    {
+      config: { access: 'devices:manage' },
+      schema: {
+        tags,
+        security,
+        summary: 'Register an instrument gateway',
+        body: CreateHubBody,
+        response: { 201: Hub },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createHub(ctx, request.principal, request.body, actorOf(request))),
+  );
+}
