@@ -8,6 +8,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
+import { sampleRoutes } from './modules/samples/samples.routes.ts';
 import { keyRoutes } from './modules/signatures/keys.routes.ts';
 import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
 import { siteRoutes } from './modules/sites/sites.routes.ts';
@@ -50,6 +51,7 @@ export async function buildApp(
     await auditRoutes(scope, ctx);
     await signatureRoutes(scope, ctx);
     await siteRoutes(scope, ctx);
+    await sampleRoutes(scope, ctx);
     await inventoryRoutes(scope, ctx);
     await deviceRoutes(scope, ctx);
   });

@@ -1,5 +1,6 @@
 import type { Executor } from '@ours/platform/db';
 import { userView } from '../accounts/users.repository.ts';
+import { findSamples } from '../samples/samples.repository.ts';
 
 /** Loads a record's signable content: the fields whose change would void a signature. */
 export type SignableLoader = (tx: Executor, id: string) => Promise<object | undefined>;
@@ -21,5 +22,13 @@ export const signableRecords: Record<string, SignableLoader> = {
         roles: user.roles,
       }
     );
+  },
+  // A sample: what it is, how much, where, and its state. Loaded inside the signer's lab scope, so
+  // another lab's sample is simply not found.
+  sample: async (tx, id) => {
+    const [sample] = await findSamples(tx, id);
+    if (!sample) return undefined;
+    const { created_at: _created, updated_at: _updated, ...content } = sample;
+    return content;
   },
 };

@@ -54,6 +54,6 @@ export async function signatureRoutes(scope: FastifyInstance, ctx: LabContext): 
         response: { 200: VerificationReply },
       },
     },
-    async (request) => verifySignature(ctx, request.params.id),
+    async (request) => verifySignature(ctx, request.principal, request.params.id),
   );
 }

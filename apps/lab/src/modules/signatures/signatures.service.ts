@@ -4,6 +4,7 @@ import type { Principal } from '../access/principal.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { reauthenticate } from '../auth/reauthenticate.ts';
+import { inLabs } from '../sites/lab-scope.ts';
 import { signableRecords } from './signable-records.ts';
 import {
   recordHash,
@@ -58,7 +59,7 @@ export async function signRecordFor(
     actor,
     'signature.failed',
   );
-  return ctx.db.transaction(async (tx) => {
+  return inLabs(ctx.db, signer.lab_ids, async (tx) => {
     const record = await load(tx, input.record_id);
     if (!record)
       throw new NotFoundError('record_not_found', `There is no ${input.record_type} ${input.record_id}`);
@@ -93,8 +94,8 @@ export async function signRecordFor(
 }
 
 /** Re-checks a signature: is it genuine, and is the record still exactly what was signed? */
-export async function verifySignature(ctx: LabContext, id: string) {
-  return ctx.db.transaction(async (tx) => {
+export async function verifySignature(ctx: LabContext, caller: Principal, id: string) {
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const stored = await signatureById(tx, id);
     if (!stored) throw new NotFoundError('signature_not_found', 'There is no such signature');
     const record = await signableRecords[stored.record_type]?.(tx, stored.record_id);

@@ -1,0 +1,178 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { decodeCursor, toPage } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { LabContext } from '../../context.ts';
+import { AuditEntry } from '../audit/audit.schema.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { inLabs } from '../sites/lab-scope.ts';
+import { organiserRoutes } from './organisers.routes.ts';
+import { sampleHistory, sampleWithLineage } from './sample-views.ts';
+import { listSamples, type SampleRow } from './samples.repository.ts';
+import {
+  AssignWorkflowBody,
+  BulkBody,
+  LineageQuery,
+  NewSample,
+  ReasonBody,
+  Sample,
+  SamplePage,
+  SampleParams,
+  SampleQuery,
+  SampleUpdate,
+  SampleWithLineage,
+  SplitBody,
+  SplitReply,
+} from './samples.schema.ts';
+import { assignWorkflow, changeSample, createSamples, deleteSample, splitSample } from './samples.service.ts';
+
+const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
+
+/** `/api/samples`: the seed's endpoints, lab-scoped, audited. */
+export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  await organiserRoutes(scope, ctx);
+
+  app.post(
+    '/api/samples',
+    {
+      config: { access: 'samples:create' },
+      schema: { ...base, summary: 'Register a sample', body: NewSample, response: { 201: Sample } },
+    },
+    async (request, reply) => {
+      const [sample] = await createSamples(ctx, request.principal, [request.body], actorOf(request));
+      return reply.code(201).send(sample as SampleRow);
+    },
+  );
+
+  app.post(
+    '/api/samples/bulk',
+    {
+      config: { access: 'samples:create' },
+      schema: {
+        ...base,
+        summary: 'Register 1-100 samples, all or nothing',
+        body: BulkBody,
+        response: { 201: Type.Array(Sample) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createSamples(ctx, request.principal, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/api/samples',
+    {
+      config: { access: 'samples:read' },
+      schema: {
+        ...base,
+        summary: 'Samples of my labs, newest first, filtered, keyset pages',
+        querystring: SampleQuery,
+        response: { 200: SamplePage },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const position = cursor ? decodeCursor(cursor) : undefined;
+      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        listSamples(tx, filter, position, limit + 1),
+      );
+      return toPage(rows, limit, (row) => row.created_at);
+    },
+  );
+
+  app.get(
+    '/api/samples/:id',
+    {
+      config: { access: 'samples:read' },
+      schema: {
+        ...base,
+        summary: 'One sample with its ancestors and descendants (to ?depth levels) and signatures',
+        params: SampleParams,
+        querystring: LineageQuery,
+        response: { 200: SampleWithLineage },
+      },
+    },
+    async (request) => sampleWithLineage(ctx, request.principal, request.params.id, request.query.depth ?? 1),
+  );
+
+  app.patch(
+    '/api/samples/:id',
+    {
+      config: { access: 'samples:update' },
+      schema: {
+        ...base,
+        summary: 'Change a sample (a reason is required; status moves follow the lifecycle)',
+        params: SampleParams,
+        body: SampleUpdate,
+        response: { 200: Sample },
+      },
+    },
+    async (request) =>
+      changeSample(ctx, request.principal, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.delete(
+    '/api/samples/:id',
+    {
+      config: { access: 'samples:delete' },
+      schema: {
+        ...base,
+        summary: 'Soft-delete a sample (admins, with a reason); it stays in the record',
+        params: SampleParams,
+        body: ReasonBody,
+        response: { 200: Sample },
+      },
+    },
+    async (request) =>
+      deleteSample(ctx, request.principal, request.params.id, request.body.reason, actorOf(request)),
+  );
+
+  app.post(
+    '/api/samples/:id/split',
+    {
+      config: { access: 'samples:create' },
+      schema: {
+        ...base,
+        summary: 'Split into aliquots (ids PARENT.1, PARENT.2, ... unless given); the parent is decremented',
+        params: SampleParams,
+        body: SplitBody,
+        response: { 201: SplitReply },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await splitSample(ctx, request.principal, request.params.id, request.body, actorOf(request))),
+  );
+
+  app.post(
+    '/api/samples/:id/assign-workflow',
+    {
+      config: { access: 'samples:update' },
+      schema: {
+        ...base,
+        summary: 'Assign the sample to a workflow execution',
+        params: SampleParams,
+        body: AssignWorkflowBody,
+        response: { 200: Sample },
+      },
+    },
+    async (request) =>
+      assignWorkflow(ctx, request.principal, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.get(
+    '/api/samples/:id/history',
+    {
+      config: { access: 'samples:read' },
+      schema: {
+        ...base,
+        summary: "The sample's audit entries, oldest first",
+        params: SampleParams,
+        response: { 200: Type.Array(AuditEntry) },
+      },
+    },
+    async (request) => sampleHistory(ctx, request.principal, request.params.id),
+  );
+}

@@ -1,0 +1,394 @@
+import type { Executor } from '@ours/platform/db';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
+import type { LabContext } from '../../context.ts';
+import type { Principal } from '../access/principal.repository.ts';
+import { changedFields } from '../accounts/accounts.service.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
+import { inLabs, targetLab } from '../sites/lab-scope.ts';
+import { allowedTransitions, canMove, isSpent, type SampleStatus } from './sample-status.ts';
+import {
+  childSuffixes,
+  existingSampleIds,
+  findSamples,
+  insertLineage,
+  insertSamples,
+  type SampleInsert,
+  type SampleRow,
+  samplesByBusinessIds,
+  softDeleteSample,
+  updateSample,
+} from './samples.repository.ts';
+
+/** Words the sample routes use after `/api/samples/`, so they can never be a sample's id. */
+export const reservedSampleIds = ['projects', 'batches', 'containers', 'bulk', 'import', 'export', 'labels'];
+
+export interface NewSampleInput {
+  sample_id: string;
+  sample_type: string;
+  quantity: number;
+  unit: string;
+  status?: 'received' | 'in_storage' | undefined;
+  lab_id?: string | undefined;
+  container_id?: string | undefined;
+  project_id?: string | undefined;
+  batch_id?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  parents?: string[] | undefined;
+  relation?: 'derivative' | 'pool' | undefined;
+}
+
+const maxMetadataBytes = 16_384;
+
+function checkMetadata(metadata: Record<string, unknown> | undefined): void {
+  if (metadata && Buffer.byteLength(JSON.stringify(metadata)) > maxMetadataBytes) {
+    throw new ValidationError(
+      'metadata_too_large',
+      `Metadata may hold at most ${maxMetadataBytes} bytes of JSON`,
+    );
+  }
+}
+
+/** One sample of the caller's labs by uuid or business id, or a 404 (another lab's is invisible). */
+export async function oneSample(
+  tx: Executor,
+  key: string,
+  options: { lock?: boolean } = {},
+): Promise<SampleRow> {
+  const rows = await findSamples(tx, key, options);
+  const [first, ...others] = rows;
+  if (!first) throw new NotFoundError('sample_not_found', `There is no sample ${key}`);
+  if (others.length > 0) {
+    throw new ConflictError('ambiguous_sample', `${key} exists in several of your labs: use its uuid`, {
+      ids: rows.map((row) => ({ id: row.id, lab_id: row.lab_id })),
+    });
+  }
+  return first;
+}
+
+/** Maps reference and uniqueness failures from the database to 4xx answers. */
+function explainWriteError(error: unknown): never {
+  if (isUniqueViolation(error))
+    throw new ConflictError('sample_exists', 'A sample with that id already exists');
+  if (isForeignKeyViolation(error)) {
+    throw new ValidationError(
+      'unknown_reference',
+      'A container, project or batch does not exist in that lab',
+    );
+  }
+  throw error;
+}
+
+/**
+ * Creates 1-100 samples in ONE transaction: all or nothing. Duplicates inside the request or
+ * against existing ids are a 409 listing every one of them.
+ */
+export async function createSamples(
+  ctx: LabContext,
+  caller: Principal,
+  inputs: NewSampleInput[],
+  actor: AuditActor,
+): Promise<SampleRow[]> {
+  const rows: SampleInsert[] = inputs.map((input) => {
+    if (reservedSampleIds.includes(input.sample_id.toLowerCase())) {
+      throw new ValidationError('reserved_sample_id', `"${input.sample_id}" is reserved by the API`);
+    }
+    checkMetadata(input.metadata);
+    return {
+      lab_id: targetLab(caller.lab_ids, input.lab_id),
+      sample_id: input.sample_id,
+      sample_type: input.sample_type.trim(),
+      status: input.status ?? 'received',
+      quantity: input.quantity,
+      unit: input.unit.trim(),
+      container_id: input.container_id ?? null,
+      project_id: input.project_id ?? null,
+      batch_id: input.batch_id ?? null,
+      metadata: input.metadata ?? {},
+      created_by: caller.id,
+    };
+  });
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const row of rows) {
+    const key = `${row.lab_id}/${row.sample_id}`;
+    if (seen.has(key)) repeated.add(row.sample_id);
+    seen.add(key);
+  }
+  if (repeated.size > 0) {
+    throw new ConflictError('duplicate_sample_ids', `Repeated in the request: ${[...repeated].join(', ')}`, {
+      sample_ids: [...repeated],
+    });
+  }
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const taken: string[] = [];
+    for (const labId of new Set(rows.map((row) => row.lab_id))) {
+      const ids = rows.filter((row) => row.lab_id === labId).map((row) => row.sample_id);
+      taken.push(...(await existingSampleIds(tx, labId, ids)));
+    }
+    if (taken.length > 0) {
+      throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
+    }
+    const created = await insertSamples(tx, rows).catch(explainWriteError);
+    const links = [];
+    for (const [index, input] of inputs.entries()) {
+      const child = created[index] as SampleRow;
+      if (!input.parents) continue;
+      const parents = await samplesByBusinessIds(tx, child.lab_id, input.parents);
+      const missing = input.parents.filter((id) => !parents.some((parent) => parent.sample_id === id));
+      if (missing.length > 0) {
+        throw new ValidationError(
+          'unknown_parent',
+          `No such parent sample in that lab: ${missing.join(', ')}`,
+        );
+      }
+      const relation = input.relation ?? (parents.length > 1 ? 'pool' : 'derivative');
+      for (const parent of parents) {
+        links.push({
+          lab_id: child.lab_id,
+          parent_id: parent.id,
+          child_id: child.id,
+          relation,
+          created_by: caller.id,
+        });
+      }
+    }
+    await insertLineage(tx, links);
+    for (const sample of created) {
+      await appendAudit(tx, {
+        ...actor,
+        action: 'sample.create',
+        entity_type: 'sample',
+        entity_id: sample.id,
+        before: null,
+        after: auditView(sample),
+        reason: null,
+      });
+    }
+    return created;
+  });
+}
+
+/** What the trail keeps of a sample (no timestamps: the entry has its own). */
+function auditView(sample: SampleRow) {
+  const { created_at: _c, updated_at: _u, deleted_at: _d, created_by: _b, ...rest } = sample;
+  return rest;
+}
+
+export interface SampleChanges {
+  sample_type?: string | undefined;
+  status?: SampleStatus | undefined;
+  quantity?: number | undefined;
+  unit?: string | undefined;
+  container_id?: string | null | undefined;
+  project_id?: string | null | undefined;
+  batch_id?: string | null | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  reason: string;
+}
+
+/** Updates a sample with a reason; status moves are checked against the lifecycle. */
+export function changeSample(
+  ctx: LabContext,
+  caller: Principal,
+  key: string,
+  changes: SampleChanges,
+  actor: AuditActor,
+): Promise<SampleRow> {
+  checkMetadata(changes.metadata);
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const sample = await oneSample(tx, key, { lock: true });
+    if (sample.deleted_at)
+      throw new ConflictError('sample_deleted', 'This sample was deleted; it cannot change');
+    const { reason, ...fields } = changes;
+    if (fields.status && !canMove(sample.status, fields.status)) {
+      throw new ConflictError(
+        'invalid_status_transition',
+        `A ${sample.status} sample cannot become ${fields.status}`,
+        { from: sample.status, to: fields.status, allowed: allowedTransitions[sample.status] },
+      );
+    }
+    const wanted = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    const updated = await updateSample(tx, sample.id, wanted, caller.id).catch(explainWriteError);
+    const diff = changedFields(sample, updated, Object.keys(wanted) as (keyof SampleRow)[]);
+    if (diff) {
+      await appendAudit(tx, {
+        ...actor,
+        action: 'sample.update',
+        entity_type: 'sample',
+        entity_id: sample.id,
+        ...diff,
+        reason,
+      });
+    }
+    return updated;
+  });
+}
+
+/** Soft delete (admins, with a reason): hidden from lists, kept for the record, never undeleted. */
+export function deleteSample(
+  ctx: LabContext,
+  caller: Principal,
+  key: string,
+  reason: string,
+  actor: AuditActor,
+): Promise<SampleRow> {
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const sample = await oneSample(tx, key, { lock: true });
+    if (sample.deleted_at) throw new NotFoundError('sample_not_found', `Sample ${key} is already deleted`);
+    const deleted = await softDeleteSample(tx, sample.id, caller.id);
+    await appendAudit(tx, {
+      ...actor,
+      action: 'sample.delete',
+      entity_type: 'sample',
+      entity_id: sample.id,
+      before: { deleted_at: null },
+      after: { deleted_at: deleted.deleted_at },
+      reason,
+    });
+    return deleted;
+  });
+}
+
+export interface SplitInput {
+  children: { sample_id?: string | undefined; quantity: number }[];
+  relation?: 'aliquot' | 'derivative' | 'pool' | undefined;
+  reason?: string | undefined;
+}
+
+// Quantities are numeric(20,6): compare in millionths so 0.1 + 0.2 does not overdraw by rounding.
+const micro = (value: number) => Math.round(value * 1e6);
+
+/**
+ * Splits a sample into children (aliquots by default): ids generated as PARENT.1, PARENT.2, ...
+ * after any already taken, or given; the children's total never exceeds what the parent has left,
+ * and the parent is decremented in the same transaction (its row locked first).
+ */
+export function splitSample(
+  ctx: LabContext,
+  caller: Principal,
+  key: string,
+  input: SplitInput,
+  actor: AuditActor,
+): Promise<{ parent: SampleRow; children: SampleRow[] }> {
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const parent = await oneSample(tx, key, { lock: true });
+    if (parent.deleted_at) throw new ConflictError('sample_deleted', 'This sample was deleted');
+    if (isSpent(parent.status)) {
+      throw new ConflictError('sample_spent', `A ${parent.status} sample cannot be split`);
+    }
+    const requested = input.children.reduce((sum, child) => sum + micro(child.quantity), 0);
+    if (requested > micro(parent.quantity)) {
+      throw new AppError(409, 'insufficient_quantity', 'The children need more than the parent has left', {
+        details: { available: parent.quantity, requested: requested / 1e6, unit: parent.unit },
+      });
+    }
+    let next = Math.max(0, ...(await childSuffixes(tx, parent.lab_id, parent.sample_id))) + 1;
+    const rows: SampleInsert[] = input.children.map((child) => {
+      const sampleId = child.sample_id ?? `${parent.sample_id}.${next++}`;
+      if (sampleId.length > 100)
+        throw new ValidationError('sample_id_too_long', `${sampleId} is over 100 characters`);
+      return {
+        lab_id: parent.lab_id,
+        sample_id: sampleId,
+        sample_type: parent.sample_type,
+        status: 'received',
+        quantity: child.quantity,
+        unit: parent.unit,
+        container_id: null,
+        project_id: parent.project_id,
+        batch_id: parent.batch_id,
+        metadata: { derived_from: parent.sample_id },
+        created_by: caller.id,
+      };
+    });
+    const ids = rows.map((row) => row.sample_id);
+    const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+    if (repeated.length > 0) {
+      throw new ConflictError('duplicate_sample_ids', `Repeated in the request: ${repeated.join(', ')}`, {
+        sample_ids: repeated,
+      });
+    }
+    const taken = await existingSampleIds(tx, parent.lab_id, ids);
+    if (taken.length > 0) {
+      throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
+    }
+    const children = await insertSamples(tx, rows).catch(explainWriteError);
+    const remaining = (micro(parent.quantity) - requested) / 1e6;
+    const updated = await updateSample(
+      tx,
+      parent.id,
+      remaining === 0 ? { quantity: 0, status: 'consumed' } : { quantity: remaining },
+      caller.id,
+    );
+    const relation = input.relation ?? 'aliquot';
+    await insertLineage(
+      tx,
+      children.map((child) => ({
+        lab_id: parent.lab_id,
+        parent_id: parent.id,
+        child_id: child.id,
+        relation,
+        created_by: caller.id,
+      })),
+    );
+    await appendAudit(tx, {
+      ...actor,
+      action: 'sample.split',
+      entity_type: 'sample',
+      entity_id: parent.id,
+      before: { quantity: parent.quantity, status: parent.status },
+      after: {
+        quantity: updated.quantity,
+        status: updated.status,
+        children: children.map((child) => child.sample_id),
+      },
+      reason: input.reason ?? null,
+    });
+    for (const child of children) {
+      await appendAudit(tx, {
+        ...actor,
+        action: 'sample.create',
+        entity_type: 'sample',
+        entity_id: child.id,
+        before: null,
+        after: { ...auditView(child), parent: parent.sample_id, relation },
+        reason: input.reason ?? null,
+      });
+    }
+    return { parent: updated, children };
+  });
+}
+
+/** Assigns a sample to a workflow execution (workflows arrive later; the id is recorded). */
+export function assignWorkflow(
+  ctx: LabContext,
+  caller: Principal,
+  key: string,
+  input: { workflow_execution_id: string; reason?: string | undefined },
+  actor: AuditActor,
+): Promise<SampleRow> {
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const sample = await oneSample(tx, key, { lock: true });
+    if (sample.deleted_at) throw new ConflictError('sample_deleted', 'This sample was deleted');
+    if (isSpent(sample.status))
+      throw new ConflictError('sample_spent', `A ${sample.status} sample cannot be assigned`);
+    const updated = await updateSample(
+      tx,
+      sample.id,
+      { workflow_execution_id: input.workflow_execution_id },
+      caller.id,
+    );
+    await appendAudit(tx, {
+      ...actor,
+      action: 'sample.assign_workflow',
+      entity_type: 'sample',
+      entity_id: sample.id,
+      before: { workflow_execution_id: sample.workflow_execution_id },
+      after: { workflow_execution_id: input.workflow_execution_id },
+      reason: input.reason ?? null,
+    });
+    return updated;
+  });
+}
