@@ -7,6 +7,7 @@ import { AuditEntry } from '../audit/audit.schema.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { organiserRoutes } from './organisers.routes.ts';
+import { sampleFileRoutes } from './sample-files.routes.ts';
 import { sampleHistory, sampleWithLineage } from './sample-views.ts';
 import { listSamples, type SampleRow } from './samples.repository.ts';
 import {
@@ -32,6 +33,7 @@ const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   await organiserRoutes(scope, ctx);
+  await sampleFileRoutes(scope, ctx);
 
   app.post(
     '/api/samples',
