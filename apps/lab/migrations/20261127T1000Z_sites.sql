@@ -56,10 +56,11 @@ ON CONFLICT DO NOTHING;
 INSERT INTO public.lab_members (user_id, lab_id)
 SELECT id, '00000000-0000-4000-8000-000000000001' FROM public.users ON CONFLICT DO NOTHING;
 
--- The labs this transaction may see: set per request from the user's memberships.
-CREATE FUNCTION public.app_lab_ids() RETURNS uuid[] LANGUAGE sql STABLE
-SET search_path = pg_catalog, public AS $$
-  SELECT coalesce(nullif(current_setting('app.lab_ids', true), '')::uuid[], '{}'::uuid[])
+-- The labs this transaction may see: set per request from the user's memberships. Deliberately
+-- without a SET clause so the planner inlines it (a plain stable expression: policies stay
+-- indexable instead of calling a function per row); every name in it is schema-qualified.
+CREATE FUNCTION public.app_lab_ids() RETURNS uuid[] LANGUAGE sql STABLE AS $$
+  SELECT coalesce(nullif(pg_catalog.current_setting('app.lab_ids', true), '')::pg_catalog.uuid[], '{}'::pg_catalog.uuid[])
 $$;
 
 ALTER TABLE public.nodes ENABLE ROW LEVEL SECURITY;
