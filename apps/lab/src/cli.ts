@@ -7,6 +7,7 @@ import { ensureAdmin } from './modules/accounts/setup.service.ts';
 import { auditHead } from './modules/audit/audit.repository.ts';
 import { verifyAuditTrail } from './modules/audit/audit.service.ts';
 import { checkpointIfDue } from './modules/audit/checkpoint-job.ts';
+import { seedDemo } from './modules/demo/seed-demo.ts';
 import { startServer } from './server.ts';
 
 const usage = `Usage: npm run lab -- <command>
@@ -16,6 +17,7 @@ const usage = `Usage: npm run lab -- <command>
                                           password from LAB_ADMIN_PASSWORD or a hidden prompt
   audit verify                            walk the whole audit chain from genesis (exit 1 if broken)
   audit checkpoint                        sign a checkpoint of the chain's head now if one is due
+  seed-demo                               fill the main lab with demo data (after create-admin)
 On the embedded database, stop the server first: one process at a time can open it.`;
 
 const cliActor = { actor_id: null, actor_email: 'system:cli', request_id: null, client_ip: null };
@@ -86,7 +88,14 @@ try {
   if (command === 'serve') await startServer();
   else if (command === 'create-admin') await createAdmin(rest);
   else if (command === 'audit') await audit(rest);
-  else {
+  else if (command === 'seed-demo') {
+    const summary = await withContext(seedDemo);
+    console.log(
+      `Demo data added: ${Object.entries(summary)
+        .map(([what, count]) => `${count} ${what}`)
+        .join(', ')}`,
+    );
+  } else {
     console.error(usage);
     process.exitCode = 2;
   }
