@@ -1,5 +1,132 @@
+import { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, ValidationError } from '@ours/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { exportSamplesCsv } from './sample-csv.export.ts';
+import { importSamplesCsv } from './sample-csv.import.ts';
+import { CsvFile, ExportQuery, ImportBody, ImportReply } from './sample-csv.schema.ts';
+import { LabelImage, LabelQuery, LabelSheetBody, LabelSheetPdf } from './sample-label.schema.ts';
+import { labelSheet, sampleLabel } from './sample-label.service.ts';
+import { SampleParams } from './samples.schema.ts';
 
-/** Labels (SVG, PNG, PDF sheets) and CSV import/export of samples (filled in by issue 5). */
-export async function sampleFileRoutes(_scope: FastifyInstance, _ctx: LabContext): Promise<void> {}
+const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
+const maxCsvBytes = 5 * 1024 * 1024;
+
+/** Labels (SVG, PNG, PDF sheets) and CSV import/export of samples. */
+export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  // Its own plugin context, so the CSV body parser and its larger limit apply to these routes only.
+  await scope.register(async (files) => {
+    files.addContentTypeParser(
+      'text/csv',
+      { parseAs: 'string', bodyLimit: maxCsvBytes },
+      (_request, body, done) => {
+        // PostgreSQL text cannot hold NUL: refuse it up front rather than half-way through an import.
+        if (String(body).includes('\u0000')) {
+          done(new ValidationError('invalid_characters', 'The file contains a NUL character'), undefined);
+          return;
+        }
+        done(null, body);
+      },
+    );
+    const app = files.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.get(
+      '/api/samples/:id/label',
+      {
+        config: { access: 'samples:read' },
+        schema: {
+          ...base,
+          summary: 'A printable label (SVG or PNG) with a DataMatrix or QR code',
+          description:
+            'The code encodes `<business id>|<uuid>`: the uuid after the last `|` resolves the sample ' +
+            'unambiguously (GET /api/samples/{uuid}); the business id is there for people.',
+          params: SampleParams,
+          querystring: LabelQuery,
+          response: { 200: LabelImage },
+        },
+      },
+      async (request, reply) => {
+        const { format = 'svg', code = 'datamatrix' } = request.query;
+        const label = await sampleLabel(ctx, request.principal, request.params.id, format, code);
+        return reply
+          .type(label.type)
+          .header('content-disposition', `inline; filename="label-${label.sample.sample_id}.${format}"`)
+          .send(label.body);
+      },
+    );
+
+    app.post(
+      '/api/samples/labels',
+      {
+        config: { access: 'samples:read' },
+        schema: {
+          ...base,
+          summary: 'A PDF sheet of labels for 1-200 samples (unknown ids: 404 listing them)',
+          body: LabelSheetBody,
+          response: { 200: LabelSheetPdf },
+        },
+      },
+      async (request, reply) => {
+        const pdf = await labelSheet(
+          ctx,
+          request.principal,
+          request.body.ids,
+          request.body.code ?? 'datamatrix',
+        );
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', 'inline; filename="sample-labels.pdf"')
+          .send(pdf);
+      },
+    );
+
+    app.post(
+      '/api/samples/import',
+      {
+        config: { access: 'samples:create' },
+        bodyLimit: maxCsvBytes,
+        schema: {
+          ...base,
+          summary: 'Import samples from CSV, all or nothing (a per-row error report on any problem)',
+          description:
+            'Every row is checked before anything is written. Problems answer 400 `csv_rejected` (or 409 ' +
+            '`csv_conflict` when every problem is an id repeated in the file or already taken) with ' +
+            '`details.errors: [{ row, line, column, code, message }]`, where row 1 is the first data row. ' +
+            'More than 10,000 rows: 413 `too_many_rows`.',
+          consumes: ['text/csv'],
+          body: ImportBody,
+          response: { 201: ImportReply },
+        },
+      },
+      async (request, reply) => {
+        if (!request.headers['content-type']?.toLowerCase().startsWith('text/csv')) {
+          throw new AppError(415, 'unsupported_media_type', 'Send the file as text/csv');
+        }
+        const result = await importSamplesCsv(ctx, request.principal, request.body, actorOf(request));
+        return reply.code(201).send(result);
+      },
+    );
+
+    app.get(
+      '/api/samples/export',
+      {
+        config: { access: 'samples:read' },
+        schema: {
+          ...base,
+          summary: 'The filtered sample list as CSV (same filters as the list), streamed',
+          querystring: ExportQuery,
+          response: { 200: CsvFile },
+        },
+      },
+      async (request, reply) => {
+        const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '');
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="samples-${stamp}.csv"`)
+          .send(Readable.from(exportSamplesCsv(ctx, request.principal, request.query)));
+      },
+    );
+  });
+}

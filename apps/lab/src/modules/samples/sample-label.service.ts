@@ -1,0 +1,79 @@
+import { queryRows, textArray } from '@ours/platform/db';
+import { AppError, ConflictError } from '@ours/platform/errors';
+import { sql } from 'drizzle-orm';
+import type { LabContext } from '../../context.ts';
+import type { Principal } from '../access/principal.repository.ts';
+import { inLabs } from '../sites/lab-scope.ts';
+import type { LabelCode } from './sample-label.barcode.ts';
+import { labelPng, labelSvg } from './sample-label.render.ts';
+import { labelSheetPdf } from './sample-label.sheet.ts';
+import { type SampleRow, sampleColumns } from './samples.repository.ts';
+import { oneSample } from './samples.service.ts';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One sample's label (404 for an unknown sample or another lab's: it is invisible). */
+export async function sampleLabel(
+  ctx: LabContext,
+  caller: Principal,
+  key: string,
+  format: 'svg' | 'png',
+  code: LabelCode,
+): Promise<{ type: string; body: string | Buffer; sample: SampleRow }> {
+  const sample = await inLabs(ctx.db, caller.lab_ids, (tx) => oneSample(tx, key));
+  return format === 'png'
+    ? { type: 'image/png', body: labelPng(sample, code), sample }
+    : { type: 'image/svg+xml; charset=utf-8', body: labelSvg(sample, code), sample };
+}
+
+/**
+ * Resolves uuids and business ids to the caller's samples, in the order asked (a repeated id
+ * prints twice). Ids that match nothing visible are a 404 listing them all; a business id found in
+ * several of the caller's labs is a 409 (use its uuid).
+ */
+export async function samplesForLabels(
+  ctx: LabContext,
+  caller: Principal,
+  keys: string[],
+): Promise<SampleRow[]> {
+  const uuids = [...new Set(keys.filter((key) => uuidPattern.test(key)).map((key) => key.toLowerCase()))];
+  const businessIds = [...new Set(keys.filter((key) => !uuidPattern.test(key)))];
+  const rows = await inLabs(ctx.db, caller.lab_ids, (tx) =>
+    queryRows<SampleRow>(
+      tx,
+      sql`select ${sampleColumns} from samples
+          where samples.id = any(${textArray(uuids)}::uuid[]) or samples.sample_id = any(${textArray(businessIds)})`,
+    ),
+  );
+  const missing: string[] = [];
+  const ambiguous: string[] = [];
+  const found = keys.map((key) => {
+    const matches = uuidPattern.test(key)
+      ? rows.filter((row) => row.id === key.toLowerCase())
+      : rows.filter((row) => row.sample_id === key);
+    if (matches.length === 0) missing.push(key);
+    if (matches.length > 1) ambiguous.push(key);
+    return matches[0] as SampleRow;
+  });
+  if (missing.length > 0) {
+    throw new AppError(404, 'samples_not_found', `No such samples: ${[...new Set(missing)].join(', ')}`, {
+      details: { ids: [...new Set(missing)] },
+    });
+  }
+  if (ambiguous.length > 0) {
+    throw new ConflictError('ambiguous_sample', 'Some ids exist in several of your labs: use their uuids', {
+      ids: [...new Set(ambiguous)],
+    });
+  }
+  return found;
+}
+
+/** A PDF sheet of labels for the given samples. */
+export async function labelSheet(
+  ctx: LabContext,
+  caller: Principal,
+  keys: string[],
+  code: LabelCode,
+): Promise<Buffer> {
+  return labelSheetPdf(await samplesForLabels(ctx, caller, keys), code);
+}
