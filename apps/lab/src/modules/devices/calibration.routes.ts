@@ -1,0 +1,113 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { decodeCursor, toPage } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { dueList, findCalibrations, getCalibration, recordCalibration } from './calibration.service.ts';
+import {
+  CalibrationEntry,
+  CalibrationPage,
+  CalibrationParams,
+  CalibrationQuery,
+  DueList,
+  NewCalibration,
+  OverdueQuery,
+  UpcomingQuery,
+} from './devices.schema.ts';
+
+const base = { tags: ['calibration'], security: [{ bearerAuth: [] }] };
+
+/** `/api/calibration`: append-only calibration entries and the due lists. */
+export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/api/calibration',
+    {
+      config: { access: 'calibration:create' },
+      schema: {
+        ...base,
+        summary: 'Record a calibration (performed by me); it sets the device status unless a later one does',
+        description:
+          "Append-only: a correction is a new entry. `next_due_at` defaults to performed_at plus the device's " +
+          'interval (24-hour days); a failed calibration has none. A back-dated entry is kept but never ' +
+          'overwrites the status set by an entry performed later (`governs_status: false`).',
+        body: NewCalibration,
+        response: { 201: CalibrationEntry },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await recordCalibration(ctx, request.principal, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/api/calibration',
+    {
+      config: { access: 'calibration:read' },
+      schema: {
+        ...base,
+        summary: 'Calibration entries of my labs, most recently performed first, keyset pages',
+        querystring: CalibrationQuery,
+        response: { 200: CalibrationPage },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const position = cursor ? decodeCursor(cursor) : undefined;
+      const rows = await findCalibrations(ctx, request.principal, filter, position, limit + 1);
+      return toPage(rows, limit, (row) => row.performed_at);
+    },
+  );
+
+  app.get(
+    '/api/calibration/upcoming',
+    {
+      config: { access: 'calibration:read' },
+      schema: {
+        ...base,
+        summary: 'Devices whose calibration falls due between now and now + days (inclusive)',
+        description: 'Same item shape as /overdue. Due exactly now is upcoming, not overdue.',
+        querystring: UpcomingQuery,
+        response: { 200: DueList },
+      },
+    },
+    async (request) =>
+      dueList(
+        ctx,
+        request.principal,
+        { kind: 'upcoming', days: request.query.days ?? 30 },
+        request.query.lab_id,
+      ),
+  );
+
+  app.get(
+    '/api/calibration/overdue',
+    {
+      config: { access: 'calibration:read' },
+      schema: {
+        ...base,
+        summary: 'Devices that must be calibrated before any use',
+        description:
+          'Due strictly before now (`calibration_state: overdue`), latest calibration failed (`failed`), ' +
+          'or never calibrated (`never_calibrated`). Same item shape as /upcoming.',
+        querystring: OverdueQuery,
+        response: { 200: DueList },
+      },
+    },
+    async (request) => dueList(ctx, request.principal, { kind: 'overdue' }, request.query.lab_id),
+  );
+
+  app.get(
+    '/api/calibration/:id',
+    {
+      config: { access: 'calibration:read' },
+      schema: {
+        ...base,
+        summary: 'One calibration entry with its certificate versions',
+        params: CalibrationParams,
+        response: { 200: CalibrationEntry },
+      },
+    },
+    async (request) => getCalibration(ctx, request.principal, request.params.id),
+  );
+}

@@ -1,0 +1,173 @@
+import { ConflictError, NotFoundError } from '@ours/platform/errors';
+import type { LabContext } from '../../context.ts';
+import type { Principal } from '../access/principal.repository.ts';
+import { changedFields } from '../accounts/accounts.service.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { oneSample } from '../samples/samples.service.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
+import { inLabs, targetLab } from '../sites/lab-scope.ts';
+import { assertDeviceUsable, deviceView, oneDevice } from './device-status.ts';
+import {
+  type DeviceChanges,
+  type DeviceRow,
+  insertDevice,
+  insertUsage,
+  type UsageRow,
+  updateDevice,
+} from './devices.repository.ts';
+
+export interface NewDeviceInput {
+  device_id: string;
+  name: string;
+  device_type: string;
+  calibration_interval_days: number;
+  vendor?: string | undefined;
+  model?: string | undefined;
+  serial_number?: string | undefined;
+  hub_id?: string | undefined;
+  lab_id?: string | undefined;
+  in_service?: boolean | undefined;
+  health_score?: number | undefined;
+}
+
+/** Maps reference and uniqueness failures from the database to 4xx answers. */
+function explainWriteError(error: unknown): never {
+  if (isUniqueViolation(error))
+    throw new ConflictError('device_exists', 'A device with that id already exists');
+  if (isForeignKeyViolation(error))
+    throw new NotFoundError('hub_not_found', 'There is no such hub in that lab');
+  throw error;
+}
+
+/** What the trail keeps of a device (no timestamps: the entry has its own). */
+function auditView(device: DeviceRow) {
+  const { created_at: _c, updated_at: _u, created_by: _b, ...rest } = device;
+  return rest;
+}
+
+/** Registers a device in one of the caller's labs (never calibrated yet, so not usable). */
+export function createDevice(ctx: LabContext, caller: Principal, input: NewDeviceInput, actor: AuditActor) {
+  const labId = targetLab(caller.lab_ids, input.lab_id);
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const device = await insertDevice(tx, {
+      lab_id: labId,
+      device_id: input.device_id,
+      name: input.name.trim(),
+      vendor: input.vendor?.trim() ?? '',
+      model: input.model?.trim() ?? '',
+      serial_number: input.serial_number?.trim() ?? '',
+      device_type: input.device_type.trim(),
+      hub_id: input.hub_id ?? null,
+      calibration_interval_days: input.calibration_interval_days,
+      in_service: input.in_service ?? true,
+      health_score: input.health_score ?? null,
+      created_by: caller.id,
+    }).catch(explainWriteError);
+    await appendAudit(tx, {
+      ...actor,
+      action: 'device.create',
+      entity_type: 'device',
+      entity_id: device.id,
+      before: null,
+      after: auditView(device),
+      reason: null,
+    });
+    return deviceView(device, ctx.now());
+  });
+}
+
+/**
+ * Changes a device's description, hub, interval or service status, with a reason. The calibration
+ * status is not editable here: it follows calibration entries only. A new interval applies to
+ * calibrations recorded from now on; it does not move a due date already set.
+ */
+export function changeDevice(
+  ctx: LabContext,
+  caller: Principal,
+  key: string,
+  changes: DeviceChanges & { reason: string },
+  actor: AuditActor,
+) {
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const device = await oneDevice(tx, key, 'update');
+    const { reason, ...fields } = changes;
+    const wanted = Object.fromEntries(
+      Object.entries(fields)
+        .filter(([, value]) => value !== undefined)
+        .map(([column, value]) => [column, typeof value === 'string' ? value.trim() : value]),
+    ) as DeviceChanges;
+    const updated = await updateDevice(tx, device.id, wanted, caller.id).catch(explainWriteError);
+    const diff = changedFields(device, updated, Object.keys(wanted) as (keyof DeviceRow)[]);
+    if (diff) {
+      await appendAudit(tx, {
+        ...actor,
+        action: 'device.update',
+        entity_type: 'device',
+        entity_id: device.id,
+        ...diff,
+        reason,
+      });
+    }
+    return deviceView(updated, ctx.now());
+  });
+}
+
+/** Reads one device with its state now. */
+export function getDevice(ctx: LabContext, caller: Principal, key: string) {
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => deviceView(await oneDevice(tx, key), ctx.now()));
+}
+
+export interface UsageInput {
+  purpose: string;
+  sample_id?: string | undefined;
+  run_ref?: string | undefined;
+}
+
+/**
+ * Records a use of a device in its logbook, only if the device may be used now (in service,
+ * calibration valid): otherwise 409 and nothing is written.
+ */
+export function useDevice(
+  ctx: LabContext,
+  caller: Principal,
+  key: string,
+  input: UsageInput,
+  actor: AuditActor,
+): Promise<UsageRow> {
+  const now = ctx.now();
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const device = await assertDeviceUsable(tx, key, now);
+    let sampleId: string | null = null;
+    if (input.sample_id !== undefined) {
+      const sample = await oneSample(tx, input.sample_id);
+      if (sample.lab_id !== device.lab_id || sample.deleted_at) {
+        throw new NotFoundError(
+          'sample_not_found',
+          `There is no sample ${input.sample_id} in the device's lab`,
+        );
+      }
+      sampleId = sample.id;
+    }
+    const usage = await insertUsage(tx, {
+      lab_id: device.lab_id,
+      device_id: device.id,
+      used_by: caller.id,
+      used_at: now.toISOString(),
+      purpose: input.purpose.trim(),
+      sample_id: sampleId,
+      run_ref: input.run_ref ?? null,
+    });
+    const { used_by_email: _e, ...recorded } = usage;
+    await appendAudit(tx, {
+      ...actor,
+      action: 'device.use',
+      entity_type: 'device',
+      entity_id: device.id,
+      before: null,
+      after: recorded,
+      reason: null,
+    });
+    return usage;
+  });
+}
