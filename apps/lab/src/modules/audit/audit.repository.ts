@@ -1,6 +1,6 @@
 import { type Executor, queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
-import { type AuditFields, auditHash } from './audit-hash.ts';
+import { type AuditFields, auditHash, canonicalParts } from './audit-hash.ts';
 
 /** What a caller records; the chain fields (seq, time, hashes) are the trail's to fill in. */
 export type AuditInput = Omit<AuditFields, 'seq' | 'occurred_at' | 'prev_hash'>;
@@ -15,28 +15,52 @@ export interface AuditEntry extends AuditFields {
  * forks. No change without its entry, no entry without its change: both commit or neither does.
  */
 export async function appendAudit(tx: Executor, input: AuditInput): Promise<AuditEntry> {
-  const [head] = await queryRows<{ seq: string | number; hash: string }>(
+  // Everything but the chain fields is canonicalised here, before the lock; one statement then takes
+  // the lock, stamps the time, completes the canonical text (see `canonicalParts`), hashes it, inserts
+  // and moves the head, so the lock is held for one round trip and the commit. Appenders queue on a
+  // transaction advisory lock (a one-time filter, taken before the head row is read), not on the row:
+  // writers parked on a row lock pin its page, which stops HOT pruning, and under sustained load the
+  // one-row table bloated to dozens of pages and appends slowed fivefold. The row lock still guards it.
+  const parts = canonicalParts(input);
+  const [row] = await queryRows<{
+    seq: string | number;
+    occurred_at: string;
+    prev_hash: string;
+    hash: string;
+  }>(
     tx,
-    sql`select seq, hash from audit_head where id for update`,
-  );
-  if (!head) throw new Error('audit head is missing');
-  const fields: AuditFields = {
-    ...input,
-    seq: Number(head.seq) + 1,
-    occurred_at: new Date().toISOString(),
-    prev_hash: head.hash,
-  };
-  const hash = auditHash(fields);
-  await tx.execute(sql`
-    with appended as (
+    sql`
+    with head as (
+      select seq + 1 as seq, hash as prev_hash from audit_head
+      where id and (select pg_advisory_xact_lock(hashtext('lab:audit-head'))) is not null for update),
+    stamped as (
+      select seq, prev_hash, date_trunc('milliseconds', clock_timestamp()) as occurred_at from head),
+    entry as (
+      select seq, prev_hash, occurred_at,
+        to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_text from stamped),
+    appended as (
       insert into audit_entries (seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id,
         before, after, reason, request_id, client_ip, prev_hash, hash)
-      values (${fields.seq}, ${fields.occurred_at}::timestamptz, ${fields.actor_id}, ${fields.actor_email},
-        ${fields.action}, ${fields.entity_type}, ${fields.entity_id}, ${json(fields.before)}::jsonb, ${json(fields.after)}::jsonb,
-        ${fields.reason}, ${fields.request_id}, ${fields.client_ip}, ${fields.prev_hash}, ${hash})
-      returning seq, hash)
-    update audit_head set seq = appended.seq, hash = appended.hash from appended where audit_head.id`);
-  return { ...fields, hash };
+      select seq, occurred_at, ${input.actor_id ?? null}, ${input.actor_email ?? null}, ${input.action},
+        ${input.entity_type}, ${input.entity_id ?? null}, ${json(input.before)}::jsonb, ${json(input.after)}::jsonb,
+        ${input.reason ?? null}, ${input.request_id ?? null}, ${input.client_ip ?? null}, prev_hash,
+        encode(sha256(convert_to(${parts.head} || ',"occurred_at":"' || occurred_text || '","prev_hash":"'
+          || prev_hash || '",' || ${parts.tail} || ',"seq":' || seq::text || '}', 'UTF8')), 'hex')
+      from entry
+      returning seq, prev_hash, hash, (select occurred_text from entry) as occurred_at)
+    update audit_head set seq = appended.seq, hash = appended.hash from appended where audit_head.id
+    returning appended.seq, appended.occurred_at, appended.prev_hash, appended.hash`,
+  );
+  if (!row) throw new Error('audit head is missing');
+  const fields: AuditFields = {
+    ...input,
+    seq: Number(row.seq),
+    occurred_at: row.occurred_at,
+    prev_hash: row.prev_hash,
+  };
+  // The database hashed the spliced text; it must be the entry's canonical form, or nothing commits.
+  if (auditHash(fields) !== row.hash) throw new Error('audit entry hash does not match its canonical form');
+  return { ...fields, hash: row.hash };
 }
 
 function json(value: unknown): string | null {

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { type Database, openDatabase } from '@ours/platform/db';
+import pg from 'pg';
+
+const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
+
+function databaseUrl(name: string, user?: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  if (user) url.username = user;
+  return url.toString();
+}
+
+async function admin(sqlText: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sqlText);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface LabBenchDatabase {
+  name: string;
+  /** Superuser connection string to the throwaway database (bulk seeding, bench tables). */
+  adminUrl: string;
+  /** Opens the lab's pool as `lab_app`, exactly as the service does. */
+  open: (poolSize: number) => Promise<Database>;
+  drop: () => Promise<void>;
+}
+
+/** A throwaway PostgreSQL database with the lab's migrations applied, for one benchmark run. */
+export async function createLabBenchDatabase(prefix: string): Promise<LabBenchDatabase> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const open = (poolSize: number) =>
+    openDatabase({
+      url: databaseUrl(name, 'lab_app'),
+      adminUrl: databaseUrl(name),
+      dataDir: 'unused',
+      poolSize,
+      migrationsDir,
+      service: 'lab',
+      runtimeRole: 'lab_app',
+    });
+  return {
+    name,
+    adminUrl: databaseUrl(name),
+    open,
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
