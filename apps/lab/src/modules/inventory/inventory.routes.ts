@@ -1,5 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
+import { alertRoutes } from './alerts.routes.ts';
+import { catalogRoutes } from './catalog.routes.ts';
+import { stockRoutes } from './stock.routes.ts';
 
-/** The inventory routes (filled in by issue 5). */
-export async function inventoryRoutes(_scope: FastifyInstance, _ctx: LabContext): Promise<void> {}
+export { recordInventoryAlerts, startInventoryAlertJob } from './alerts.service.ts';
+
+/** `/api/inventory`: vendors, items, lots, the movement ledger and alerts; lab-scoped, audited. */
+export async function inventoryRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  await catalogRoutes(scope, ctx);
+  await stockRoutes(scope, ctx);
+  await alertRoutes(scope, ctx);
+}

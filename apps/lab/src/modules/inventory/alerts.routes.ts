@@ -1,0 +1,155 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { decodeCursor, PageQuery, pageOf, toPage } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import { type TSchema, Type } from 'typebox';
+import type { LabContext } from '../../context.ts';
+import { inLabs } from '../sites/lab-scope.ts';
+import { expiredLots, expiringLots, listOpenAlerts, lowStockItems } from './alerts.repository.ts';
+import { addDays, labToday } from './lab-calendar.ts';
+
+const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
+const Uuid = Type.String({ format: 'uuid' });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const LabQuery = { lab_id: Type.Optional(Uuid) };
+
+const LowStock = Type.Object({
+  item_id: Uuid,
+  lab_id: Uuid,
+  code: Type.String(),
+  name: Type.String(),
+  unit: Type.String(),
+  current_stock: Type.Number(),
+  available_stock: Type.Number(),
+  reorder_point: Type.Number(),
+  min_stock: Type.Number(),
+  shortage: Type.Number({ description: 'reorder_point - available_stock' }),
+  severity: Type.Union([Type.Literal('critical'), Type.Literal('warning')], {
+    description: 'critical when the usable stock is at or below the minimum stock',
+  }),
+});
+
+const LotAlert = Type.Object({
+  lot_id: Uuid,
+  lab_id: Uuid,
+  item_id: Uuid,
+  item_code: Type.String(),
+  lot_number: Type.String(),
+  status: Type.String(),
+  unit: Type.String(),
+  quantity_remaining: Type.Number(),
+  expiry_date: Type.String(),
+  days_until_expiry: Type.Integer({ description: 'Negative once expired' }),
+});
+
+const Alert = Type.Object({
+  id: Uuid,
+  lab_id: Uuid,
+  kind: Type.Union([Type.Literal('low_stock'), Type.Literal('expiring'), Type.Literal('expired')]),
+  item_id: Uuid,
+  item_code: Type.String(),
+  lot_id: Nullable(Uuid),
+  lot_number: Nullable(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  opened_at: Type.String(),
+});
+
+/** Live stock reports, and the open alerts the daily job recorded. */
+export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/api/inventory/alerts/low-stock',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'Items whose usable stock is at or below their reorder point',
+        querystring: Type.Object(LabQuery, { additionalProperties: false }),
+        response: { 200: Type.Object({ count: Type.Integer(), items: Type.Array(LowStock) }) },
+      },
+    },
+    async (request) => {
+      const today = labToday(ctx.now());
+      const items = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        lowStockItems(tx, today, request.query.lab_id),
+      );
+      return { count: items.length, items };
+    },
+  );
+
+  app.get(
+    '/api/inventory/alerts/expiring',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'Lots with stock left expiring between today and today + days (both inclusive)',
+        querystring: Type.Object(
+          { days: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30 })), ...LabQuery },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ count: Type.Integer(), days: Type.Integer(), lots: Type.Array(LotAlert) }),
+        },
+      },
+    },
+    async (request) => {
+      const days = request.query.days ?? 30;
+      const today = labToday(ctx.now());
+      const lots = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        expiringLots(tx, today, addDays(today, days), request.query.lab_id),
+      );
+      return { count: lots.length, days, lots };
+    },
+  );
+
+  app.get(
+    '/api/inventory/alerts/expired',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'Lots with stock left past their expiry date',
+        querystring: Type.Object(LabQuery, { additionalProperties: false }),
+        response: { 200: Type.Object({ count: Type.Integer(), lots: Type.Array(LotAlert) }) },
+      },
+    },
+    async (request) => {
+      const today = labToday(ctx.now());
+      const lots = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        expiredLots(tx, today, request.query.lab_id),
+      );
+      return { count: lots.length, lots };
+    },
+  );
+
+  app.get(
+    '/api/inventory/alerts',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'Open alerts the daily job recorded for my labs, newest first, keyset pages',
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            kind: Type.Optional(
+              Type.Union([Type.Literal('low_stock'), Type.Literal('expiring'), Type.Literal('expired')]),
+            ),
+            ...LabQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(Alert) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const position = cursor ? decodeCursor(cursor) : undefined;
+      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        listOpenAlerts(tx, filter, position, limit + 1),
+      );
+      return toPage(rows, limit, (row) => row.opened_at);
+    },
+  );
+}

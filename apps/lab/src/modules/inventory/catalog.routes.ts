@@ -1,0 +1,165 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { NotFoundError } from '@ours/platform/errors';
+import { decodeCursor, toPage } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { inLabs } from '../sites/lab-scope.ts';
+import { itemById, listItems, listVendors, vendorById } from './catalog.repository.ts';
+import { changeItem, changeVendor, createItem, createVendor } from './catalog.service.ts';
+import {
+  IdParams,
+  Item,
+  ItemPage,
+  ItemQuery,
+  ItemUpdate,
+  NewItem,
+  NewVendor,
+  Vendor,
+  VendorPage,
+  VendorQuery,
+  VendorUpdate,
+} from './inventory.schema.ts';
+import { labToday } from './lab-calendar.ts';
+
+const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
+
+/** Vendors and items: the catalogue that lots are received against. */
+export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/api/inventory/vendors',
+    {
+      config: { access: 'inventory:create' },
+      schema: { ...base, summary: 'Register a vendor', body: NewVendor, response: { 201: Vendor } },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createVendor(ctx, request.principal, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/api/inventory/vendors',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'Vendors of my labs, newest first, keyset pages',
+        querystring: VendorQuery,
+        response: { 200: VendorPage },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const position = cursor ? decodeCursor(cursor) : undefined;
+      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        listVendors(tx, filter, position, limit + 1),
+      );
+      return toPage(rows, limit, (row) => row.created_at);
+    },
+  );
+
+  app.get(
+    '/api/inventory/vendors/:id',
+    {
+      config: { access: 'inventory:read' },
+      schema: { ...base, summary: 'One vendor', params: IdParams, response: { 200: Vendor } },
+    },
+    async (request) => {
+      const vendor = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        vendorById(tx, request.params.id),
+      );
+      if (!vendor) throw new NotFoundError('vendor_not_found', 'There is no such vendor');
+      return vendor;
+    },
+  );
+
+  app.patch(
+    '/api/inventory/vendors/:id',
+    {
+      config: { access: 'inventory:update' },
+      schema: {
+        ...base,
+        summary: "Change a vendor's name or contact details (with a reason)",
+        params: IdParams,
+        body: VendorUpdate,
+        response: { 200: Vendor },
+      },
+    },
+    async (request) =>
+      changeVendor(ctx, request.principal, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/api/inventory/items',
+    {
+      config: { access: 'inventory:create' },
+      schema: {
+        ...base,
+        summary: 'Register an item (its stock starts at zero; receipts and consumptions move it)',
+        body: NewItem,
+        response: { 201: Item },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createItem(ctx, request.principal, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/api/inventory/items',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'Items of my labs, newest first, filtered, keyset pages',
+        querystring: ItemQuery,
+        response: { 200: ItemPage },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const position = cursor ? decodeCursor(cursor) : undefined;
+      const today = labToday(ctx.now());
+      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        listItems(tx, filter, today, position, limit + 1),
+      );
+      return toPage(rows, limit, (row) => row.created_at);
+    },
+  );
+
+  app.get(
+    '/api/inventory/items/:id',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'One item with its current and usable stock',
+        params: IdParams,
+        response: { 200: Item },
+      },
+    },
+    async (request) => {
+      const today = labToday(ctx.now());
+      const item = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        itemById(tx, request.params.id, today),
+      );
+      if (!item) throw new NotFoundError('item_not_found', 'There is no such item');
+      return item;
+    },
+  );
+
+  app.patch(
+    '/api/inventory/items/:id',
+    {
+      config: { access: 'inventory:update' },
+      schema: {
+        ...base,
+        summary: "Change an item's description or thresholds (never its stock), with a reason",
+        params: IdParams,
+        body: ItemUpdate,
+        response: { 200: Item },
+      },
+    },
+    async (request) => changeItem(ctx, request.principal, request.params.id, request.body, actorOf(request)),
+  );
+}

@@ -1,0 +1,89 @@
+import { ConflictError, NotFoundError } from '@ours/platform/errors';
+import type { LabContext } from '../../context.ts';
+import type { Principal } from '../access/principal.repository.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { inLabs } from '../sites/lab-scope.ts';
+import { vendorById } from './catalog.repository.ts';
+import type { LotStatus } from './inventory.schema.ts';
+import { labToday } from './lab-calendar.ts';
+import { checkDay } from './quantities.ts';
+import { type LotRow, lotById, updateLot } from './stock.repository.ts';
+import { lockItemAndLot } from './stock-locks.ts';
+
+export interface LotChanges {
+  status?: 'active' | 'quarantined' | undefined;
+  expiry_date?: string | null | undefined;
+  vendor_id?: string | null | undefined;
+  reason: string;
+}
+
+/** What a lot's status becomes when released or re-dated: usable unless empty or out of date. */
+function settledStatus(remaining: number, expiry: string | null, today: string): LotStatus {
+  if (expiry !== null && expiry < today) return 'expired';
+  return remaining === 0 ? 'depleted' : 'active';
+}
+
+/**
+ * Quarantines or releases a lot, or corrects its expiry date or vendor, with a reason. Only active
+ * lots are quarantined; releasing settles the status from the quantity and the expiry date.
+ */
+export function changeLot(
+  ctx: LabContext,
+  caller: Principal,
+  lotId: string,
+  input: LotChanges,
+  actor: AuditActor,
+): Promise<LotRow> {
+  if (input.expiry_date) checkDay(input.expiry_date, 'expiry_date');
+  const today = labToday(ctx.now());
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const { lot } = await lockItemAndLot(tx, lotId, today);
+    const changes: { status?: LotStatus; expiry_date?: string | null; vendor_id?: string | null } = {};
+    if (input.vendor_id !== undefined && input.vendor_id !== lot.vendor_id) {
+      if (input.vendor_id && !(await vendorById(tx, input.vendor_id, { labId: lot.lab_id }))) {
+        throw new NotFoundError('vendor_not_found', "There is no such vendor in the lot's lab");
+      }
+      changes.vendor_id = input.vendor_id;
+    }
+    const expiry = input.expiry_date !== undefined ? input.expiry_date : lot.expiry_date;
+    if (expiry !== lot.expiry_date) changes.expiry_date = expiry;
+    if (input.status === 'quarantined' && lot.status !== 'quarantined') {
+      if (lot.status !== 'active') {
+        throw new ConflictError('invalid_status_transition', `A ${lot.status} lot cannot be quarantined`, {
+          from: lot.status,
+          to: 'quarantined',
+        });
+      }
+      changes.status = 'quarantined';
+    } else if (input.status === 'active' && lot.status === 'quarantined') {
+      changes.status = settledStatus(lot.quantity_remaining, expiry, today);
+    } else if (input.status === 'active' && lot.status !== 'active') {
+      throw new ConflictError(
+        'invalid_status_transition',
+        `A ${lot.status} lot cannot be made active by hand`,
+        {
+          from: lot.status,
+          to: 'active',
+        },
+      );
+    } else if (changes.expiry_date !== undefined && (lot.status === 'active' || lot.status === 'expired')) {
+      // A corrected expiry date moves a lot into or out of `expired`; a held lot stays held.
+      changes.status = settledStatus(lot.quantity_remaining, expiry, today);
+    }
+    if (Object.keys(changes).length === 0) return lot;
+    await updateLot(tx, lot.id, changes);
+    const after = (await lotById(tx, lot.id)) as LotRow;
+    const fields = Object.keys(changes) as (keyof typeof changes)[];
+    await appendAudit(tx, {
+      ...actor,
+      action: changes.status === 'quarantined' ? 'inventory.lot_quarantine' : 'inventory.lot_update',
+      entity_type: 'inventory_lot',
+      entity_id: lot.id,
+      before: Object.fromEntries(fields.map((field) => [field, lot[field]])),
+      after: Object.fromEntries(fields.map((field) => [field, after[field]])),
+      reason: input.reason,
+    });
+    return after;
+  });
+}

@@ -1,0 +1,150 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { NotFoundError } from '@ours/platform/errors';
+import { decodeCursor, toPage } from '@ours/platform/http';
+import type { FastifyInstance } from 'fastify';
+import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { inLabs } from '../sites/lab-scope.ts';
+import {
+  ConsumeBody,
+  IdParams,
+  Lot,
+  LotPage,
+  LotQuery,
+  LotUpdate,
+  MovementPage,
+  MovementQuery,
+  ReceiveBody,
+  ReceiveMoreBody,
+  StockReply,
+} from './inventory.schema.ts';
+import { changeLot } from './lots.service.ts';
+import { listLots, listMovements, lotById } from './stock.repository.ts';
+import { consumeStock, receiveIntoLot, receiveStock } from './stock.service.ts';
+
+const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
+
+/** Stock lots and their movements: receive, consume, quarantine and release, the ledger. */
+export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/api/inventory/lots',
+    {
+      config: { access: 'inventory:create' },
+      schema: {
+        ...base,
+        summary: "Receive stock: creates the item's lot with this number (201) or adds to it (200)",
+        body: ReceiveBody,
+        response: { 200: StockReply, 201: StockReply },
+      },
+    },
+    async (request, reply) => {
+      const result = await receiveStock(ctx, request.principal, request.body, actorOf(request));
+      return reply.code(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  app.post(
+    '/api/inventory/lots/:id/receive',
+    {
+      config: { access: 'inventory:create' },
+      schema: {
+        ...base,
+        summary: 'Receive more of an existing lot',
+        params: IdParams,
+        body: ReceiveMoreBody,
+        response: { 200: StockReply },
+      },
+    },
+    async (request) =>
+      receiveIntoLot(ctx, request.principal, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/api/inventory/lots/:id/consume',
+    {
+      config: { access: 'inventory:create' },
+      schema: {
+        ...base,
+        summary:
+          'Consume from a lot (refused when quarantined, expired, or more than is left: 409 insufficient_stock with available and requested)',
+        params: IdParams,
+        body: ConsumeBody,
+        response: { 200: StockReply },
+      },
+    },
+    async (request) =>
+      consumeStock(ctx, request.principal, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.get(
+    '/api/inventory/lots',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'Lots of my labs, newest first, filtered, keyset pages',
+        querystring: LotQuery,
+        response: { 200: LotPage },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const position = cursor ? decodeCursor(cursor) : undefined;
+      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        listLots(tx, filter, position, limit + 1),
+      );
+      return toPage(rows, limit, (row) => row.created_at);
+    },
+  );
+
+  app.get(
+    '/api/inventory/lots/:id',
+    {
+      config: { access: 'inventory:read' },
+      schema: { ...base, summary: 'One lot', params: IdParams, response: { 200: Lot } },
+    },
+    async (request) => {
+      const lot = await inLabs(ctx.db, request.principal.lab_ids, (tx) => lotById(tx, request.params.id));
+      if (!lot) throw new NotFoundError('lot_not_found', 'There is no such lot');
+      return lot;
+    },
+  );
+
+  app.patch(
+    '/api/inventory/lots/:id',
+    {
+      config: { access: 'inventory:update' },
+      schema: {
+        ...base,
+        summary: 'Quarantine or release a lot, or correct its expiry date or vendor (with a reason)',
+        params: IdParams,
+        body: LotUpdate,
+        response: { 200: Lot },
+      },
+    },
+    async (request) => changeLot(ctx, request.principal, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.get(
+    '/api/inventory/movements',
+    {
+      config: { access: 'inventory:read' },
+      schema: {
+        ...base,
+        summary: 'The stock ledger of my labs, newest first, filtered, keyset pages',
+        querystring: MovementQuery,
+        response: { 200: MovementPage },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const position = cursor ? decodeCursor(cursor) : undefined;
+      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
+        listMovements(tx, filter, position, limit + 1),
+      );
+      return toPage(rows, limit, (row) => row.occurred_at);
+    },
+  );
+}
