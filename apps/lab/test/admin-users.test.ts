@@ -286,39 +286,36 @@ describe('the last active administrator under concurrency (PostgreSQL)', () => {
     return row?.count ?? 0;
   }
 
-  // Known bug (write skew): each request locks only its target's row, so both count two active
-  // admins and both commit. Remove `.fails` once the count is serialised (see the report).
-  it.runIf(onServer).fails(
-    'two admins deactivating each other at once leave one of them active',
-    async () => {
-      const first = await race.user(['admin']);
-      const second = await race.user(['admin']);
-      const deactivate = (actor: TestAccount, target: TestAccount) =>
-        call(race, 'PATCH', `/api/admin/users/${target.id}`, actor.token, { active: false, reason: 'race' });
-      let responses: Promise<Awaited<ReturnType<typeof deactivate>>[]> | undefined;
-      // Holding both admins' refresh tokens makes each request stop just after its admin count (at the
-      // token revocation), so both counts are taken before either commits: the interleaving a real race
-      // needs, every time.
-      await race.db.transaction(async (tx) => {
-        await tx.execute(
-          sql`select id from refresh_tokens where user_id in (${first.id}, ${second.id}) for update`,
-        );
-        responses = Promise.all([deactivate(first, second), deactivate(second, first)]);
-        const deadline = Date.now() + 3_000;
-        while ((await waitingOnLocks()) < 2 && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      });
-      const statuses = ((await responses) ?? []).map((response) => response.statusCode).sort();
-      expect(statuses).toEqual([200, 409]);
-      const [admins] = await queryRows<{ count: number }>(
-        race.db.orm,
-        sql`select count(*)::int as count from users u join user_roles ur on ur.user_id = u.id
-          join roles r on r.id = ur.role_id where r.name = 'admin' and u.active`,
+  // Write skew guard: each request locks only its target's row, so without the serialised count both
+  // would see two active admins and both commit.
+  it.runIf(onServer)('two admins deactivating each other at once leave one of them active', async () => {
+    const first = await race.user(['admin']);
+    const second = await race.user(['admin']);
+    const deactivate = (actor: TestAccount, target: TestAccount) =>
+      call(race, 'PATCH', `/api/admin/users/${target.id}`, actor.token, { active: false, reason: 'race' });
+    let responses: Promise<Awaited<ReturnType<typeof deactivate>>[]> | undefined;
+    // Holding both admins' refresh tokens makes each request stop just after its admin count (at the
+    // token revocation), so both counts are taken before either commits: the interleaving a real race
+    // needs, every time.
+    await race.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select id from refresh_tokens where user_id in (${first.id}, ${second.id}) for update`,
       );
-      expect(admins?.count).toBe(1);
-    },
-  );
+      responses = Promise.all([deactivate(first, second), deactivate(second, first)]);
+      const deadline = Date.now() + 3_000;
+      while ((await waitingOnLocks()) < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    const statuses = ((await responses) ?? []).map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([200, 409]);
+    const [admins] = await queryRows<{ count: number }>(
+      race.db.orm,
+      sql`select count(*)::int as count from users u join user_roles ur on ur.user_id = u.id
+          join roles r on r.id = ur.role_id where r.name = 'admin' and u.active`,
+    );
+    expect(admins?.count).toBe(1);
+  });
 });
 
 describe('roles', () => {

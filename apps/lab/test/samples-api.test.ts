@@ -343,4 +343,53 @@ describe('signatures on samples', () => {
     await api('PATCH', `/api/samples/${sample.id}`, scientist.token, { quantity: 9, reason: 'spill' });
     expect((await verify()).json()).toMatchObject({ signature_valid: true, record_unchanged: false });
   });
+
+  it("are stored under the sample's uuid when signed by business id, and hidden from other labs", async () => {
+    const sample = (await api('POST', '/api/samples', scientist.token, sampleBody())).json();
+    const signed = await api('POST', '/api/signatures', scientist.token, {
+      record_type: 'sample',
+      record_id: sample.sample_id,
+      meaning: 'authored',
+      reason: 'registered it',
+      password: scientist.password,
+    });
+    expect(signed.json().record_id).toBe(sample.id);
+    const listed = await api(
+      'GET',
+      `/api/signatures?record_type=sample&record_id=${sample.sample_id}`,
+      scientist.token,
+    );
+    expect(listed.json()).toEqual([expect.objectContaining({ id: signed.json().id })]);
+
+    const otherLab = (
+      await api('POST', '/api/admin/labs', admin.token, { code: `SIG${sequence}`, name: 'Elsewhere' })
+    ).json().id;
+    const outsider = await lab.user(['admin']);
+    await api('POST', `/api/admin/users/${outsider.id}/labs`, admin.token, { lab_id: otherLab });
+    await api(
+      'DELETE',
+      `/api/admin/users/${outsider.id}/labs/00000000-0000-4000-8000-000000000001`,
+      admin.token,
+      {
+        reason: 'other site',
+      },
+    );
+    const peek = await api(
+      'GET',
+      `/api/signatures?record_type=sample&record_id=${sample.id}`,
+      outsider.token,
+    );
+    expect(peek.statusCode).toBe(404);
+    expect(peek.json().error.code).toBe('record_not_found');
+    const verify = await api('GET', `/api/signatures/${signed.json().id}/verify`, outsider.token);
+    expect(verify.statusCode).toBe(404);
+    const sign = await api('POST', '/api/signatures', outsider.token, {
+      record_type: 'sample',
+      record_id: sample.id,
+      meaning: 'approved',
+      reason: 'not mine',
+      password: outsider.password,
+    });
+    expect(sign.statusCode).toBe(404);
+  });
 });

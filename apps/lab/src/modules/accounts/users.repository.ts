@@ -216,7 +216,13 @@ export async function roleExists(tx: Executor, name: string): Promise<boolean> {
 }
 
 /** How many active users hold the admin role (the last one may not be removed). */
+/**
+ * Counts active admins under a transaction-scoped lock so two concurrent demotions or
+ * deactivations cannot each see "two admins left" and together remove the last one: the second
+ * waits for the first to commit and then counts again with a fresh (READ COMMITTED) snapshot.
+ */
 export async function activeAdminCount(tx: Executor): Promise<number> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('lab:last-admin'))`);
   const [row] = await queryRows<{ count: number }>(
     tx,
     sql`select count(*)::int as count from users u join user_roles ur on ur.user_id = u.id

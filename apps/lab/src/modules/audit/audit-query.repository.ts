@@ -1,5 +1,6 @@
 import { type Executor, queryRows } from '@ours/platform/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { isUuid } from '../shared/uuid.ts';
 import type { AuditEntry } from './audit.repository.ts';
 
 /** What the trail can be searched by; every field optional. */
@@ -13,13 +14,11 @@ export interface AuditFilter {
   to?: string | undefined;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function conditions(filter: AuditFilter): SQL {
   const parts: SQL[] = [sql`true`];
   if (filter.actor) {
     parts.push(
-      uuidPattern.test(filter.actor)
+      isUuid(filter.actor)
         ? sql`actor_id = ${filter.actor}::uuid`
         : sql`actor_email = ${filter.actor.trim().toLowerCase()}`,
     );

@@ -1,6 +1,7 @@
 import { type Executor, olderThan, queryRows } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { type SQL, sql } from 'drizzle-orm';
+import { isUuid } from '../shared/uuid.ts';
 
 /** A device as stored: identity, where it sits, and the status its last calibration set. */
 export interface DeviceRow {
@@ -62,14 +63,12 @@ export async function insertDevice(tx: Executor, device: DeviceInsert): Promise<
   return row;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Devices by uuid or business id among the labs in scope. `lock`: 'update' before changing the
  * status, 'share' before using the device (a concurrent status change waits, or is waited for).
  */
 export function findDevices(tx: Executor, key: string, lock?: 'update' | 'share'): Promise<DeviceRow[]> {
-  const where = uuidPattern.test(key) ? sql`devices.id = ${key}::uuid` : sql`devices.device_id = ${key}`;
+  const where = isUuid(key) ? sql`devices.id = ${key}::uuid` : sql`devices.device_id = ${key}`;
   const locking = lock === 'update' ? sql`for update` : lock === 'share' ? sql`for share` : sql``;
   return queryRows<DeviceRow>(
     tx,

@@ -4,13 +4,13 @@ import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { isUuid } from '../shared/uuid.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { type CsvRow, type RowError, readCsv, rejection } from './sample-csv.rows.ts';
 import { existingSampleIds } from './samples.repository.ts';
 import { BusinessId } from './samples.schema.ts';
 import { createSamples, type NewSampleInput, reservedSampleIds } from './samples.service.ts';
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const businessId = new RegExp((BusinessId as unknown as { pattern: string }).pattern);
 const decimal = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const maxMetadataBytes = 16_384;
@@ -60,7 +60,7 @@ function checkRow(row: CsvRow, caller: Principal): { checked: Checked; errors: R
   for (const column of references) {
     const value = cell(column);
     if (value === '') continue;
-    if (uuidPattern.test(value)) refs[column] = value.toLowerCase();
+    if (isUuid(value)) refs[column] = value.toLowerCase();
     else fail(column, 'invalid_uuid', `${column} must be a uuid`);
   }
 
@@ -84,7 +84,7 @@ function checkRow(row: CsvRow, caller: Principal): { checked: Checked; errors: R
   let labId: string | undefined;
   const requested = cell('lab_id');
   if (requested !== '') {
-    if (!uuidPattern.test(requested)) fail('lab_id', 'invalid_uuid', 'lab_id must be a uuid');
+    if (!isUuid(requested)) fail('lab_id', 'invalid_uuid', 'lab_id must be a uuid');
     else if (!caller.lab_ids.includes(requested.toLowerCase())) {
       fail('lab_id', 'lab_forbidden', 'You are not a member of that lab');
     } else labId = requested.toLowerCase();

@@ -3,14 +3,13 @@ import { AppError, ConflictError } from '@ours/platform/errors';
 import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
+import { isUuid } from '../shared/uuid.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import type { LabelCode } from './sample-label.barcode.ts';
 import { labelPng, labelSvg } from './sample-label.render.ts';
 import { labelSheetPdf } from './sample-label.sheet.ts';
 import { type SampleRow, sampleColumns } from './samples.repository.ts';
 import { oneSample } from './samples.service.ts';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One sample's label (404 for an unknown sample or another lab's: it is invisible). */
 export async function sampleLabel(
@@ -36,8 +35,8 @@ export async function samplesForLabels(
   caller: Principal,
   keys: string[],
 ): Promise<SampleRow[]> {
-  const uuids = [...new Set(keys.filter((key) => uuidPattern.test(key)).map((key) => key.toLowerCase()))];
-  const businessIds = [...new Set(keys.filter((key) => !uuidPattern.test(key)))];
+  const uuids = [...new Set(keys.filter((key) => isUuid(key)).map((key) => key.toLowerCase()))];
+  const businessIds = [...new Set(keys.filter((key) => !isUuid(key)))];
   const rows = await inLabs(ctx.db, caller.lab_ids, (tx) =>
     queryRows<SampleRow>(
       tx,
@@ -48,7 +47,7 @@ export async function samplesForLabels(
   const missing: string[] = [];
   const ambiguous: string[] = [];
   const found = keys.map((key) => {
-    const matches = uuidPattern.test(key)
+    const matches = isUuid(key)
       ? rows.filter((row) => row.id === key.toLowerCase())
       : rows.filter((row) => row.sample_id === key);
     if (matches.length === 0) missing.push(key);

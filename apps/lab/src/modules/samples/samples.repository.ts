@@ -1,6 +1,7 @@
 import { type Executor, olderThan, queryRows, textArray } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { type SQL, sql } from 'drizzle-orm';
+import { isUuid } from '../shared/uuid.ts';
 import type { SampleStatus } from './sample-status.ts';
 
 export interface SampleRow {
@@ -72,15 +73,13 @@ export async function existingSampleIds(tx: Executor, labId: string, ids: string
   return rows.map((row) => row.sample_id);
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A sample by uuid or business id, among the labs in scope; optionally row-locked for a change. */
 export async function findSamples(
   tx: Executor,
   key: string,
   options: { lock?: boolean } = {},
 ): Promise<SampleRow[]> {
-  const where = uuidPattern.test(key) ? sql`samples.id = ${key}::uuid` : sql`samples.sample_id = ${key}`;
+  const where = isUuid(key) ? sql`samples.id = ${key}::uuid` : sql`samples.sample_id = ${key}`;
   return queryRows<SampleRow>(
     tx,
     sql`select ${sampleColumns} from samples where ${where} order by samples.lab_id ${options.lock ? sql`for update` : sql``}`,

@@ -56,9 +56,19 @@ export async function oneSample(
   key: string,
   options: { lock?: boolean } = {},
 ): Promise<SampleRow> {
+  const sample = await sampleIfAny(tx, key, options);
+  if (!sample) throw new NotFoundError('sample_not_found', `There is no sample ${key}`);
+  return sample;
+}
+
+/** Like `oneSample`, but undefined when the caller's labs hold no such sample. */
+export async function sampleIfAny(
+  tx: Executor,
+  key: string,
+  options: { lock?: boolean } = {},
+): Promise<SampleRow | undefined> {
   const rows = await findSamples(tx, key, options);
   const [first, ...others] = rows;
-  if (!first) throw new NotFoundError('sample_not_found', `There is no sample ${key}`);
   if (others.length > 0) {
     throw new ConflictError('ambiguous_sample', `${key} exists in several of your labs: use its uuid`, {
       ids: rows.map((row) => ({ id: row.id, lab_id: row.lab_id })),

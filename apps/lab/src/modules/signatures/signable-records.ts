@@ -1,9 +1,19 @@
 import type { Executor } from '@ours/platform/db';
 import { userView } from '../accounts/users.repository.ts';
-import { findSamples } from '../samples/samples.repository.ts';
+import { sampleIfAny } from '../samples/samples.service.ts';
+import { isUuid } from '../shared/uuid.ts';
 
-/** Loads a record's signable content: the fields whose change would void a signature. */
-export type SignableLoader = (tx: Executor, id: string) => Promise<object | undefined>;
+/** A record as signed: its canonical id and the content whose change would void a signature. */
+export interface SignableRecord {
+  id: string;
+  content: object;
+}
+
+/**
+ * Loads a record's signable content as the caller sees it (inside their lab scope), so a record the
+ * caller cannot see is simply not found.
+ */
+export type SignableLoader = (tx: Executor, key: string) => Promise<SignableRecord | undefined>;
 
 /**
  * The record types that can be signed. Each lab record module adds its loader here; the content is
@@ -11,24 +21,17 @@ export type SignableLoader = (tx: Executor, id: string) => Promise<object | unde
  */
 export const signableRecords: Record<string, SignableLoader> = {
   // An account: signing it attests to who holds which access (e.g. periodic access review).
-  user: async (tx, id) => {
-    const user = await userView(tx, id);
-    return (
-      user && {
-        id: user.id,
-        email: user.email,
-        full_name: user.full_name,
-        active: user.active,
-        roles: user.roles,
-      }
-    );
+  user: async (tx, key) => {
+    const user = isUuid(key) ? await userView(tx, key) : undefined;
+    if (!user) return undefined;
+    const { id, email, full_name, active, roles } = user;
+    return { id, content: { id, email, full_name, active, roles } };
   },
-  // A sample: what it is, how much, where, and its state. Loaded inside the signer's lab scope, so
-  // another lab's sample is simply not found.
-  sample: async (tx, id) => {
-    const [sample] = await findSamples(tx, id);
+  // A sample, by uuid or business id: what it is, how much, where, and its state.
+  sample: async (tx, key) => {
+    const sample = await sampleIfAny(tx, key);
     if (!sample) return undefined;
     const { created_at: _created, updated_at: _updated, ...content } = sample;
-    return content;
+    return { id: sample.id, content };
   },
 };

@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { signaturesOf } from './signatures.repository.ts';
 import { SignaturesQuery, SignatureView, SignBody, VerificationReply } from './signatures.schema.ts';
-import { signRecordFor, verifySignature } from './signatures.service.ts';
+import { signaturesOfRecord, signRecordFor, verifySignature } from './signatures.service.ts';
 
 const base = { tags: ['signatures'], security: [{ bearerAuth: [] }] };
 
@@ -40,7 +39,8 @@ export async function signatureRoutes(scope: FastifyInstance, ctx: LabContext): 
         response: { 200: Type.Array(SignatureView) },
       },
     },
-    async (request) => signaturesOf(ctx.db.orm, request.query.record_type, request.query.record_id),
+    async (request) =>
+      signaturesOfRecord(ctx, request.principal, request.query.record_type, request.query.record_id),
   );
 
   app.get(

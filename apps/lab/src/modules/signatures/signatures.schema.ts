@@ -42,7 +42,6 @@ export const SignaturesQuery = Type.Object(
 export const VerificationReply = Type.Object({
   signature: SignatureView,
   signature_valid: Type.Boolean(),
-  record_exists: Type.Boolean(),
   record_unchanged: Type.Boolean(),
 });
 

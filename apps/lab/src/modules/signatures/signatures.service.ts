@@ -1,3 +1,4 @@
+import type { Executor } from '@ours/platform/db';
 import { NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
@@ -5,7 +6,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { reauthenticate } from '../auth/reauthenticate.ts';
 import { inLabs } from '../sites/lab-scope.ts';
-import { signableRecords } from './signable-records.ts';
+import { type SignableLoader, signableRecords } from './signable-records.ts';
 import {
   recordHash,
   type SignatureMeaning,
@@ -16,6 +17,7 @@ import {
   insertSignature,
   type SignatureView,
   signatureById,
+  signaturesOf,
   signedManifestOf,
 } from './signatures.repository.ts';
 import { publicKeyPems } from './signing-keys.repository.ts';
@@ -60,17 +62,15 @@ export async function signRecordFor(
     'signature.failed',
   );
   return inLabs(ctx.db, signer.lab_ids, async (tx) => {
-    const record = await load(tx, input.record_id);
-    if (!record)
-      throw new NotFoundError('record_not_found', `There is no ${input.record_type} ${input.record_id}`);
+    const record = await visibleRecord(tx, load, input.record_type, input.record_id);
     const signed = signRecord(ctx.keys.signingKeyPem, {
       signer_id: signer.id,
       printed_name: signer.full_name,
       meaning: input.meaning,
       signed_at: ctx.now().toISOString(),
       record_type: input.record_type,
-      record_id: input.record_id,
-      record_hash: recordHash(record),
+      record_id: record.id,
+      record_hash: recordHash(record.content),
       reason: input.reason,
     });
     const stored = await insertSignature(tx, signed);
@@ -78,7 +78,7 @@ export async function signRecordFor(
       ...actor,
       action: 'signature.create',
       entity_type: input.record_type,
-      entity_id: input.record_id,
+      entity_id: record.id,
       before: null,
       after: {
         signature_id: stored.id,
@@ -93,19 +93,42 @@ export async function signRecordFor(
   });
 }
 
+/**
+ * A record's signatures, oldest first. The record must be visible to the caller: signatures show
+ * printed names and meanings, which another lab's members have no business reading.
+ */
+export async function signaturesOfRecord(
+  ctx: LabContext,
+  caller: Principal,
+  recordType: string,
+  key: string,
+): Promise<SignatureView[]> {
+  const load = loaderFor(recordType);
+  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
+    const record = await visibleRecord(tx, load, recordType, key);
+    return signaturesOf(tx, recordType, record.id);
+  });
+}
+
 /** Re-checks a signature: is it genuine, and is the record still exactly what was signed? */
 export async function verifySignature(ctx: LabContext, caller: Principal, id: string) {
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const stored = await signatureById(tx, id);
-    if (!stored) throw new NotFoundError('signature_not_found', 'There is no such signature');
-    const record = await signableRecords[stored.record_type]?.(tx, stored.record_id);
+    // A signature on a record outside the caller's labs is as invisible as the record itself.
+    const record = stored && (await signableRecords[stored.record_type]?.(tx, stored.record_id));
+    if (!stored || !record) throw new NotFoundError('signature_not_found', 'There is no such signature');
     const keys = await publicKeyPems(tx);
-    const checks = verifyRecordSignature(signedManifestOf(stored), record ?? {}, keys);
+    const checks = verifyRecordSignature(signedManifestOf(stored), record.content, keys);
     return {
       signature: stored,
       signature_valid: checks.signature_valid,
-      record_exists: record !== undefined,
-      record_unchanged: record !== undefined && checks.record_unchanged,
+      record_unchanged: checks.record_unchanged,
     };
   });
+}
+
+async function visibleRecord(tx: Executor, load: SignableLoader, recordType: string, key: string) {
+  const record = await load(tx, key);
+  if (!record) throw new NotFoundError('record_not_found', `There is no ${recordType} ${key}`);
+  return record;
 }
