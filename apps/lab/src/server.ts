@@ -4,6 +4,7 @@ import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { prepareSetupToken } from './modules/accounts/setup.service.ts';
 import { startCheckpointJob } from './modules/audit/checkpoint-job.ts';
+import { startInventoryAlertJob } from './modules/inventory/alerts.service.ts';
 
 /** Starts the lab: the only place that reads the environment, listens and handles signals. */
 export async function startServer(): Promise<void> {
@@ -11,8 +12,9 @@ export async function startServer(): Promise<void> {
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
   const checkpoints = startCheckpointJob(ctx, app.log);
+  const inventoryAlerts = startInventoryAlertJob(ctx, app.log);
   app.addHook('onClose', async () => {
-    await checkpoints.stop();
+    await Promise.all([checkpoints.stop(), inventoryAlerts.stop()]);
     await closeContext(ctx);
   });
   onShutdownSignal(() => app.close(), app.log, 10_000);

@@ -82,9 +82,13 @@ describe('the lab calendar', () => {
     expect(addDays('2030-02-28', 1)).toBe('2030-03-01');
   });
 
-  it('starts and stops the daily job without running it early', async () => {
+  it('runs once at start (a late start does not wait a day), then waits for 06:00', async () => {
+    const short = await item(50);
     const job = startInventoryAlertJob(lab.ctx, lab.app.log);
-    await job.stop();
+    await job.stop(); // waits for the start-up run
+    expect(await openAlerts()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'low_stock', item_id: short.id })]),
+    );
   });
 });
 

@@ -58,9 +58,10 @@ export async function recordInventoryAlerts(ctx: LabContext): Promise<AlertRunSu
 }
 
 /**
- * Runs `recordInventoryAlerts` every day at 06:00 Europe/London (DST-correct: the next run is
- * recomputed from the wall clock each time). A failed run is logged; the next day's run catches up,
- * since the job records conditions, not events.
+ * Runs `recordInventoryAlerts` once at start (a service started after 06:00, or down at 06:00, must
+ * not wait a day for today's alerts) and then every day at 06:00 Europe/London (DST-correct: the
+ * next run is recomputed from the wall clock each time). A failed run is logged; the next run
+ * catches up, since the job records conditions, not events.
  */
 export function startInventoryAlertJob(
   ctx: LabContext,
@@ -69,19 +70,20 @@ export function startInventoryAlertJob(
   let running: Promise<unknown> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  const run = () => {
+    running = recordInventoryAlerts(ctx)
+      .then((summary) => log.info(summary, 'inventory alerts recorded'))
+      .catch((error: unknown) => log.error({ err: error }, 'inventory alert job failed'))
+      .finally(schedule);
+  };
   const schedule = () => {
     if (stopped) return;
     const now = ctx.now();
     const delay = Math.max(1000, nextWallClockHour(now, 6).getTime() - now.getTime());
-    timer = setTimeout(() => {
-      running = recordInventoryAlerts(ctx)
-        .then((summary) => log.info(summary, 'inventory alerts recorded'))
-        .catch((error: unknown) => log.error({ err: error }, 'inventory alert job failed'))
-        .finally(schedule);
-    }, delay);
+    timer = setTimeout(run, delay);
     timer.unref();
   };
-  schedule();
+  run();
   return {
     stop: () => {
       stopped = true;
