@@ -10,17 +10,20 @@ import { quoteIdent } from './pglite-database.ts';
  * bypass RLS even when it is forced.
  */
 export function postgresDatabase(url: string, runtimeRole: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
-  pool.on('connect', (client) => {
-    client
-      .query(
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    // Awaited by the pool before the client is handed out, so no query can overtake the demotion.
+    onConnect: async (client) => {
+      await client.query(
         `DO $$ BEGIN
            IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
              SET SESSION AUTHORIZATION ${quoteIdent(runtimeRole)};
            END IF;
          END $$`,
-      )
-      .catch((error: unknown) => client.emit('error', error));
+      );
+    },
   });
   // @NOTE an idle client's network error must not crash the process; the pool drops that client.
   pool.on('error', () => {});
