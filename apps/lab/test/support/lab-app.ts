@@ -69,7 +69,7 @@ export async function startLabApp(env: Record<string, string> = {}): Promise<Lab
   const clock = testClock();
   const config = envToConfig({
     ...testSecrets,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.LAB_TEST_LOG_LEVEL ?? 'silent',
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
     ...env,
   });

@@ -3,24 +3,11 @@ import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import { loadPrincipal, type Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { createOrganiser } from '../samples/organisers.service.ts';
-import { createSamples, type NewSampleInput, splitSample } from '../samples/samples.service.ts';
 import { defaultLabId, inLabs } from '../sites/lab-scope.ts';
-
-const demoProject = 'DEMO-COHORT';
-const sampleTypes = ['plasma', 'serum', 'whole blood', 'urine', 'saliva', 'tissue'];
-
-/** What one demo step added, for the summary printed by the CLI. */
-export type DemoSummary = Record<string, number>;
-
-/** A deterministic pseudo-random sequence, so every demo lab looks the same. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}
+import { seedDevices } from './demo-devices.ts';
+import { seedInventory } from './demo-inventory.ts';
+import type { DemoSummary } from './demo-random.ts';
+import { demoProject, seedSamples } from './demo-samples.ts';
 
 /** The earliest active administrator, whom demo records are attributed to. */
 async function demoOperator(ctx: LabContext): Promise<Principal> {
@@ -38,83 +25,9 @@ async function demoOperator(ctx: LabContext): Promise<Principal> {
 }
 
 /**
- * Samples for the demo: a project with batches and freezer boxes, 300 received samples over the last
- * 90 days, a third of them split into aliquots and some aliquots split again (three-level lineage).
+ * Fills the main lab with realistic demo data (samples with lineage, inventory with lots near expiry,
+ * devices with one overdue), every record through its service and audited; refuses to run twice.
  */
-async function seedSamples(ctx: LabContext, operator: Principal, actor: AuditActor): Promise<DemoSummary> {
-  const next = random(42);
-  const project = await createOrganiser(
-    ctx,
-    operator,
-    'projects',
-    { code: demoProject, name: 'Demo cohort study' },
-    actor,
-  );
-  const batches: Record<string, unknown>[] = [];
-  for (const code of ['DEMO-B1', 'DEMO-B2', 'DEMO-B3']) {
-    batches.push(
-      await createOrganiser(ctx, operator, 'batches', { code, project_id: String(project.id) }, actor),
-    );
-  }
-  const boxes: Record<string, unknown>[] = [];
-  for (let box = 1; box <= 4; box += 1) {
-    boxes.push(
-      await createOrganiser(
-        ctx,
-        operator,
-        'containers',
-        {
-          code: `DEMO-BOX-${box}`,
-          container_type: 'box',
-          location: `Freezer A / shelf ${box}`,
-          capacity: 81,
-        },
-        actor,
-      ),
-    );
-  }
-  const inputs: NewSampleInput[] = Array.from({ length: 300 }, (_, index) => ({
-    sample_id: `DEMO-${String(index + 1).padStart(4, '0')}`,
-    sample_type: sampleTypes[Math.floor(next() * sampleTypes.length)] as string,
-    quantity: Math.round((1 + next() * 9) * 10) / 10,
-    unit: 'mL',
-    status: next() < 0.7 ? 'in_storage' : 'received',
-    project_id: String(project.id),
-    batch_id: String(batches[index % batches.length]?.id),
-    container_id: String(boxes[index % boxes.length]?.id),
-    metadata: { donor: `D${1000 + Math.floor(index / 3)}`, collected_by: 'demo' },
-  }));
-  for (let start = 0; start < inputs.length; start += 100) {
-    await createSamples(ctx, operator, inputs.slice(start, start + 100), actor);
-  }
-  let aliquots = 0;
-  for (const input of inputs.filter((_, index) => index % 3 === 0)) {
-    const share = Math.floor((input.quantity / 4) * 1000) / 1000;
-    const { children } = await splitSample(
-      ctx,
-      operator,
-      input.sample_id,
-      { children: [{ quantity: share }, { quantity: share }, { quantity: share }], reason: 'demo aliquots' },
-      actor,
-    );
-    aliquots += children.length;
-    const [first] = children;
-    if (first && next() < 0.3) {
-      const half = Math.floor((first.quantity / 2) * 1000) / 1000;
-      const grandchildren = await splitSample(
-        ctx,
-        operator,
-        first.id,
-        { children: [{ quantity: half }], relation: 'derivative', reason: 'demo derivative' },
-        actor,
-      );
-      aliquots += grandchildren.children.length;
-    }
-  }
-  return { projects: 1, batches: batches.length, containers: boxes.length, samples: inputs.length, aliquots };
-}
-
-/** Fills the main lab with realistic demo data; refuses to run twice. */
 export async function seedDemo(ctx: LabContext): Promise<DemoSummary> {
   const operator = await demoOperator(ctx);
   const [existing] = await inLabs(ctx.db, [defaultLabId], (tx) =>
@@ -127,5 +40,10 @@ export async function seedDemo(ctx: LabContext): Promise<DemoSummary> {
     request_id: 'seed-demo',
     client_ip: null,
   };
-  return { ...(await seedSamples(ctx, operator, actor)) };
+  const samples = await seedSamples(ctx, operator, actor);
+  return {
+    ...samples.summary,
+    ...(await seedInventory(ctx, operator, actor, samples.sampleIds)),
+    ...(await seedDevices(ctx, operator, actor, samples.sampleIds)),
+  };
 }

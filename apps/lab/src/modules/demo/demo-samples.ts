@@ -1,0 +1,101 @@
+import type { LabContext } from '../../context.ts';
+import type { Principal } from '../access/principal.repository.ts';
+import type { AuditActor } from '../audit/audit-actor.ts';
+import { createOrganiser } from '../samples/organisers.service.ts';
+import { createSamples, type NewSampleInput, splitSample } from '../samples/samples.service.ts';
+import { type DemoSummary, random } from './demo-random.ts';
+
+export const demoProject = 'DEMO-COHORT';
+const sampleTypes = ['plasma', 'serum', 'whole blood', 'urine', 'saliva', 'tissue'];
+
+/**
+ * Samples for the demo: a project with batches and freezer boxes, 300 received samples over the last
+ * 90 days, a third of them split into aliquots and some aliquots split again (three-level lineage).
+ */
+export async function seedSamples(
+  ctx: LabContext,
+  operator: Principal,
+  actor: AuditActor,
+): Promise<{ summary: DemoSummary; sampleIds: string[] }> {
+  const next = random(42);
+  const project = await createOrganiser(
+    ctx,
+    operator,
+    'projects',
+    { code: demoProject, name: 'Demo cohort study' },
+    actor,
+  );
+  const batches: Record<string, unknown>[] = [];
+  for (const code of ['DEMO-B1', 'DEMO-B2', 'DEMO-B3']) {
+    batches.push(
+      await createOrganiser(ctx, operator, 'batches', { code, project_id: String(project.id) }, actor),
+    );
+  }
+  const boxes: Record<string, unknown>[] = [];
+  for (let box = 1; box <= 4; box += 1) {
+    boxes.push(
+      await createOrganiser(
+        ctx,
+        operator,
+        'containers',
+        {
+          code: `DEMO-BOX-${box}`,
+          container_type: 'box',
+          location: `Freezer A / shelf ${box}`,
+          capacity: 81,
+        },
+        actor,
+      ),
+    );
+  }
+  const inputs: NewSampleInput[] = Array.from({ length: 300 }, (_, index) => ({
+    sample_id: `DEMO-${String(index + 1).padStart(4, '0')}`,
+    sample_type: sampleTypes[Math.floor(next() * sampleTypes.length)] as string,
+    quantity: Math.round((1 + next() * 9) * 10) / 10,
+    unit: 'mL',
+    status: next() < 0.7 ? 'in_storage' : 'received',
+    project_id: String(project.id),
+    batch_id: String(batches[index % batches.length]?.id),
+    container_id: String(boxes[index % boxes.length]?.id),
+    metadata: { donor: `D${1000 + Math.floor(index / 3)}`, collected_by: 'demo' },
+  }));
+  const sampleIds: string[] = [];
+  for (let start = 0; start < inputs.length; start += 100) {
+    const created = await createSamples(ctx, operator, inputs.slice(start, start + 100), actor);
+    sampleIds.push(...created.map((sample) => sample.id));
+  }
+  let aliquots = 0;
+  for (const input of inputs.filter((_, index) => index % 3 === 0)) {
+    const share = Math.floor((input.quantity / 4) * 1000) / 1000;
+    const { children } = await splitSample(
+      ctx,
+      operator,
+      input.sample_id,
+      { children: [{ quantity: share }, { quantity: share }, { quantity: share }], reason: 'demo aliquots' },
+      actor,
+    );
+    aliquots += children.length;
+    const [first] = children;
+    if (first && next() < 0.3) {
+      const half = Math.floor((first.quantity / 2) * 1000) / 1000;
+      const grandchildren = await splitSample(
+        ctx,
+        operator,
+        first.id,
+        { children: [{ quantity: half }], relation: 'derivative', reason: 'demo derivative' },
+        actor,
+      );
+      aliquots += grandchildren.children.length;
+    }
+  }
+  return {
+    summary: {
+      projects: 1,
+      batches: batches.length,
+      containers: boxes.length,
+      samples: inputs.length,
+      aliquots,
+    },
+    sampleIds,
+  };
+}
