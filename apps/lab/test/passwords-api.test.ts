@@ -69,4 +69,17 @@ describe('password change', () => {
     expect(stale.json().error.code).toBe('session_revoked');
     expect((await lab.login(user.email, 'Brand-new-pass-1!')).access_token).toBeTruthy();
   });
+
+  it('ends a session that began earlier in the same second as the change', async () => {
+    const second = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
+    lab.clock.set(new Date(second + 50));
+    const user = await lab.user([]);
+    lab.clock.set(new Date(second + 500));
+    expect((await change(user.token, goodPassword, 'Same-second-pass-1!')).statusCode).toBe(204);
+    const stale = await lab.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(user.token) });
+    expect(stale.json().error?.code).toBe('session_revoked');
+    const fresh = await lab.login(user.email, 'Same-second-pass-1!');
+    const me = await lab.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(fresh.access_token) });
+    expect(me.statusCode).toBe(200);
+  });
 });

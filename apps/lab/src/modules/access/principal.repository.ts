@@ -8,8 +8,8 @@ export interface Principal {
   full_name: string;
   active: boolean;
   mfa_enabled: boolean;
-  /** Access tokens issued before this (seconds since the epoch) are no longer accepted. */
-  sessions_valid_after: number;
+  /** Access tokens issued before this (milliseconds since the epoch) are no longer accepted. */
+  sessions_valid_after_ms: number;
   roles: string[];
   permissions: string[];
   /** The labs whose records this user may see and change. */
@@ -21,7 +21,7 @@ export async function loadPrincipal(tx: Executor, id: string): Promise<Principal
   const [row] = await queryRows<Principal>(
     tx,
     sql`select u.id, u.email, u.full_name, u.active, u.mfa_enabled,
-          floor(extract(epoch from u.sessions_valid_after))::float8 as sessions_valid_after,
+          floor(extract(epoch from u.sessions_valid_after) * 1000)::float8 as sessions_valid_after_ms,
           coalesce(array_agg(r.name order by r.name) filter (where r.name is not null), '{}') as roles,
           coalesce((select array_agg(distinct p) from user_roles ur2 join roles r2 on r2.id = ur2.role_id
                     cross join unnest(r2.permissions) p where ur2.user_id = u.id), '{}') as permissions,

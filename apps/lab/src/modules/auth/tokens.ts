@@ -15,6 +15,9 @@ export interface AccessClaims {
   amr: string[];
   jti: string;
   iat: number;
+  /** Issue time in milliseconds: `iat` is whole seconds, too coarse to tell a token issued just
+   * before a revocation from one issued just after it in the same second. */
+  iat_ms: number;
 }
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
@@ -27,7 +30,7 @@ export async function signAccessToken(
   expiresInSeconds: number,
   now: Date,
 ): Promise<string> {
-  return new SignJWT({ email: user.email, roles: user.roles, amr })
+  return new SignJWT({ email: user.email, roles: user.roles, amr, iat_ms: now.getTime() })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(issuer)
     .setAudience(accessAudience)
@@ -61,6 +64,8 @@ async function verifyWith(secret: string, token: string, audience: string, what:
 /** Verifies an access token's signature, issuer, audience and expiry, and returns its claims. */
 export async function verifyAccessToken(secret: string, token: string, now: Date): Promise<AccessClaims> {
   const payload = await verifyWith(secret, token, accessAudience, 'access token', now);
+  if (typeof payload.iat_ms !== 'number')
+    throw new UnauthorizedError('invalid_token', 'The access token is not valid');
   return payload as unknown as AccessClaims;
 }
 
