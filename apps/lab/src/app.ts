@@ -24,7 +24,7 @@ export async function buildApp(
       name: ctx.config.service.name,
       version: ctx.config.service.version,
       description:
-        'POLYMORPH-LITE lab OS: accounts with MFA, role-based access, a tamper-evident audit trail and electronic signatures.',
+        'POLYMORPH-LITE lab OS: sites, samples with lineage, inventory lots, instruments and calibration, on accounts with MFA, role-based access, a tamper-evident audit trail and electronic signatures. Overview: docs/lab-api.md.',
     },
     logLevel: ctx.config.http.logLevel,
     allowedOrigins: ctx.config.http.allowedOrigins,

@@ -324,6 +324,19 @@ describe('receive and consume', () => {
     expect(unknown.json().error.code).toBe('sample_not_found');
     const bySample = await api('GET', `/api/inventory/movements?sample_id=${sample.json().id}`, tech.token);
     expect(bySample.json().items).toEqual([expect.objectContaining({ quantity: -2, lot_id: lot.id })]);
+
+    const deleted = await lab.app.inject({
+      method: 'DELETE',
+      url: `/api/samples/${sample.json().id}`,
+      headers: bearer(admin.token),
+      payload: { reason: 'registered twice' },
+    });
+    expect(deleted.statusCode).toBe(200);
+    const afterDelete = await api('POST', `/api/inventory/lots/${lot.id}/consume`, tech.token, {
+      quantity: 1,
+      sample_id: sample.json().id,
+    });
+    expect(afterDelete.json().error?.code).toBe('sample_not_found');
   });
 
   it('audits every movement in the same transaction, with before, after and reason', async () => {

@@ -9,8 +9,9 @@ export const demoProject = 'DEMO-COHORT';
 const sampleTypes = ['plasma', 'serum', 'whole blood', 'urine', 'saliva', 'tissue'];
 
 /**
- * Samples for the demo: a project with batches and freezer boxes, 300 received samples over the last
- * 90 days, a third of them split into aliquots and some aliquots split again (three-level lineage).
+ * Samples for the demo: a project with three batches and four freezer boxes, 300 samples (about 70%
+ * in storage, the rest just received), a third of them split into three aliquots each, and some
+ * first aliquots split again into a derivative (three-level lineage; `aliquots` counts both).
  */
 export async function seedSamples(
   ctx: LabContext,

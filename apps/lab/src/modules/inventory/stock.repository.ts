@@ -213,11 +213,11 @@ export function listMovements(
   );
 }
 
-/** Whether a sample exists in this lab (consumptions may name the sample they were used for). */
+/** Whether a live (not deleted) sample exists in this lab: consumptions may name the sample they were used for. */
 export async function sampleInLab(tx: Executor, labId: string, sampleId: string): Promise<boolean> {
   const rows = await queryRows<{ one: number }>(
     tx,
-    sql`select 1 as one from samples where lab_id = ${labId} and id = ${sampleId}`,
+    sql`select 1 as one from samples where lab_id = ${labId} and id = ${sampleId} and deleted_at is null`,
   );
   return rows.length > 0;
 }

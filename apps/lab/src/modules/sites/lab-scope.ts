@@ -4,6 +4,8 @@ import { sql } from 'drizzle-orm';
 
 /** The lab every new database starts with (created by the sites migration). */
 export const defaultLabId = '00000000-0000-4000-8000-000000000001';
+/** The organization created with the database (its id happens to equal the default lab's). */
+export const defaultOrganizationId = '00000000-0000-4000-8000-000000000001';
 
 /** Makes the given labs the only ones row-level security lets this transaction see or write. */
 export async function scopeToLabs(tx: Executor, labIds: readonly string[]): Promise<void> {

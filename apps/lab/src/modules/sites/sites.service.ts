@@ -4,7 +4,7 @@ import { lockLoginRecord, type UserView, userView } from '../accounts/users.repo
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
-import { defaultLabId } from './lab-scope.ts';
+import { defaultOrganizationId } from './lab-scope.ts';
 import {
   addMemberships,
   insertLab,
@@ -21,7 +21,7 @@ export async function createLab(
   actor: AuditActor,
 ): Promise<LabView> {
   return ctx.db.transaction(async (tx) => {
-    const organizationId = input.organization_id ?? defaultLabId;
+    const organizationId = input.organization_id ?? defaultOrganizationId;
     if (!(await organizationExists(tx, organizationId))) {
       throw new NotFoundError('organization_not_found', 'There is no such organization');
     }
