@@ -2,7 +2,7 @@ import { type Database, queryRows } from '@ours/platform/db';
 import { openTestDatabase } from '@ours/platform/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type AuditInput, appendAudit } from '../src/modules/audit/audit.repository.ts';
+import { type AuditInput, appendAudit, appendAuditEntries } from '../src/modules/audit/audit.repository.ts';
 import { auditHash, genesisHash } from '../src/modules/audit/audit-hash.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
 import { asSuperuser } from './support/superuser.ts';
@@ -50,6 +50,26 @@ describe('audit trail hash chain', () => {
       queryRows<{ prev_hash: string }>(tx, sql`select prev_hash from audit_entries where seq = 1`),
     );
     expect(first?.prev_hash).toBe(genesisHash);
+  });
+
+  it('appends a batch in order in one go, chained and stored exactly as single appends are', async () => {
+    const before = await db.transaction((tx) => verifyChain(tx));
+    const batch = [
+      entry(501, { before: null, reason: null, entity_id: null }),
+      ...Array.from({ length: 39 }, (_, n) => entry(502 + n)),
+    ];
+    const appended = await db.transaction((tx) => appendAuditEntries(tx, batch));
+    expect(appended.map((e) => e.seq)).toEqual(batch.map((_, n) => before.checked + n + 1));
+    expect(appended[1]?.prev_hash).toBe(appended[0]?.hash);
+    await db.transaction((tx) => appendAudit(tx, entry(541)));
+    const after = await db.transaction((tx) => verifyChain(tx));
+    expect(after).toMatchObject({ valid: true, checked: before.checked + 41 });
+    const [stored] = await queryRows<{ before_is_sql_null: boolean; entity_id: string | null }>(
+      db.orm,
+      sql`select before is null as before_is_sql_null, entity_id from audit_entries where seq = ${appended[0]?.seq}`,
+    );
+    expect(stored).toEqual({ before_is_sql_null: true, entity_id: null });
+    expect(await db.transaction((tx) => appendAuditEntries(tx, []))).toEqual([]);
   });
 
   it('writes nothing when the transaction that carried the entry rolls back', async () => {
@@ -132,6 +152,21 @@ describe.runIf(onServer)('concurrent appends on PostgreSQL', () => {
       );
       const result = await fresh.transaction((tx) => verifyChain(tx));
       expect(result).toMatchObject({ valid: true, checked: 64 });
+      // Batches and single appends racing each other still make one chain, each batch contiguous.
+      const batches = await Promise.all(
+        Array.from({ length: 32 }, (_, n) =>
+          fresh.transaction((tx) =>
+            n % 2 === 0
+              ? appendAuditEntries(tx, [entry(100 + n), entry(200 + n), entry(300 + n)])
+              : appendAudit(tx, entry(400 + n)).then((one) => [one]),
+          ),
+        ),
+      );
+      for (const appended of batches) {
+        expect(appended.map((e) => e.seq - (appended[0]?.seq ?? 0))).toEqual(appended.map((_, i) => i));
+      }
+      const again = await fresh.transaction((tx) => verifyChain(tx));
+      expect(again).toMatchObject({ valid: true, checked: 64 + 16 * 3 + 16 });
     } finally {
       await fresh.close();
     }

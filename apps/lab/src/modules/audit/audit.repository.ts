@@ -63,6 +63,59 @@ export async function appendAudit(tx: Executor, input: AuditInput): Promise<Audi
   return { ...fields, hash: row.hash };
 }
 
+/**
+ * Appends several entries (in order) inside the caller's transaction, as its last statements: the
+ * bulk form of `appendAudit` for one change that touches many records (bulk create, CSV import,
+ * split). Two round trips however many entries: one takes the lock and reads the head and the time,
+ * one inserts every entry and moves the head. The hashes are computed here over the same canonical
+ * form the verifier recomputes; all entries share one `occurred_at`, as they share one transaction.
+ */
+export async function appendAuditEntries(tx: Executor, inputs: AuditInput[]): Promise<AuditEntry[]> {
+  if (inputs.length === 0) return [];
+  if (inputs.length === 1) return [await appendAudit(tx, inputs[0] as AuditInput)];
+  const [head] = await queryRows<{ seq: string | number; hash: string; occurred_at: string }>(
+    tx,
+    sql`select seq, hash,
+          to_char(date_trunc('milliseconds', clock_timestamp()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            as occurred_at
+        from audit_head
+        where id and (select pg_advisory_xact_lock(hashtext('lab:audit-head'))) is not null for update`,
+  );
+  if (!head) throw new Error('audit head is missing');
+  let seq = Number(head.seq);
+  let prevHash = head.hash;
+  const entries = inputs.map((input): AuditEntry => {
+    seq += 1;
+    const fields: AuditFields = { ...input, seq, occurred_at: head.occurred_at, prev_hash: prevHash };
+    prevHash = auditHash(fields);
+    return { ...fields, hash: prevHash };
+  });
+  const rows = entries.map((entry) => ({
+    ...entry,
+    actor_id: entry.actor_id ?? null,
+    actor_email: entry.actor_email ?? null,
+    entity_id: entry.entity_id ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    reason: entry.reason ?? null,
+    request_id: entry.request_id ?? null,
+    client_ip: entry.client_ip ?? null,
+  }));
+  await tx.execute(sql`
+    with appended as (
+      insert into audit_entries (seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id,
+        before, after, reason, request_id, client_ip, prev_hash, hash)
+      select seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id,
+        nullif(before, 'null'::jsonb), nullif(after, 'null'::jsonb), reason, request_id, client_ip, prev_hash, hash
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(seq bigint, occurred_at timestamptz,
+        actor_id uuid, actor_email text, action text, entity_type text, entity_id text, before jsonb,
+        after jsonb, reason text, request_id text, client_ip text, prev_hash text, hash text)
+      returning 1)
+    update audit_head set seq = ${seq}, hash = ${prevHash}
+    where id and (select count(*) from appended) = ${entries.length}`);
+  return entries;
+}
+
 function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }

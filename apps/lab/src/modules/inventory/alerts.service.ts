@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LabContext } from '../../context.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
+import { appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { allLabIds, inLabs } from '../sites/lab-scope.ts';
 import { expireLots, syncAlerts } from './alerts.repository.ts';
@@ -41,8 +41,9 @@ export async function recordInventoryAlerts(ctx: LabContext): Promise<AlertRunSu
       summary.opened += opened;
       summary.resolved += resolved;
       summary.expired_lots += expired.length;
-      for (const lot of expired) {
-        await appendAudit(tx, {
+      await appendAuditEntries(
+        tx,
+        expired.map((lot) => ({
           ...system,
           action: 'inventory.lot_expire',
           entity_type: 'inventory_lot',
@@ -50,8 +51,8 @@ export async function recordInventoryAlerts(ctx: LabContext): Promise<AlertRunSu
           before: { status: 'active' },
           after: { status: 'expired', expiry_date: lot.expiry_date },
           reason: `Expiry date ${lot.expiry_date} passed`,
-        });
-      }
+        })),
+      );
     });
   }
   return summary;

@@ -3,7 +3,7 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '@ours/p
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import { changedFields } from '../accounts/accounts.service.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
+import { appendAudit, appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
 import { inLabs, targetLab } from '../sites/lab-scope.ts';
@@ -165,8 +165,9 @@ export async function createSamples(
       }
     }
     await insertLineage(tx, links);
-    for (const sample of created) {
-      await appendAudit(tx, {
+    await appendAuditEntries(
+      tx,
+      created.map((sample) => ({
         ...actor,
         action: 'sample.create',
         entity_type: 'sample',
@@ -174,8 +175,8 @@ export async function createSamples(
         before: null,
         after: auditView(sample),
         reason: null,
-      });
-    }
+      })),
+    );
     return created;
   });
 }
@@ -343,21 +344,21 @@ export function splitSample(
         created_by: caller.id,
       })),
     );
-    await appendAudit(tx, {
-      ...actor,
-      action: 'sample.split',
-      entity_type: 'sample',
-      entity_id: parent.id,
-      before: { quantity: parent.quantity, status: parent.status },
-      after: {
-        quantity: updated.quantity,
-        status: updated.status,
-        children: children.map((child) => child.sample_id),
+    await appendAuditEntries(tx, [
+      {
+        ...actor,
+        action: 'sample.split',
+        entity_type: 'sample',
+        entity_id: parent.id,
+        before: { quantity: parent.quantity, status: parent.status },
+        after: {
+          quantity: updated.quantity,
+          status: updated.status,
+          children: children.map((child) => child.sample_id),
+        },
+        reason: input.reason ?? null,
       },
-      reason: input.reason ?? null,
-    });
-    for (const child of children) {
-      await appendAudit(tx, {
+      ...children.map((child) => ({
         ...actor,
         action: 'sample.create',
         entity_type: 'sample',
@@ -365,8 +366,8 @@ export function splitSample(
         before: null,
         after: { ...auditView(child), parent: parent.sample_id, relation },
         reason: input.reason ?? null,
-      });
-    }
+      })),
+    ]);
     return { parent: updated, children };
   });
 }
