@@ -93,6 +93,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     keepAliveTimeout: 72_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
+    // Path params longer than this never reach a route (414); shorter ones meet the route's schema.
+    maxParamLength: 500,
+    // Errors the router raises before any route runs (a bad %-escape, an over-long param) get the
+    // house error shape too.
+    frameworkErrors: (error, request, reply) => {
+      handleError(error, request, reply);
+    },
     logController: new AccessLogController(),
     requestIdHeader: false,
     genReqId: (request) => {

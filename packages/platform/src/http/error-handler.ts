@@ -22,6 +22,8 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
     FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
     FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+    FST_ERR_BAD_URL: 'invalid_url',
+    FST_ERR_MAX_PARAM_LENGTH: 'path_too_long',
   };
   const code = codes[error.code] ?? (status === 429 ? 'rate_limited' : 'bad_request');
   return new AppError(status, code, error.message);
@@ -40,8 +42,16 @@ function sqlState(error: unknown): string | undefined {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   // Class 22 is "data exception": a value the database cannot take (a date out of range, say).
-  if (sqlState(error)?.startsWith('22')) {
+  const state = sqlState(error);
+  if (state?.startsWith('22')) {
     return new AppError(400, 'invalid_value', 'A value in the request is out of the accepted range', {
+      cause: error,
+    });
+  }
+  // 23514: a CHECK constraint refused a value the request schema let through. Still the request's
+  // fault, and nothing was written (the transaction rolled back).
+  if (state === '23514') {
+    return new AppError(400, 'invalid_value', 'A value in the request breaks a rule of the record', {
       cause: error,
     });
   }

@@ -9,11 +9,18 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const databaseDateTime =
   /^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/i;
 
+/** Whether the YYYY-MM-DD at the start exists: `Date.parse` rolls 2025-02-30 over to 2 March. */
+function namesRealDay(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** `date-time` values that the database can store, so a valid request never fails later. */
 function withDatabaseDates(ajv: Ajv): Ajv {
   ajv.addFormat('date-time', {
     type: 'string',
-    validate: (value: string) => databaseDateTime.test(value) && !Number.isNaN(Date.parse(value)),
+    validate: (value: string) => databaseDateTime.test(value) && namesRealDay(value),
   });
   return ajv;
 }

@@ -3,6 +3,7 @@ import { Email, Password } from '../auth/auth.schema.ts';
 
 export const Reason = Type.String({
   minLength: 1,
+  pattern: '\\S',
   maxLength: 1000,
   description: 'Why (recorded in the audit trail)',
 });
@@ -35,7 +36,7 @@ export const Me = Type.Object({
 export const CreateUserBody = Type.Object(
   {
     email: Email,
-    full_name: Type.String({ minLength: 1, maxLength: 200 }),
+    full_name: Type.String({ minLength: 1, pattern: '\\S', maxLength: 200 }),
     password: Password,
     roles: Type.Array(RoleName, { maxItems: 20, uniqueItems: true, default: [] }),
     labs: Type.Optional(
@@ -52,7 +53,7 @@ export const CreateUserBody = Type.Object(
 
 export const UpdateUserBody = Type.Object(
   {
-    full_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    full_name: Type.Optional(Type.String({ minLength: 1, pattern: '\\S', maxLength: 200 })),
     active: Type.Optional(Type.Boolean()),
     reason: Reason,
   },

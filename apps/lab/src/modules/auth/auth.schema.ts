@@ -37,7 +37,7 @@ export const SetupBody = Type.Object(
   {
     setup_token: Type.String({ minLength: 1, maxLength: 200 }),
     email: Email,
-    full_name: Type.String({ minLength: 1, maxLength: 200 }),
+    full_name: Type.String({ minLength: 1, pattern: '\\S', maxLength: 200 }),
     password: Password,
   },
   { additionalProperties: false },

@@ -5,6 +5,8 @@ import { changedFields } from '../accounts/accounts.service.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
+import { checkFreeJson } from '../shared/free-json.ts';
+import { checkAmount } from '../shared/quantities.ts';
 import { inLabs, targetLab } from '../sites/lab-scope.ts';
 import {
   type ItemChanges,
@@ -19,18 +21,8 @@ import {
   vendorById,
 } from './catalog.repository.ts';
 import { labToday } from './lab-calendar.ts';
-import { checkAmount } from './quantities.ts';
 
 const maxContactBytes = 4096;
-
-function checkContactInfo(info: Record<string, unknown> | undefined): void {
-  if (info && Buffer.byteLength(JSON.stringify(info)) > maxContactBytes) {
-    throw new ValidationError(
-      'contact_info_too_large',
-      `Contact info may hold at most ${maxContactBytes} bytes of JSON`,
-    );
-  }
-}
 
 /** What the trail keeps of a record (no timestamps or derived figures: the entry has its own). */
 function auditView<T extends object>(row: T, drop: (keyof T)[]): Partial<T> {
@@ -50,7 +42,7 @@ export async function createVendor(
   },
   actor: AuditActor,
 ): Promise<VendorRow> {
-  checkContactInfo(input.contact_info);
+  checkFreeJson(input.contact_info, 'contact_info', maxContactBytes);
   const labId = targetLab(caller.lab_ids, input.lab_id);
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const vendor = await insertVendor(tx, {
@@ -84,7 +76,7 @@ export async function changeVendor(
   input: { name?: string | undefined; contact_info?: Record<string, unknown> | undefined; reason: string },
   actor: AuditActor,
 ): Promise<VendorRow> {
-  checkContactInfo(input.contact_info);
+  checkFreeJson(input.contact_info, 'contact_info', maxContactBytes);
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const before = await vendorById(tx, id, { lock: true });
     if (!before) throw new NotFoundError('vendor_not_found', 'There is no such vendor');

@@ -1,5 +1,6 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
 import { type TSchema, Type } from 'typebox';
+import { FreeObject } from '../shared/schema.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -13,15 +14,18 @@ const LotNumber = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9./_-]{0,99}$',
   description: "The supplier's lot number; unique per item",
 });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
-const Reason = Type.String({ minLength: 1, maxLength: 1000, description: 'Why (kept in the audit trail)' });
+const Name = Type.String({ minLength: 1, pattern: '\\S', maxLength: 200 });
+const Reason = Type.String({
+  minLength: 1,
+  pattern: '\\S',
+  maxLength: 1000,
+  description: 'Why (kept in the audit trail)',
+});
 /** A quantity moved or received: positive, fractional mL/g allowed (at most 6 decimals). */
 const Amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
 /** A threshold: zero or more. */
 const Level = Type.Number({ minimum: 0, maximum: 1e12 });
-const ContactInfo = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
-  description: 'Free contact details (phone, email, address...), at most 4 kB as JSON',
-});
+const ContactInfo = FreeObject('Free contact details (phone, email, address...), at most 4 kB as JSON');
 
 export const IdParams = Type.Object({ id: Uuid });
 
@@ -80,10 +84,11 @@ export const NewItem = Type.Object(
     name: Name,
     category: Type.String({
       minLength: 1,
+      pattern: '\\S',
       maxLength: 100,
       description: 'e.g. reagent, consumable, standard',
     }),
-    unit: Type.String({ minLength: 1, maxLength: 20 }),
+    unit: Type.String({ minLength: 1, pattern: '\\S', maxLength: 20 }),
     location: Type.Optional(Type.String({ maxLength: 200 })),
     reorder_point: Type.Optional(Level),
     min_stock: Type.Optional(Level),
@@ -95,8 +100,8 @@ export const NewItem = Type.Object(
 export const ItemUpdate = Type.Object(
   {
     name: Type.Optional(Name),
-    category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    category: Type.Optional(Type.String({ minLength: 1, pattern: '\\S', maxLength: 100 })),
+    unit: Type.Optional(Type.String({ minLength: 1, pattern: '\\S', maxLength: 20 })),
     location: Type.Optional(Type.String({ maxLength: 200 })),
     reorder_point: Type.Optional(Level),
     min_stock: Type.Optional(Level),
@@ -167,7 +172,7 @@ export const ConsumeBody = Type.Object(
       Type.String({ format: 'uuid', description: 'A sample of the same lab it was used for' }),
     ),
     run_ref: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'The run it was used for' }),
+      Type.String({ minLength: 1, pattern: '\\S', maxLength: 200, description: 'The run it was used for' }),
     ),
   },
   { additionalProperties: false },

@@ -3,11 +3,11 @@ import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { checkDay } from '../shared/quantities.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { vendorById } from './catalog.repository.ts';
 import type { LotStatus } from './inventory.schema.ts';
 import { labToday } from './lab-calendar.ts';
-import { checkDay } from './quantities.ts';
 import { type LotRow, lotById, updateLot } from './stock.repository.ts';
 import { lockItemAndLot } from './stock-locks.ts';
 

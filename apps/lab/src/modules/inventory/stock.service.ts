@@ -5,10 +5,10 @@ import type { Principal } from '../access/principal.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isForeignKeyViolation } from '../shared/db-errors.ts';
+import { checkAmount, checkDay } from '../shared/quantities.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { type ItemRow, itemById, moveItemStock, vendorById } from './catalog.repository.ts';
 import { labToday } from './lab-calendar.ts';
-import { checkAmount, checkDay } from './quantities.ts';
 import {
   insertLot,
   insertMovement,

@@ -15,7 +15,7 @@ export const NewProject = Type.Object(
   {
     lab_id: Type.Optional(Uuid),
     code: BusinessId,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, pattern: '\\S', maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     status: Type.Optional(
       Type.Union([Type.Literal('active'), Type.Literal('completed'), Type.Literal('archived')]),
@@ -48,7 +48,12 @@ export const NewContainer = Type.Object(
   {
     lab_id: Type.Optional(Uuid),
     code: BusinessId,
-    container_type: Type.String({ minLength: 1, maxLength: 100, description: 'vial, plate, box, ...' }),
+    container_type: Type.String({
+      minLength: 1,
+      pattern: '\\S',
+      maxLength: 100,
+      description: 'vial, plate, box, ...',
+    }),
     location: Type.Optional(Type.String({ maxLength: 200, description: 'freezer / shelf / position' })),
     capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   },

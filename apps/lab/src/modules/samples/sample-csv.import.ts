@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { fitsStoredPrecision } from '../shared/quantities.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { type CsvRow, type RowError, readCsv, rejection } from './sample-csv.rows.ts';
@@ -50,6 +51,8 @@ function checkRow(row: CsvRow, caller: Principal): { checked: Checked; errors: R
   else if (!decimal.test(quantityText))
     fail('quantity', 'invalid_number', `"${quantityText}" is not a number`);
   else if (quantity < 0 || quantity > 1e12) fail('quantity', 'out_of_range', 'quantity must be 0 to 10^12');
+  else if (!fitsStoredPrecision(quantity))
+    fail('quantity', 'quantity_precision', 'quantity may have at most 6 decimal places');
 
   const status = cell('status') || 'received';
   if (status !== 'received' && status !== 'in_storage') {

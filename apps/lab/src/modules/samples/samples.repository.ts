@@ -107,14 +107,22 @@ export interface SampleFilter {
   lab_id?: string | undefined;
 }
 
-/** A page of samples, newest first, in the labs in scope (row-level security) and the filter. */
+/**
+ * A page of samples, newest first, in the labs in scope (row-level security) and the filter.
+ *
+ * Walked lab by lab: row-level security alone gives the planner `lab_id = ANY(<the scope>)`, which
+ * cannot return index order on PostgreSQL before 17, so every list sorted the whole lab (1.7 s at a
+ * million samples). Per lab the (lab_id, ..., created_at, id) indexes stream the newest rows and the
+ * pages are merged. The prefix search uses leakproof operators (`^@`, `~>=~`, `~<~`) rather than
+ * LIKE: under row-level security only leakproof operators can become index conditions.
+ */
 export function listSamples(
   tx: Executor,
   filter: SampleFilter,
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<SampleRow[]> {
-  const conditions: SQL[] = [sql`true`];
+  const conditions: SQL[] = [sql`samples.lab_id = scope.lab_id`];
   if (!filter.include_deleted) conditions.push(sql`samples.deleted_at is null`);
   if (filter.lab_id) conditions.push(sql`samples.lab_id = ${filter.lab_id}`);
   if (filter.status) conditions.push(sql`samples.status = ${filter.status}`);
@@ -122,19 +130,24 @@ export function listSamples(
   if (filter.batch_id) conditions.push(sql`samples.batch_id = ${filter.batch_id}`);
   if (filter.container_id) conditions.push(sql`samples.container_id = ${filter.container_id}`);
   if (filter.sample_type) conditions.push(sql`samples.sample_type = ${filter.sample_type}`);
-  if (filter.q) conditions.push(sql`samples.sample_id like ${`${escapeLike(filter.q)}%`}`);
+  if (filter.q) {
+    // The range (bytewise, as the text_pattern_ops index orders) gives the planner a real estimate;
+    // `^@` alone is guessed at 1 % and old prefixes then walked the whole lab. Business ids use
+    // [A-Za-z0-9._-] only, all below '~', so the range holds every match and `^@` decides.
+    conditions.push(sql`samples.sample_id ~>=~ ${filter.q} and samples.sample_id ~<~ ${`${filter.q}~`}`);
+    conditions.push(sql`samples.sample_id ^@ ${filter.q}`);
+  }
   if (filter.created_from) conditions.push(sql`samples.created_at >= ${filter.created_from}::timestamptz`);
   if (filter.created_to) conditions.push(sql`samples.created_at < ${filter.created_to}::timestamptz`);
   return queryRows<SampleRow>(
     tx,
-    sql`select ${sampleColumns} from samples where ${sql.join(conditions, sql` and `)}
-        ${olderThan(cursor, sql`samples.created_at`)}
+    sql`select ${sampleColumns} from unnest(public.app_lab_ids()) as scope(lab_id)
+        cross join lateral (
+          select * from samples where ${sql.join(conditions, sql` and `)}
+          ${olderThan(cursor, sql`samples.created_at`)}
+          order by samples.created_at desc, samples.id desc limit ${limit}) samples
         order by samples.created_at desc, samples.id desc limit ${limit}`,
   );
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /** Applies changed columns; `changes` keys are trusted column names from the service. */
@@ -226,7 +239,10 @@ export function relatives(
   ).then((rows) => rows.sort((a, b) => a.depth - b.depth || a.sample_id.localeCompare(b.sample_id)));
 }
 
-/** The business ids already taken under `prefix.` in the lab, to number new aliquots after them. */
+/**
+ * The business ids already taken under `prefix.` in the lab, to number new aliquots after them
+ * (`^@`, not LIKE: leakproof, so the business-id index serves it under row-level security).
+ */
 export async function childSuffixes(
   tx: Executor,
   labId: string,
@@ -235,7 +251,7 @@ export async function childSuffixes(
   const rows = await queryRows<{ suffix: string }>(
     tx,
     sql`select substr(sample_id, ${parentBusinessId.length + 2}) as suffix from samples
-        where lab_id = ${labId} and sample_id like ${`${escapeLike(parentBusinessId)}.%`}`,
+        where lab_id = ${labId} and sample_id ^@ ${`${parentBusinessId}.`}`,
   );
   return rows.map((row) => Number(row.suffix)).filter((value) => Number.isInteger(value) && value > 0);
 }

@@ -1,5 +1,6 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
 import { type TSchema, Type } from 'typebox';
+import { FreeObject } from '../shared/schema.ts';
 import { sampleStatuses } from './sample-status.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -12,12 +13,11 @@ export const BusinessId = Type.String({
 });
 export const Status = Type.Union(sampleStatuses.map((status) => Type.Literal(status)));
 export const Quantity = Type.Number({ minimum: 0, maximum: 1e12 });
-export const Unit = Type.String({ minLength: 1, maxLength: 20 });
-export const Metadata = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
-  description: 'Free key/value data (at most 16 kB as JSON)',
-});
+export const Unit = Type.String({ minLength: 1, pattern: '\\S', maxLength: 20 });
+export const Metadata = FreeObject('Free key/value data (at most 16 kB as JSON, 32 levels deep)');
 export const Reason = Type.String({
   minLength: 1,
+  pattern: '\\S',
   maxLength: 1000,
   description: 'Why (kept in the audit trail)',
 });
@@ -45,7 +45,7 @@ export const Sample = Type.Object({
 export const NewSample = Type.Object(
   {
     sample_id: BusinessId,
-    sample_type: Type.String({ minLength: 1, maxLength: 100 }),
+    sample_type: Type.String({ minLength: 1, pattern: '\\S', maxLength: 100 }),
     quantity: Quantity,
     unit: Unit,
     status: Type.Optional(Type.Union([Type.Literal('received'), Type.Literal('in_storage')])),
@@ -75,7 +75,7 @@ export const BulkBody = Type.Array(NewSample, { minItems: 1, maxItems: 100 });
 
 export const SampleUpdate = Type.Object(
   {
-    sample_type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    sample_type: Type.Optional(Type.String({ minLength: 1, pattern: '\\S', maxLength: 100 })),
     status: Type.Optional(Status),
     quantity: Type.Optional(Quantity),
     unit: Type.Optional(Unit),

@@ -6,6 +6,8 @@ import { changedFields } from '../accounts/accounts.service.ts';
 import { appendAudit, appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
+import { checkFreeJson } from '../shared/free-json.ts';
+import { checkAmount } from '../shared/quantities.ts';
 import { inLabs, targetLab } from '../sites/lab-scope.ts';
 import { allowedTransitions, canMove, isSpent, type SampleStatus } from './sample-status.ts';
 import {
@@ -40,15 +42,6 @@ export interface NewSampleInput {
 }
 
 const maxMetadataBytes = 16_384;
-
-function checkMetadata(metadata: Record<string, unknown> | undefined): void {
-  if (metadata && Buffer.byteLength(JSON.stringify(metadata)) > maxMetadataBytes) {
-    throw new ValidationError(
-      'metadata_too_large',
-      `Metadata may hold at most ${maxMetadataBytes} bytes of JSON`,
-    );
-  }
-}
 
 /** One sample of the caller's labs by uuid or business id, or a 404 (another lab's is invisible). */
 export async function oneSample(
@@ -104,7 +97,8 @@ export async function createSamples(
     if (reservedSampleIds.includes(input.sample_id.toLowerCase())) {
       throw new ValidationError('reserved_sample_id', `"${input.sample_id}" is reserved by the API`);
     }
-    checkMetadata(input.metadata);
+    checkFreeJson(input.metadata, 'metadata', maxMetadataBytes);
+    checkAmount(input.quantity);
     return {
       lab_id: targetLab(caller.lab_ids, input.lab_id),
       sample_id: input.sample_id,
@@ -207,12 +201,17 @@ export function changeSample(
   changes: SampleChanges,
   actor: AuditActor,
 ): Promise<SampleRow> {
-  checkMetadata(changes.metadata);
+  checkFreeJson(changes.metadata, 'metadata', maxMetadataBytes);
+  if (changes.quantity !== undefined) checkAmount(changes.quantity);
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const sample = await oneSample(tx, key, { lock: true });
     if (sample.deleted_at)
       throw new ConflictError('sample_deleted', 'This sample was deleted; it cannot change');
-    const { reason, ...fields } = changes;
+    const { reason, ...fields } = {
+      ...changes,
+      sample_type: changes.sample_type?.trim(),
+      unit: changes.unit?.trim(),
+    };
     if (fields.status && !canMove(sample.status, fields.status)) {
       throw new ConflictError(
         'invalid_status_transition',
@@ -283,6 +282,8 @@ export function splitSample(
   input: SplitInput,
   actor: AuditActor,
 ): Promise<{ parent: SampleRow; children: SampleRow[] }> {
+  // Whole millionths only: the sum below is then exact and equals what numeric(20,6) stores.
+  for (const child of input.children) checkAmount(child.quantity);
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const parent = await oneSample(tx, key, { lock: true });
     if (parent.deleted_at) throw new ConflictError('sample_deleted', 'This sample was deleted');

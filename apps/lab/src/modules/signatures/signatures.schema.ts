@@ -24,7 +24,7 @@ export const SignBody = Type.Object(
     record_type: Type.String({ pattern: '^[a-z][a-z0-9_]{0,49}$' }),
     record_id: Type.String({ minLength: 1, maxLength: 200 }),
     meaning: Meaning,
-    reason: Type.String({ minLength: 1, maxLength: 1000 }),
+    reason: Type.String({ minLength: 1, pattern: '\\S', maxLength: 1000 }),
     password: Password,
     totp: Type.Optional(Code),
   },

@@ -14,7 +14,7 @@ export const CreateLabBody = Type.Object(
       pattern: '^[A-Z0-9][A-Z0-9_-]{0,31}$',
       description: 'Short upper-case code, e.g. BOS-2',
     }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, pattern: '\\S', maxLength: 200 }),
     organization_id: Type.Optional(Type.String({ format: 'uuid' })),
   },
   { additionalProperties: false },
@@ -23,7 +23,7 @@ export const CreateLabBody = Type.Object(
 export const MembershipBody = Type.Object(
   {
     lab_id: Type.String({ format: 'uuid' }),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    reason: Type.Optional(Type.String({ minLength: 1, pattern: '\\S', maxLength: 1000 })),
   },
   { additionalProperties: false },
 );
@@ -57,7 +57,7 @@ export const CreateHubBody = Type.Object(
   {
     lab_id: Type.Optional(Type.String({ format: 'uuid' })),
     node_id: Type.Optional(Type.String({ format: 'uuid' })),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, pattern: '\\S', maxLength: 200 }),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,38 @@
+import { ValidationError } from '@ours/platform/errors';
+
+/** Deeper than any real metadata; also keeps recursive encoders (JSON, RFC 8785) far from the stack limit. */
+const maxDepth = 32;
+
+/** Nesting depth of a parsed JSON value, measured without recursion (a hostile body may nest 10,000 deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > maxDepth) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Free-form JSON a client attaches to a record (sample metadata, vendor contact details): at most
+ * `maxBytes` as JSON and `maxDepth` levels deep, so it can be stored, audited and hashed safely.
+ */
+export function checkFreeJson(
+  value: Record<string, unknown> | undefined,
+  field: string,
+  maxBytes: number,
+): void {
+  if (value === undefined) return;
+  if (depthOf(value) > maxDepth) {
+    throw new ValidationError('json_too_deep', `${field} may nest at most ${maxDepth} levels`, { field });
+  }
+  if (Buffer.byteLength(JSON.stringify(value)) > maxBytes) {
+    throw new ValidationError(`${field}_too_large`, `${field} may hold at most ${maxBytes} bytes of JSON`, {
+      field,
+    });
+  }
+}
