@@ -4,7 +4,7 @@ import { openPglite, pgliteDatabase } from './pglite-database.ts';
 import { postgresDatabase } from './postgres-database.ts';
 
 export type { Database, DatabaseConnection, DatabaseLocation, Executor, Orm } from './database.ts';
-export { queryAs } from './one-trip-query.ts';
+export { queryAs, queryWithSettings } from './one-trip-query.ts';
 export { openPglite, pgliteDatabase } from './pglite-database.ts';
 export { postgresDatabase } from './postgres-database.ts';
 export { asRole, asUser, type RequestClaims, userClaims } from './rls.ts';

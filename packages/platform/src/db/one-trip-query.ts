@@ -1,10 +1,16 @@
 import { is, SQL, sql } from 'drizzle-orm';
 import { CasingCache } from 'drizzle-orm/casing';
 import pg from 'pg';
+import { ValidationError } from '../errors.ts';
 import type { Database } from './database.ts';
 import type { RequestClaims } from './rls.ts';
 
-const literal = (value: string) => pg.escapeLiteral(value);
+// A NUL would cut the one-message query short (PostgreSQL text cannot hold one either).
+const literal = (value: string) => {
+  if (value.includes('\0'))
+    throw new ValidationError('invalid_characters', 'Text may not contain a NUL character');
+  return pg.escapeLiteral(value);
+};
 
 /**
  * Renders a statement with every parameter inlined as an escaped literal. pg's `escapeLiteral`
@@ -40,12 +46,27 @@ function safeNumbers(statement: SQL): SQL {
 }
 
 /**
- * Runs ONE statement as a role with JWT claims in a single round trip: the role switch and the
- * statement travel in one message and so share one implicit transaction, after which the role is
- * gone. Same effect as `asRole` (BEGIN, set, query, COMMIT) for a quarter of the round trips; used on
- * hot paths. Multi-step writes still belong in `asRole`/`asUser` transactions.
+ * Runs ONE statement with transaction-local settings in a single round trip: the settings and the
+ * statement travel in one message and so share one implicit transaction, after which the settings
+ * are gone. Same effect as a transaction (BEGIN, set, query, COMMIT) for a quarter of the round
+ * trips; used on hot read paths. Multi-step writes still belong in transactions.
  */
+export async function queryWithSettings<T>(
+  db: Database,
+  settings: Record<string, string>,
+  statement: SQL,
+): Promise<T[]> {
+  const assignments = Object.entries(settings).map(
+    ([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`,
+  );
+  return db.runScript<T>(`select ${assignments.join(', ')};\n${inline(safeNumbers(statement))}`);
+}
+
+/** `queryWithSettings` as a role with JWT claims (ADR 0003): row-level security as that user. */
 export async function queryAs<T>(db: Database, claims: RequestClaims, statement: SQL): Promise<T[]> {
-  const script = `select set_config('role', ${literal(claims.role)}, true), set_config('request.jwt.claims', ${literal(JSON.stringify(claims))}, true);\n${inline(safeNumbers(statement))}`;
-  return db.runScript<T>(script);
+  return queryWithSettings<T>(
+    db,
+    { role: claims.role, 'request.jwt.claims': JSON.stringify(claims) },
+    statement,
+  );
 }

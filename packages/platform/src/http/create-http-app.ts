@@ -25,6 +25,7 @@ import { handleError } from './error-handler.ts';
 import { type HealthCheck, registerHealth } from './health.ts';
 import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
+import { refuseNulInUrls } from './nul-characters.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
 import { createValidatorCompiler } from './validation.ts';
 
@@ -94,7 +95,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     requestTimeout: 120_000,
     return503OnClosing: true,
     // Path params longer than this never reach a route (414); shorter ones meet the route's schema.
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
     // Errors the router raises before any route runs (a bad %-escape, an over-long param) get the
     // house error shape too.
     frameworkErrors: (error, request, reply) => {
@@ -124,6 +125,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.addHook('onClose', async () => stdout?.flushSync());
   app.setValidatorCompiler(createValidatorCompiler());
   registerJsonBodyParser(app as unknown as FastifyInstance);
+  refuseNulInUrls(app as unknown as FastifyInstance);
   app.setErrorHandler(handleError);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

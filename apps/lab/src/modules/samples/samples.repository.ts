@@ -122,6 +122,11 @@ export function listSamples(
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<SampleRow[]> {
+  return queryRows<SampleRow>(tx, listSamplesQuery(filter, cursor, limit));
+}
+
+/** The statement behind `listSamples`, for a caller that runs it in one round trip (`readInLabs`). */
+export function listSamplesQuery(filter: SampleFilter, cursor: Cursor | undefined, limit: number): SQL {
   const conditions: SQL[] = [sql`samples.lab_id = scope.lab_id`];
   if (!filter.include_deleted) conditions.push(sql`samples.deleted_at is null`);
   if (filter.lab_id) conditions.push(sql`samples.lab_id = ${filter.lab_id}`);
@@ -139,15 +144,12 @@ export function listSamples(
   }
   if (filter.created_from) conditions.push(sql`samples.created_at >= ${filter.created_from}::timestamptz`);
   if (filter.created_to) conditions.push(sql`samples.created_at < ${filter.created_to}::timestamptz`);
-  return queryRows<SampleRow>(
-    tx,
-    sql`select ${sampleColumns} from unnest(public.app_lab_ids()) as scope(lab_id)
+  return sql`select ${sampleColumns} from unnest(public.app_lab_ids()) as scope(lab_id)
         cross join lateral (
           select * from samples where ${sql.join(conditions, sql` and `)}
           ${olderThan(cursor, sql`samples.created_at`)}
           order by samples.created_at desc, samples.id desc limit ${limit}) samples
-        order by samples.created_at desc, samples.id desc limit ${limit}`,
-  );
+        order by samples.created_at desc, samples.id desc limit ${limit}`;
 }
 
 /** Applies changed columns; `changes` keys are trusted column names from the service. */

@@ -5,11 +5,11 @@ import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { AuditEntry } from '../audit/audit.schema.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { readInLabs } from '../sites/lab-scope.ts';
 import { organiserRoutes } from './organisers.routes.ts';
 import { sampleFileRoutes } from './sample-files.routes.ts';
 import { sampleHistory, sampleWithLineage } from './sample-views.ts';
-import { listSamples, type SampleRow } from './samples.repository.ts';
+import { listSamplesQuery, type SampleRow } from './samples.repository.ts';
 import {
   AssignWorkflowBody,
   BulkBody,
@@ -76,8 +76,10 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     async (request) => {
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listSamples(tx, filter, position, limit + 1),
+      const rows = await readInLabs<SampleRow>(
+        ctx.db,
+        request.principal.lab_ids,
+        listSamplesQuery(filter, position, limit + 1),
       );
       return toPage(rows, limit, (row) => row.created_at);
     },

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { ValidationError } from '../errors.ts';
+
+/**
+ * PostgreSQL text cannot hold NUL, so a request carrying one could only fail later, half-way
+ * through, and with the wrong error: it is refused up front with a 400 and a code.
+ */
+export function nulRefused(): ValidationError {
+  return new ValidationError(
+    'invalid_characters',
+    'The request contains a NUL character, which is not allowed',
+  );
+}
+
+/** A JSON body text with a NUL, raw or escaped. */
+export const bodyHasNul = (body: string) => body.includes('\\u0000') || body.includes(String.fromCharCode(0));
+
+/** Refuses a NUL in the path or query string (it can only arrive percent-encoded). */
+export function refuseNulInUrls(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (/%00/i.test(request.url)) throw nulRefused();
+  });
+}
