@@ -1,6 +1,7 @@
 import { type Executor, olderThan, queryRows } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { type SQL, sql } from 'drizzle-orm';
+import { startsWith } from '../shared/business-id-prefix.ts';
 import { isUuid } from '../shared/uuid.ts';
 
 /** A device as stored: identity, where it sits, and the status its last calibration set. */
@@ -114,7 +115,7 @@ export function listDevices(
   if (filter.device_type) conditions.push(sql`devices.device_type = ${filter.device_type}`);
   if (filter.in_service !== undefined) conditions.push(sql`devices.in_service = ${filter.in_service}`);
   if (filter.calibration_state) conditions.push(stateCondition(filter.calibration_state, now));
-  if (filter.q) conditions.push(sql`devices.device_id like ${`${filter.q.replace(/[\\%_]/g, '\\$&')}%`}`);
+  if (filter.q) conditions.push(startsWith(sql`devices.device_id`, filter.q));
   return queryRows<DeviceRow>(
     tx,
     sql`select ${deviceColumns} from devices where ${sql.join(conditions, sql` and `)}

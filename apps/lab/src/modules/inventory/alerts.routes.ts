@@ -3,7 +3,7 @@ import { decodeCursor, PageQuery, pageOf, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs, listLab } from '../sites/lab-scope.ts';
 import { expiredLots, expiringLots, listOpenAlerts, lowStockItems } from './alerts.repository.ts';
 import { addDays, labToday } from './lab-calendar.ts';
 
@@ -147,7 +147,12 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
       const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listOpenAlerts(tx, filter, position, limit + 1),
+        listOpenAlerts(
+          tx,
+          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
+          position,
+          limit + 1,
+        ),
       );
       return toPage(rows, limit, (row) => row.opened_at);
     },

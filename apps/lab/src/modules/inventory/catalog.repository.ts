@@ -1,6 +1,7 @@
 import { type Executor, olderThan, queryRows } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { type SQL, sql } from 'drizzle-orm';
+import { startsWith } from '../shared/business-id-prefix.ts';
 
 export interface VendorRow {
   id: string;
@@ -46,10 +47,6 @@ const itemColumns = (today: string) => sql`i.id, i.lab_id, i.code, i.name, i.cat
   i.reorder_point::float8 as reorder_point, i.min_stock::float8 as min_stock,
   i.current_stock::float8 as current_stock, (${availableStock(today)})::float8 as available_stock,
   i.created_by, to_json(i.created_at) #>> '{}' as created_at, to_json(i.updated_at) #>> '{}' as updated_at`;
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
 
 export async function insertVendor(
   tx: Executor,
@@ -112,7 +109,7 @@ export function listVendors(
 ): Promise<VendorRow[]> {
   const conditions: SQL[] = [sql`true`];
   if (filter.lab_id) conditions.push(sql`v.lab_id = ${filter.lab_id}`);
-  if (filter.q) conditions.push(sql`v.code like ${`${escapeLike(filter.q)}%`}`);
+  if (filter.q) conditions.push(startsWith(sql`v.code`, filter.q));
   return queryRows<VendorRow>(
     tx,
     sql`select ${vendorColumns} from inventory_vendors v where ${sql.join(conditions, sql` and `)}
@@ -221,7 +218,7 @@ export function listItems(
   const conditions: SQL[] = [sql`true`];
   if (filter.lab_id) conditions.push(sql`i.lab_id = ${filter.lab_id}`);
   if (filter.category) conditions.push(sql`i.category = ${filter.category}`);
-  if (filter.q) conditions.push(sql`i.code like ${`${escapeLike(filter.q)}%`}`);
+  if (filter.q) conditions.push(startsWith(sql`i.code`, filter.q));
   if (filter.low_stock) conditions.push(sql`(${availableStock(today)}) <= i.reorder_point`);
   return queryRows<ItemRow>(
     tx,

@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs, listLab } from '../sites/lab-scope.ts';
 import {
   ConsumeBody,
   IdParams,
@@ -93,7 +93,12 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
       const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listLots(tx, filter, position, limit + 1),
+        listLots(
+          tx,
+          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
+          position,
+          limit + 1,
+        ),
       );
       return toPage(rows, limit, (row) => row.created_at);
     },
@@ -142,7 +147,12 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
       const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listMovements(tx, filter, position, limit + 1),
+        listMovements(
+          tx,
+          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
+          position,
+          limit + 1,
+        ),
       );
       return toPage(rows, limit, (row) => row.occurred_at);
     },

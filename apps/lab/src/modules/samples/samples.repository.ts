@@ -1,6 +1,7 @@
 import { type Executor, olderThan, queryRows, textArray } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { type SQL, sql } from 'drizzle-orm';
+import { startsWith } from '../shared/business-id-prefix.ts';
 import { isUuid } from '../shared/uuid.ts';
 import type { SampleStatus } from './sample-status.ts';
 
@@ -135,13 +136,7 @@ export function listSamplesQuery(filter: SampleFilter, cursor: Cursor | undefine
   if (filter.batch_id) conditions.push(sql`samples.batch_id = ${filter.batch_id}`);
   if (filter.container_id) conditions.push(sql`samples.container_id = ${filter.container_id}`);
   if (filter.sample_type) conditions.push(sql`samples.sample_type = ${filter.sample_type}`);
-  if (filter.q) {
-    // The range (bytewise, as the text_pattern_ops index orders) gives the planner a real estimate;
-    // `^@` alone is guessed at 1 % and old prefixes then walked the whole lab. Business ids use
-    // [A-Za-z0-9._-] only, all below '~', so the range holds every match and `^@` decides.
-    conditions.push(sql`samples.sample_id ~>=~ ${filter.q} and samples.sample_id ~<~ ${`${filter.q}~`}`);
-    conditions.push(sql`samples.sample_id ^@ ${filter.q}`);
-  }
+  if (filter.q) conditions.push(startsWith(sql`samples.sample_id`, filter.q));
   if (filter.created_from) conditions.push(sql`samples.created_at >= ${filter.created_from}::timestamptz`);
   if (filter.created_to) conditions.push(sql`samples.created_at < ${filter.created_to}::timestamptz`);
   return sql`select ${sampleColumns} from unnest(public.app_lab_ids()) as scope(lab_id)

@@ -60,3 +60,13 @@ export function targetLab(callerLabIds: readonly string[], requested: string | u
     throw new ValidationError('lab_required', 'You belong to several labs: say which (lab_id)');
   return only;
 }
+
+/**
+ * The lab a list is filtered to: the one asked for, or else the caller's only lab. Row-level security
+ * alone gives the planner `lab_id = ANY(<scope>)`, whose index order PostgreSQL before 17 cannot
+ * use, so a list page would sort the whole lab; naming the one lab lets the (lab_id, time desc, id
+ * desc) indexes stream the page. The same rows either way: the scope still applies.
+ */
+export function listLab(callerLabIds: readonly string[], requested: string | undefined): string | undefined {
+  return requested ?? (callerLabIds.length === 1 ? callerLabIds[0] : undefined);
+}
