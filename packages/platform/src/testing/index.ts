@@ -1,3 +1,4 @@
+export * from './bench-child-server.ts';
 export * from './fake-openai-server.ts';
 export * from './template-setup.ts';
 export * from './test-database.ts';
