@@ -2,24 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../src/modules/audit/audit.repository.ts';
 import { checkpointIfDue } from '../src/modules/audit/checkpoint-job.ts';
 import { bearer, type LabTestApp, type TestAccount, useLabApp } from './support/lab-app.ts';
 import { asSuperuser } from './support/superuser.ts';
 
-interface Entry {
-  seq: number;
-  occurred_at: string;
-  actor_id: string | null;
-  actor_email: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  request_id: string | null;
-  client_ip: string | null;
-}
+/** An entry as the API shows it. */
+type Entry = AuditEntry;
 
 const lab = useLabApp();
 let admin: TestAccount;

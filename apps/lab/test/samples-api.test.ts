@@ -289,21 +289,7 @@ describe('list', () => {
 
 describe('lab isolation', () => {
   it("never shows or changes another lab's samples", async () => {
-    const created = await api('POST', '/api/admin/labs', admin.token, {
-      code: `ISO${sequence}`,
-      name: 'Isolated',
-    });
-    const otherLab = created.json().id;
-    const outsider = await lab.user(['admin']);
-    await api('POST', `/api/admin/users/${outsider.id}/labs`, admin.token, { lab_id: otherLab });
-    await api(
-      'DELETE',
-      `/api/admin/users/${outsider.id}/labs/00000000-0000-4000-8000-000000000001`,
-      admin.token,
-      {
-        reason: 'other site',
-      },
-    );
+    const { account: outsider, labId: otherLab } = await lab.outsider(['admin']);
     const mine = (await api('POST', '/api/samples', scientist.token, sampleBody())).json();
     expect((await api('GET', `/api/samples/${mine.id}`, outsider.token)).statusCode).toBe(404);
     expect(
@@ -361,19 +347,7 @@ describe('signatures on samples', () => {
     );
     expect(listed.json()).toEqual([expect.objectContaining({ id: signed.json().id })]);
 
-    const otherLab = (
-      await api('POST', '/api/admin/labs', admin.token, { code: `SIG${sequence}`, name: 'Elsewhere' })
-    ).json().id;
-    const outsider = await lab.user(['admin']);
-    await api('POST', `/api/admin/users/${outsider.id}/labs`, admin.token, { lab_id: otherLab });
-    await api(
-      'DELETE',
-      `/api/admin/users/${outsider.id}/labs/00000000-0000-4000-8000-000000000001`,
-      admin.token,
-      {
-        reason: 'other site',
-      },
-    );
+    const { account: outsider } = await lab.outsider(['admin']);
     const peek = await api(
       'GET',
       `/api/signatures?record_type=sample&record_id=${sample.id}`,

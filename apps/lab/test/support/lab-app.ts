@@ -10,6 +10,8 @@ import { createContext } from '../../src/create-context.ts';
 import { createUser } from '../../src/modules/accounts/accounts.service.ts';
 import type { UserView } from '../../src/modules/accounts/users.repository.ts';
 import { generateSigningKey } from '../../src/modules/audit/manifest-signer.ts';
+import { defaultLabId } from '../../src/modules/sites/lab-scope.ts';
+import { changeMembership, createLab } from '../../src/modules/sites/sites.service.ts';
 
 /** A password every policy rule accepts. */
 export const goodPassword = 'Lab-Bench-2026!';
@@ -51,6 +53,11 @@ export interface LabTestApp {
     roles: string[],
     overrides?: { email?: string; full_name?: string; password?: string },
   ): Promise<TestAccount>;
+  /**
+   * A new lab (code unique per call) and an account with `roles` that belongs to it only, not to
+   * the main lab: for lab isolation tests.
+   */
+  outsider(roles: string[]): Promise<{ account: TestAccount; labId: string }>;
   /** Logs in through the API and returns the token pair. */
   login(email: string, password?: string): Promise<{ access_token: string; refresh_token: string }>;
   close(): Promise<void>;
@@ -81,7 +88,7 @@ export async function startLabApp(env: Record<string, string> = {}): Promise<Lab
     if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
     return response.json() as { access_token: string; refresh_token: string };
   };
-  return {
+  const handle: LabTestApp = {
     app,
     ctx,
     db,
@@ -95,12 +102,32 @@ export async function startLabApp(env: Record<string, string> = {}): Promise<Lab
       );
       return { ...view, password, token: (await login(email, password)).access_token };
     },
+    outsider: async (roles) => {
+      const account = await handle.user(roles);
+      const lab = await createLab(
+        ctx,
+        { code: `OUT${randomUUID().slice(0, 8).toUpperCase()}`, name: 'Elsewhere' },
+        system,
+      );
+      await changeMembership(
+        ctx,
+        { user_id: account.id, lab_id: lab.id, member: true, reason: null },
+        system,
+      );
+      await changeMembership(
+        ctx,
+        { user_id: account.id, lab_id: defaultLabId, member: false, reason: 'other site' },
+        system,
+      );
+      return { account, labId: lab.id };
+    },
     close: async () => {
       await app.close();
       ctx.redis?.disconnect();
       await db.close();
     },
   };
+  return handle;
 }
 
 /** One lab app for the whole test file (created in beforeAll, closed in afterAll). */
