@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { bearer, goodPassword, useLabApp } from './support/lab-app.ts';
 
@@ -68,6 +70,25 @@ describe('password change', () => {
     expect(stale.statusCode).toBe(401);
     expect(stale.json().error.code).toBe('session_revoked');
     expect((await lab.login(user.email, 'Brand-new-pass-1!')).access_token).toBeTruthy();
+  });
+
+  it('accepts a token signed before iat_ms existed, and ends it like any other', async () => {
+    const user = await lab.user([]);
+    const now = Math.floor(lab.clock.now().getTime() / 1000);
+    const legacy = await new SignJWT({ email: user.email, roles: [], amr: ['pwd'] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('polymorph-lite')
+      .setAudience('polymorph-lite:access')
+      .setSubject(user.id)
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + 900)
+      .sign(new TextEncoder().encode(lab.ctx.keys.jwtSecret));
+    const me = () => lab.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(legacy) });
+    expect((await me()).statusCode).toBe(200);
+    lab.clock.advance(1_100);
+    expect((await change(user.token, goodPassword, 'Legacy-token-pass-1!')).statusCode).toBe(204);
+    expect((await me()).json().error?.code).toBe('session_revoked');
   });
 
   it('ends a session that began earlier in the same second as the change', async () => {

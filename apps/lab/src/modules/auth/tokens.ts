@@ -64,9 +64,10 @@ async function verifyWith(secret: string, token: string, audience: string, what:
 /** Verifies an access token's signature, issuer, audience and expiry, and returns its claims. */
 export async function verifyAccessToken(secret: string, token: string, now: Date): Promise<AccessClaims> {
   const payload = await verifyWith(secret, token, accessAudience, 'access token', now);
-  if (typeof payload.iat_ms !== 'number')
-    throw new UnauthorizedError('invalid_token', 'The access token is not valid');
-  return payload as unknown as AccessClaims;
+  // Tokens signed before `iat_ms` existed (they expire within 15 minutes of an upgrade) count from
+  // the start of their second, so a deploy does not sign everybody out.
+  const iatMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : (payload.iat as number) * 1000;
+  return { ...payload, iat_ms: iatMs } as unknown as AccessClaims;
 }
 
 /** The token that carries a password-verified login to its second (TOTP) step. */
