@@ -127,6 +127,22 @@ describe('calibration entries', () => {
     expect((await calibrate(scientist.token, { device_id: device.id, result: 'pass' })).statusCode).toBe(403);
   });
 
+  it('never stores a time ahead of the server: a fail right after a fast-clock pass governs', async () => {
+    const device = await newDevice(30);
+    const ahead = await calibrate(technician.token, {
+      device_id: device.id,
+      result: 'pass',
+      performed_at: iso(lab.clock.now().getTime() + 50_000),
+    });
+    expect(ahead.statusCode).toBe(201);
+    expect(Date.parse(ahead.json().performed_at)).toBeLessThanOrEqual(lab.clock.now().getTime());
+    lab.clock.advance(10);
+    const failed = await calibrate(technician.token, { device_id: device.id, result: 'fail' });
+    expect(failed.json().governs_status).toBe(true);
+    const use = await api('POST', `/api/devices/${device.id}/usage`, technician.token, { purpose: 'weigh' });
+    expect(use.json().error?.code).toBe('device_not_calibrated');
+  });
+
   it('keeps a back-dated entry without letting it overwrite the newer status', async () => {
     const device = await newDevice(30);
     const recent = (

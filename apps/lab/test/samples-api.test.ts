@@ -185,6 +185,53 @@ describe('split into aliquots', () => {
   });
 });
 
+describe('lineage integrity', () => {
+  it('takes parents only from samples that existed before the request: no cycles, no deleted parents', async () => {
+    const [a, b] = [newId('CYC'), newId('CYC')];
+    const cycle = await api('POST', '/api/samples/bulk', scientist.token, [
+      sampleBody({ sample_id: a, parents: [b] }),
+      sampleBody({ sample_id: b, parents: [a] }),
+    ]);
+    expect(cycle.statusCode).toBe(400);
+    expect(cycle.json().error.code).toBe('unknown_parent');
+    expect((await api('GET', `/api/samples/${a}`, scientist.token)).statusCode).toBe(404);
+
+    const gone = (await api('POST', '/api/samples', scientist.token, sampleBody())).json();
+    await api('DELETE', `/api/samples/${gone.id}`, admin.token, { reason: 'duplicate registration' });
+    const orphan = await api(
+      'POST',
+      '/api/samples',
+      scientist.token,
+      sampleBody({ parents: [gone.sample_id] }),
+    );
+    expect(orphan.json().error?.code).toBe('unknown_parent');
+  });
+
+  it('refuses reserved child ids, and numbers aliquots past crafted suffixes correctly', async () => {
+    const parent = (await api('POST', '/api/samples', scientist.token, sampleBody({ quantity: 10 }))).json();
+    const reserved = await api('POST', `/api/samples/${parent.id}/split`, scientist.token, {
+      children: [{ sample_id: 'export', quantity: 1 }],
+    });
+    expect(reserved.json().error?.code).toBe('reserved_sample_id');
+    for (const odd of [`${parent.sample_id}.1e21`, `${parent.sample_id}.9007199254740993`]) {
+      await api('POST', '/api/samples', scientist.token, sampleBody({ sample_id: odd }));
+    }
+    const split = await api('POST', `/api/samples/${parent.id}/split`, scientist.token, {
+      children: [{ quantity: 1 }, { quantity: 1 }],
+    });
+    expect(split.statusCode, split.body).toBe(201);
+    expect(split.json().children.map((child: { sample_id: string }) => child.sample_id)).toEqual([
+      `${parent.sample_id}.1`,
+      `${parent.sample_id}.2`,
+    ]);
+  });
+
+  it('caps a sample at 10^9 so amounts in millionths stay exact', async () => {
+    const big = await api('POST', '/api/samples', scientist.token, sampleBody({ quantity: 1e9 + 1 }));
+    expect(big.statusCode).toBe(400);
+  });
+});
+
 describe('status lifecycle', () => {
   it('allows exactly the transitions in the table', async () => {
     for (const from of sampleStatuses) {

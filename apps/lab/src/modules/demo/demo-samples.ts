@@ -2,7 +2,8 @@ import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { createOrganiser } from '../samples/organisers.service.ts';
-import { createSamples, type NewSampleInput, splitSample } from '../samples/samples.service.ts';
+import { splitSample } from '../samples/sample-split.service.ts';
+import { createSamples, type NewSampleInput } from '../samples/samples.service.ts';
 import { type DemoSummary, random } from './demo-random.ts';
 
 export const demoProject = 'DEMO-COHORT';

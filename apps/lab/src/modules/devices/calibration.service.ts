@@ -69,13 +69,16 @@ export function recordCalibration(
   actor: AuditActor,
 ): Promise<CalibrationRow> {
   const now = ctx.now();
-  const performedAt = input.performed_at === undefined ? now : new Date(input.performed_at);
-  if (performedAt.getTime() > now.getTime() + clockSkewMs) {
+  const claimed = input.performed_at === undefined ? now : new Date(input.performed_at);
+  if (claimed.getTime() > now.getTime() + clockSkewMs) {
     throw new ValidationError('performed_in_future', 'performed_at is in the future', {
       performed_at: input.performed_at,
       now: now.toISOString(),
     });
   }
+  // The skew allowance accepts a client clock running slightly fast, but never stores a future time:
+  // a pass stamped ahead would outrank a fail recorded right after it and keep the device usable.
+  const performedAt = claimed.getTime() > now.getTime() ? now : claimed;
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     // Locked first: concurrent entries for one device apply their status one after the other.
     const device = await oneDevice(tx, input.device_id, 'update');

@@ -1,12 +1,7 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import { BusinessId, Reason } from '../samples/samples.schema.ts';
-
-const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-// Required text must hold a visible character (it is stored trimmed).
-const Text = (maxLength: number, minLength = 0) =>
-  Type.String(minLength > 0 ? { minLength, maxLength, pattern: '\\S' } : { maxLength });
+import { Nullable, Text, Uuid } from '../shared/schema.ts';
 
 const CalibrationState = Type.Union(
   [Type.Literal('valid'), Type.Literal('overdue'), Type.Literal('failed'), Type.Literal('never_calibrated')],

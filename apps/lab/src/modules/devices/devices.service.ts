@@ -140,7 +140,8 @@ export function useDevice(
     const device = await assertDeviceUsable(tx, key, now);
     let sampleId: string | null = null;
     if (input.sample_id !== undefined) {
-      const sample = await oneSample(tx, input.sample_id);
+      // Locked, so a soft delete cannot slip in between this check and the logbook row.
+      const sample = await oneSample(tx, input.sample_id, { lock: true });
       if (sample.lab_id !== device.lab_id || sample.deleted_at) {
         throw new NotFoundError(
           'sample_not_found',

@@ -1,15 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { decodeCursor, PageQuery, pageOf, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
+import { Nullable, Uuid } from '../shared/schema.ts';
 import { inLabs, listLab } from '../sites/lab-scope.ts';
 import { expiredLots, expiringLots, listOpenAlerts, lowStockItems } from './alerts.repository.ts';
 import { addDays, labToday } from './lab-calendar.ts';
 
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
-const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const LabQuery = { lab_id: Type.Optional(Uuid) };
 
 const LowStock = Type.Object({

@@ -1,9 +1,7 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
-import { type TSchema, Type } from 'typebox';
-import { FreeObject } from '../shared/schema.ts';
+import { Type } from 'typebox';
+import { FreeObject, Nullable, Uuid } from '../shared/schema.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Day = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD' });
 
 const Code = Type.String({

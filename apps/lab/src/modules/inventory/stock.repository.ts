@@ -213,11 +213,14 @@ export function listMovements(
   );
 }
 
-/** Whether a live (not deleted) sample exists in this lab: consumptions may name the sample they were used for. */
+/**
+ * Whether a live (not deleted) sample exists in this lab: consumptions may name the sample they were
+ * used for. Share-locked, so a soft delete (which locks the row for update) cannot commit in between.
+ */
 export async function sampleInLab(tx: Executor, labId: string, sampleId: string): Promise<boolean> {
   const rows = await queryRows<{ one: number }>(
     tx,
-    sql`select 1 as one from samples where lab_id = ${labId} and id = ${sampleId} and deleted_at is null`,
+    sql`select 1 as one from samples where lab_id = ${labId} and id = ${sampleId} and deleted_at is null for share`,
   );
   return rows.length > 0;
 }

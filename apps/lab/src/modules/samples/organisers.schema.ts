@@ -1,9 +1,8 @@
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
+import { Nullable, Uuid } from '../shared/schema.ts';
 import { BusinessId } from './samples.schema.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const common = { id: Uuid, lab_id: Uuid, code: Type.String(), created_by: Uuid, created_at: Type.String() };
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Project = Type.Object({
   ...common,

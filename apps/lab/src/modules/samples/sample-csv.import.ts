@@ -8,9 +8,10 @@ import { fitsStoredPrecision } from '../shared/quantities.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { type CsvRow, type RowError, readCsv, rejection } from './sample-csv.rows.ts';
+import { reservedSampleIds } from './sample-writes.ts';
 import { existingSampleIds } from './samples.repository.ts';
-import { BusinessId } from './samples.schema.ts';
-import { createSamples, type NewSampleInput, reservedSampleIds } from './samples.service.ts';
+import { BusinessId, maxSampleQuantity } from './samples.schema.ts';
+import { createSamples, type NewSampleInput } from './samples.service.ts';
 
 const businessId = new RegExp((BusinessId as unknown as { pattern: string }).pattern);
 const decimal = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -50,7 +51,8 @@ function checkRow(row: CsvRow, caller: Principal): { checked: Checked; errors: R
   if (quantityText === '') fail('quantity', 'required', 'quantity is required');
   else if (!decimal.test(quantityText))
     fail('quantity', 'invalid_number', `"${quantityText}" is not a number`);
-  else if (quantity < 0 || quantity > 1e12) fail('quantity', 'out_of_range', 'quantity must be 0 to 10^12');
+  else if (quantity < 0 || quantity > maxSampleQuantity)
+    fail('quantity', 'out_of_range', 'quantity must be 0 to 10^9');
   else if (!fitsStoredPrecision(quantity))
     fail('quantity', 'quantity_precision', 'quantity may have at most 6 decimal places');
 

@@ -87,10 +87,12 @@ export async function findSamples(
   );
 }
 
+/** Live (not deleted) samples of one lab by business id, row-locked: the parents a new sample derives from. */
 export async function samplesByBusinessIds(tx: Executor, labId: string, ids: string[]): Promise<SampleRow[]> {
   return queryRows<SampleRow>(
     tx,
     sql`select ${sampleColumns} from samples where lab_id = ${labId} and sample_id = any(${textArray(ids)})
+          and deleted_at is null
         order by sample_id for update`,
   );
 }
@@ -250,5 +252,6 @@ export async function childSuffixes(
     sql`select substr(sample_id, ${parentBusinessId.length + 2}) as suffix from samples
         where lab_id = ${labId} and sample_id ^@ ${`${parentBusinessId}.`}`,
   );
-  return rows.map((row) => Number(row.suffix)).filter((value) => Number.isInteger(value) && value > 0);
+  // Plain positive integers only: `1e21` or a 16-digit suffix would number the next aliquots wrongly.
+  return rows.filter((row) => /^[1-9]\d{0,14}$/.test(row.suffix)).map((row) => Number(row.suffix));
 }

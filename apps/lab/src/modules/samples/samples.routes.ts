@@ -8,6 +8,7 @@ import { actorOf } from '../audit/audit-actor.ts';
 import { readInLabs } from '../sites/lab-scope.ts';
 import { organiserRoutes } from './organisers.routes.ts';
 import { sampleFileRoutes } from './sample-files.routes.ts';
+import { splitSample } from './sample-split.service.ts';
 import { sampleHistory, sampleWithLineage } from './sample-views.ts';
 import { listSamplesQuery, type SampleRow } from './samples.repository.ts';
 import {
@@ -25,7 +26,7 @@ import {
   SplitBody,
   SplitReply,
 } from './samples.schema.ts';
-import { assignWorkflow, changeSample, createSamples, deleteSample, splitSample } from './samples.service.ts';
+import { assignWorkflow, changeSample, createSamples, deleteSample } from './samples.service.ts';
 
 const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 

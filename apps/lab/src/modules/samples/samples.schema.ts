@@ -1,18 +1,21 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
-import { type TSchema, Type } from 'typebox';
-import { FreeObject } from '../shared/schema.ts';
+import { Type } from 'typebox';
+import { FreeObject, Nullable, Uuid } from '../shared/schema.ts';
 import { sampleStatuses } from './sample-status.ts';
 
-const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const BusinessId = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$',
   description: 'Letters, digits, dot, dash, underscore; unique within the lab',
 });
 export const Status = Type.Union(sampleStatuses.map((status) => Type.Literal(status)));
-export const Quantity = Type.Number({ minimum: 0, maximum: 1e12 });
+/**
+ * A sample's amount: up to 10^9 with at most 6 decimals (checked by the service), so amounts in
+ * millionths stay below 2^53 and a split's arithmetic is exact.
+ */
+export const maxSampleQuantity = 1e9;
+export const Quantity = Type.Number({ minimum: 0, maximum: maxSampleQuantity });
 export const Unit = Type.String({ minLength: 1, pattern: '\\S', maxLength: 20 });
 export const Metadata = FreeObject('Free key/value data (at most 16 kB as JSON, 32 levels deep)');
 export const Reason = Type.String({
@@ -140,7 +143,7 @@ export const SplitBody = Type.Object(
       Type.Object(
         {
           sample_id: Type.Optional(BusinessId),
-          quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }),
+          quantity: Type.Number({ exclusiveMinimum: 0, maximum: maxSampleQuantity }),
         },
         { additionalProperties: false },
       ),

@@ -1,17 +1,16 @@
 import type { Executor } from '@ours/platform/db';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import { changedFields } from '../accounts/accounts.service.ts';
 import { appendAudit, appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
 import { checkFreeJson } from '../shared/free-json.ts';
 import { checkAmount } from '../shared/quantities.ts';
 import { inLabs, targetLab } from '../sites/lab-scope.ts';
 import { allowedTransitions, canMove, isSpent, type SampleStatus } from './sample-status.ts';
+import { auditView, explainWriteError, refuseReservedSampleId } from './sample-writes.ts';
 import {
-  childSuffixes,
   existingSampleIds,
   findSamples,
   insertLineage,
@@ -22,9 +21,6 @@ import {
   softDeleteSample,
   updateSample,
 } from './samples.repository.ts';
-
-/** Words the sample routes use after `/api/samples/`, so they can never be a sample's id. */
-export const reservedSampleIds = ['projects', 'batches', 'containers', 'bulk', 'import', 'export', 'labels'];
 
 export interface NewSampleInput {
   sample_id: string;
@@ -70,19 +66,6 @@ export async function sampleIfAny(
   return first;
 }
 
-/** Maps reference and uniqueness failures from the database to 4xx answers. */
-function explainWriteError(error: unknown): never {
-  if (isUniqueViolation(error))
-    throw new ConflictError('sample_exists', 'A sample with that id already exists');
-  if (isForeignKeyViolation(error)) {
-    throw new ValidationError(
-      'unknown_reference',
-      'A container, project or batch does not exist in that lab',
-    );
-  }
-  throw error;
-}
-
 /**
  * Creates 1-100 samples in ONE transaction: all or nothing. Duplicates inside the request or
  * against existing ids are a 409 listing every one of them.
@@ -94,9 +77,7 @@ export async function createSamples(
   actor: AuditActor,
 ): Promise<SampleRow[]> {
   const rows: SampleInsert[] = inputs.map((input) => {
-    if (reservedSampleIds.includes(input.sample_id.toLowerCase())) {
-      throw new ValidationError('reserved_sample_id', `"${input.sample_id}" is reserved by the API`);
-    }
+    refuseReservedSampleId(input.sample_id);
     checkFreeJson(input.metadata, 'metadata', maxMetadataBytes);
     checkAmount(input.quantity);
     return {
@@ -134,12 +115,15 @@ export async function createSamples(
     if (taken.length > 0) {
       throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
     }
-    const created = await insertSamples(tx, rows).catch(explainWriteError);
-    const links = [];
+    // Parents are looked up before anything is inserted, so a parent is always a live sample that
+    // existed before this request: never one of the new samples (no cycles), never a deleted one.
+    const parentsOf: SampleRow[][] = [];
     for (const [index, input] of inputs.entries()) {
-      const child = created[index] as SampleRow;
-      if (!input.parents) continue;
-      const parents = await samplesByBusinessIds(tx, child.lab_id, input.parents);
+      if (!input.parents) {
+        parentsOf.push([]);
+        continue;
+      }
+      const parents = await samplesByBusinessIds(tx, (rows[index] as SampleInsert).lab_id, input.parents);
       const missing = input.parents.filter((id) => !parents.some((parent) => parent.sample_id === id));
       if (missing.length > 0) {
         throw new ValidationError(
@@ -147,17 +131,20 @@ export async function createSamples(
           `No such parent sample in that lab: ${missing.join(', ')}`,
         );
       }
-      const relation = input.relation ?? (parents.length > 1 ? 'pool' : 'derivative');
-      for (const parent of parents) {
-        links.push({
-          lab_id: child.lab_id,
-          parent_id: parent.id,
-          child_id: child.id,
-          relation,
-          created_by: caller.id,
-        });
-      }
+      parentsOf.push(parents);
     }
+    const created = await insertSamples(tx, rows).catch(explainWriteError);
+    const links = created.flatMap((child, index) => {
+      const parents = parentsOf[index] ?? [];
+      const relation = inputs[index]?.relation ?? (parents.length > 1 ? 'pool' : 'derivative');
+      return parents.map((parent) => ({
+        lab_id: child.lab_id,
+        parent_id: parent.id,
+        child_id: child.id,
+        relation,
+        created_by: caller.id,
+      }));
+    });
     await insertLineage(tx, links);
     await appendAuditEntries(
       tx,
@@ -173,12 +160,6 @@ export async function createSamples(
     );
     return created;
   });
-}
-
-/** What the trail keeps of a sample (no timestamps: the entry has its own). */
-function auditView(sample: SampleRow) {
-  const { created_at: _c, updated_at: _u, deleted_at: _d, created_by: _b, ...rest } = sample;
-  return rest;
 }
 
 export interface SampleChanges {
@@ -258,118 +239,6 @@ export function deleteSample(
       reason,
     });
     return deleted;
-  });
-}
-
-export interface SplitInput {
-  children: { sample_id?: string | undefined; quantity: number }[];
-  relation?: 'aliquot' | 'derivative' | 'pool' | undefined;
-  reason?: string | undefined;
-}
-
-// Quantities are numeric(20,6): compare in millionths so 0.1 + 0.2 does not overdraw by rounding.
-const micro = (value: number) => Math.round(value * 1e6);
-
-/**
- * Splits a sample into children (aliquots by default): ids generated as PARENT.1, PARENT.2, ...
- * after any already taken, or given; the children's total never exceeds what the parent has left,
- * and the parent is decremented in the same transaction (its row locked first).
- */
-export function splitSample(
-  ctx: LabContext,
-  caller: Principal,
-  key: string,
-  input: SplitInput,
-  actor: AuditActor,
-): Promise<{ parent: SampleRow; children: SampleRow[] }> {
-  // Whole millionths only: the sum below is then exact and equals what numeric(20,6) stores.
-  for (const child of input.children) checkAmount(child.quantity);
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const parent = await oneSample(tx, key, { lock: true });
-    if (parent.deleted_at) throw new ConflictError('sample_deleted', 'This sample was deleted');
-    if (isSpent(parent.status)) {
-      throw new ConflictError('sample_spent', `A ${parent.status} sample cannot be split`);
-    }
-    const requested = input.children.reduce((sum, child) => sum + micro(child.quantity), 0);
-    if (requested > micro(parent.quantity)) {
-      throw new AppError(409, 'insufficient_quantity', 'The children need more than the parent has left', {
-        details: { available: parent.quantity, requested: requested / 1e6, unit: parent.unit },
-      });
-    }
-    let next = Math.max(0, ...(await childSuffixes(tx, parent.lab_id, parent.sample_id))) + 1;
-    const rows: SampleInsert[] = input.children.map((child) => {
-      const sampleId = child.sample_id ?? `${parent.sample_id}.${next++}`;
-      if (sampleId.length > 100)
-        throw new ValidationError('sample_id_too_long', `${sampleId} is over 100 characters`);
-      return {
-        lab_id: parent.lab_id,
-        sample_id: sampleId,
-        sample_type: parent.sample_type,
-        status: 'received',
-        quantity: child.quantity,
-        unit: parent.unit,
-        container_id: null,
-        project_id: parent.project_id,
-        batch_id: parent.batch_id,
-        metadata: { derived_from: parent.sample_id },
-        created_by: caller.id,
-      };
-    });
-    const ids = rows.map((row) => row.sample_id);
-    const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
-    if (repeated.length > 0) {
-      throw new ConflictError('duplicate_sample_ids', `Repeated in the request: ${repeated.join(', ')}`, {
-        sample_ids: repeated,
-      });
-    }
-    const taken = await existingSampleIds(tx, parent.lab_id, ids);
-    if (taken.length > 0) {
-      throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
-    }
-    const children = await insertSamples(tx, rows).catch(explainWriteError);
-    const remaining = (micro(parent.quantity) - requested) / 1e6;
-    const updated = await updateSample(
-      tx,
-      parent.id,
-      remaining === 0 ? { quantity: 0, status: 'consumed' } : { quantity: remaining },
-      caller.id,
-    );
-    const relation = input.relation ?? 'aliquot';
-    await insertLineage(
-      tx,
-      children.map((child) => ({
-        lab_id: parent.lab_id,
-        parent_id: parent.id,
-        child_id: child.id,
-        relation,
-        created_by: caller.id,
-      })),
-    );
-    await appendAuditEntries(tx, [
-      {
-        ...actor,
-        action: 'sample.split',
-        entity_type: 'sample',
-        entity_id: parent.id,
-        before: { quantity: parent.quantity, status: parent.status },
-        after: {
-          quantity: updated.quantity,
-          status: updated.status,
-          children: children.map((child) => child.sample_id),
-        },
-        reason: input.reason ?? null,
-      },
-      ...children.map((child) => ({
-        ...actor,
-        action: 'sample.create',
-        entity_type: 'sample',
-        entity_id: child.id,
-        before: null,
-        after: { ...auditView(child), parent: parent.sample_id, relation },
-        reason: input.reason ?? null,
-      })),
-    ]);
-    return { parent: updated, children };
   });
 }
 
