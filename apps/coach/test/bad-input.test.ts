@@ -22,6 +22,19 @@ describe('input the database could not take is refused up front with 400', () =>
     );
   });
 
+  it('accepts the text "\\u0000" (a backslash, not a NUL) and refuses a NUL in the URL', async () => {
+    const user = await createUser();
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/mood-logs',
+      headers: { ...bearer(user), 'content-type': 'application/json' },
+      payload: '{"mood":5,"stress":5,"notes":"C:\\\\u0000dir"}',
+    });
+    expect(text.statusCode, text.body).toBe(201);
+    const inUrl = await t.app.inject({ method: 'GET', url: '/history?cursor=a%00b', headers: bearer(user) });
+    expect(inUrl.json().error.code).toBe('invalid_characters');
+  });
+
   it.each([
     `1|${uuid}`,
     `Feb 30 2020|${uuid}`,

@@ -4,7 +4,7 @@ import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { prepareSetupToken } from './modules/accounts/setup.service.ts';
 import { startCheckpointJob } from './modules/audit/checkpoint-job.ts';
-import { startInventoryAlertJob } from './modules/inventory/alerts.service.ts';
+import { startInventoryAlertJob } from './modules/inventory/alerts-job.ts';
 
 /** Starts the lab: the only place that reads the environment, listens and handles signals. */
 export async function startServer(): Promise<void> {
@@ -14,7 +14,8 @@ export async function startServer(): Promise<void> {
   const checkpoints = startCheckpointJob(ctx, app.log);
   const inventoryAlerts = startInventoryAlertJob(ctx, app.log);
   app.addHook('onClose', async () => {
-    await Promise.all([checkpoints.stop(), inventoryAlerts.stop()]);
+    // Settled, not all: one job failing to stop must not keep the database open.
+    await Promise.allSettled([checkpoints.stop(), inventoryAlerts.stop()]);
     await closeContext(ctx);
   });
   onShutdownSignal(() => app.close(), app.log, 10_000);

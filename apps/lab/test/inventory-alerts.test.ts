@@ -1,7 +1,8 @@
 import { queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recordInventoryAlerts, startInventoryAlertJob } from '../src/modules/inventory/inventory.routes.ts';
+import { recordInventoryAlerts } from '../src/modules/inventory/alerts.service.ts';
+import { startInventoryAlertJob } from '../src/modules/inventory/alerts-job.ts';
 import { addDays, labToday, nextWallClockHour } from '../src/modules/inventory/lab-calendar.ts';
 import { defaultLabId } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { loadPrincipal } from '../src/modules/access/principal.repository.ts';
+import { insertRefreshToken } from '../src/modules/auth/refresh-tokens.repository.ts';
+import { newRefreshToken, signAccessToken } from '../src/modules/auth/tokens.ts';
 import { bearer, useLabApp } from './support/lab-app.ts';
 
 const lab = useLabApp();
@@ -84,6 +88,46 @@ describe('refresh tokens', () => {
     expect((await refresh('x'.repeat(43))).statusCode).toBe(401);
     const missing = await lab.app.inject({ method: 'POST', url: '/auth/refresh', payload: {} });
     expect(missing.statusCode).toBe(400);
+  });
+
+  it('die with their session epoch: tokens minted under the old epoch (a refresh racing a reset) are refused', async () => {
+    const user = await lab.user([]);
+    const before = await loadPrincipal(lab.db.orm, user.id);
+    const oldEpoch = before?.session_epoch ?? -1;
+    // The reset commits; then tokens minted under the epoch it ended (as a refresh that read the
+    // user just before the reset committed would have minted them) are presented.
+    await lab.app.inject({
+      method: 'POST',
+      url: `/api/admin/users/${user.id}/password`,
+      headers: bearer((await lab.user(['admin'])).token),
+      payload: { password: 'Reset-by-admin-1!', reason: 'forgotten' },
+    });
+    const after = await loadPrincipal(lab.db.orm, user.id);
+    expect(after?.session_epoch).toBe(oldEpoch + 1);
+    const late = newRefreshToken();
+    await lab.db.transaction((tx) =>
+      insertRefreshToken(tx, {
+        family_id: randomUUID(),
+        user_id: user.id,
+        hash: late.hash,
+        amr: ['pwd'],
+        expires_at: new Date(lab.clock.now().getTime() + 86_400_000),
+        session_epoch: oldEpoch,
+      }),
+    );
+    expect((await refresh(late.token)).json().error?.code).toBe('invalid_refresh_token');
+    lab.clock.advance(5_000);
+    const lateAccess = await signAccessToken(
+      lab.ctx.keys.jwtSecret,
+      { ...(after as NonNullable<typeof after>), session_epoch: oldEpoch },
+      ['pwd'],
+      900,
+      lab.clock.now(),
+    );
+    const me = await lab.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(lateAccess) });
+    expect(me.json().error?.code).toBe('session_revoked');
+    const fresh = await lab.login(user.email, 'Reset-by-admin-1!');
+    expect((await refresh(fresh.refresh_token)).statusCode).toBe(200);
   });
 
   it.runIf(onServer)(

@@ -37,9 +37,11 @@ function safeNumbers(statement: SQL): SQL {
   return new SQL(
     statement.queryChunks.map((chunk) => {
       if (typeof chunk === 'number') {
-        if (!Number.isFinite(chunk)) throw new Error('queryAs cannot inline a non-finite number');
+        if (!Number.isFinite(chunk)) throw new Error('a one-trip query cannot inline a non-finite number');
         return sql.raw(`(${chunk})`);
       }
+      // The extended protocol would send a Date as its ISO text; inlined, it would become toString().
+      if (chunk instanceof Date) throw new Error('a one-trip query cannot inline a Date: pass toISOString()');
       return is(chunk, SQL) ? safeNumbers(chunk) : chunk;
     }),
   );
@@ -56,6 +58,7 @@ export async function queryWithSettings<T>(
   settings: Record<string, string>,
   statement: SQL,
 ): Promise<T[]> {
+  if (Object.keys(settings).length === 0) throw new Error('queryWithSettings needs at least one setting');
   const assignments = Object.entries(settings).map(
     ([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`,
   );

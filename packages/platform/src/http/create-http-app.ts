@@ -99,6 +99,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // Errors the router raises before any route runs (a bad %-escape, an over-long param) get the
     // house error shape too.
     frameworkErrors: (error, request, reply) => {
+      // No onRequest hook has run for these, so the request id header is set here.
+      reply.header('x-request-id', request.id);
       handleError(error, request, reply);
     },
     logController: new AccessLogController(),

@@ -26,17 +26,26 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
     FST_ERR_MAX_PARAM_LENGTH: 'path_too_long',
   };
   const code = codes[error.code] ?? (status === 429 ? 'rate_limited' : 'bad_request');
-  return new AppError(status, code, error.message);
+  // The router's own messages quote the whole path back, however long: say what was wrong instead.
+  const messages: Record<string, string> = {
+    FST_ERR_BAD_URL: 'The URL has an invalid percent-encoding',
+    FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long',
+  };
+  return new AppError(status, code, messages[error.code] ?? error.message);
 }
 
-/** The SQLSTATE of a database error, looking through wrappers such as drizzle's. */
-function sqlState(error: unknown): string | undefined {
+/** The database's own error (SQLSTATE and constraint), looking through wrappers such as drizzle's. */
+function databaseError(error: unknown): { code: string; constraint?: string } | undefined {
   for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    const { code, constraint } = current as { code?: unknown; constraint?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      return typeof constraint === 'string' ? { code, constraint } : { code };
+    }
   }
   return undefined;
 }
+
+const sqlState = (error: unknown) => databaseError(error)?.code;
 
 /** Normalises anything thrown into an AppError; unknown failures become an opaque 500. */
 export function toAppError(error: unknown): AppError {
@@ -67,6 +76,15 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const appError = toAppError(error);
   const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
   if (appError.details !== undefined) body.error.details = appError.details;
+  const refusedBy = databaseError(error);
+  if (refusedBy?.code === '23514') {
+    // A CHECK refused a value: usually the request's fault, but possibly a server bug; keep a trace
+    // (the constraint's name only: the failed statement's parameters may hold personal data).
+    request.log.warn(
+      { constraint: refusedBy.constraint, route: request.routeOptions?.url },
+      'check constraint refused a value',
+    );
+  }
   if (appError.statusCode >= 500) {
     body.error.request_id = request.id;
     request.log.error(

@@ -12,8 +12,11 @@ export function nulRefused(): ValidationError {
   );
 }
 
+// `\u0000` as a JSON escape: after an even number of backslashes (`\\u0000` is a backslash and text).
+const escapedNul = /(?<!\\)(?:\\\\)*\\u0000/;
+
 /** A JSON body text with a NUL, raw or escaped. */
-export const bodyHasNul = (body: string) => body.includes('\\u0000') || body.includes(String.fromCharCode(0));
+export const bodyHasNul = (body: string) => body.includes(String.fromCharCode(0)) || escapedNul.test(body);
 
 /** Refuses a NUL in the path or query string (it can only arrive percent-encoded). */
 export function refuseNulInUrls(app: FastifyInstance): void {

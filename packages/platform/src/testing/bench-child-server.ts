@@ -15,7 +15,13 @@ export async function serveToBenchParent(
       void app
         .close()
         .then(closeRest)
-        .then(() => process.exit(0));
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
   });
   process.send?.({ url });
 }

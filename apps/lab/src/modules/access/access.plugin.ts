@@ -53,7 +53,8 @@ export async function protectedRoutes(
       }
       const principal = await loadPrincipal(ctx.db.orm, claims.sub);
       if (!principal?.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
-      if (claims.iat_ms < principal.sessions_valid_after_ms) {
+      const epochEnded = claims.sep !== undefined && claims.sep !== principal.session_epoch;
+      if (epochEnded || claims.iat_ms < principal.sessions_valid_after_ms) {
         throw new UnauthorizedError('session_revoked', 'This session has ended; please sign in again');
       }
       await userLimiter(request, principal.id);

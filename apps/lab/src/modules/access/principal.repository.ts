@@ -10,6 +10,8 @@ export interface Principal {
   mfa_enabled: boolean;
   /** Access tokens issued before this (milliseconds since the epoch) are no longer accepted. */
   sessions_valid_after_ms: number;
+  /** Bumped whenever the user's sessions are ended; tokens issued under another epoch are dead. */
+  session_epoch: number;
   roles: string[];
   permissions: string[];
   /** The labs whose records this user may see and change. */
@@ -21,7 +23,7 @@ export async function loadPrincipal(tx: Executor, id: string): Promise<Principal
   const [row] = await queryRows<Principal>(
     tx,
     sql`select u.id, u.email, u.full_name, u.active, u.mfa_enabled,
-          floor(extract(epoch from u.sessions_valid_after) * 1000)::float8 as sessions_valid_after_ms,
+          floor(extract(epoch from u.sessions_valid_after) * 1000)::float8 as sessions_valid_after_ms, u.session_epoch,
           coalesce(array_agg(r.name order by r.name) filter (where r.name is not null), '{}') as roles,
           coalesce((select array_agg(distinct p) from user_roles ur2 join roles r2 on r2.id = ur2.role_id
                     cross join unnest(r2.permissions) p where ur2.user_id = u.id), '{}') as permissions,

@@ -145,7 +145,8 @@ export async function replacePassword(tx: Executor, id: string, hash: string, de
   await tx.execute(sql`
     with updated as (
       update users set password_hash = ${hash}, password_changed_at = ${now.toISOString()}::timestamptz,
-        sessions_valid_after = ${now.toISOString()}::timestamptz, failed_attempts = 0, locked_until = null,
+        sessions_valid_after = ${now.toISOString()}::timestamptz, session_epoch = session_epoch + 1,
+        failed_attempts = 0, locked_until = null,
         updated_at = ${now.toISOString()}::timestamptz
       where id = ${id} returning id)
     insert into password_history (user_id, password_hash) select id, ${hash} from updated`);
@@ -172,6 +173,7 @@ export async function updateUser(
       active = coalesce(${changes.active ?? null}::boolean, active),
       sessions_valid_after = case when ${changes.active ?? null}::boolean is false
         then ${now.toISOString()}::timestamptz else sessions_valid_after end,
+      session_epoch = session_epoch + case when ${changes.active ?? null}::boolean is false then 1 else 0 end,
       updated_at = ${now.toISOString()}::timestamptz
     where id = ${id}`);
 }
@@ -215,9 +217,8 @@ export async function roleExists(tx: Executor, name: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** How many active users hold the admin role (the last one may not be removed). */
 /**
- * Counts active admins under a transaction-scoped lock so two concurrent demotions or
+ * How many active users hold the admin role (the last one may not be removed). Counted under a transaction-scoped lock so two concurrent demotions or
  * deactivations cannot each see "two admins left" and together remove the last one: the second
  * waits for the first to commit and then counts again with a fresh (READ COMMITTED) snapshot.
  */

@@ -101,7 +101,9 @@ export async function appendAuditEntries(tx: Executor, inputs: AuditInput[]): Pr
     request_id: entry.request_id ?? null,
     client_ip: entry.client_ip ?? null,
   }));
-  await tx.execute(sql`
+  const moved = await queryRows<{ seq: string | number }>(
+    tx,
+    sql`
     with appended as (
       insert into audit_entries (seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id,
         before, after, reason, request_id, client_ip, prev_hash, hash)
@@ -112,7 +114,11 @@ export async function appendAuditEntries(tx: Executor, inputs: AuditInput[]): Pr
         after jsonb, reason text, request_id text, client_ip text, prev_hash text, hash text)
       returning 1)
     update audit_head set seq = ${seq}, hash = ${prevHash}
-    where id and (select count(*) from appended) = ${entries.length}`);
+    where id and (select count(*) from appended) = ${entries.length}
+    returning seq`,
+  );
+  // Entries without the head moved would break every later append: fail the whole transaction instead.
+  if (moved.length !== 1) throw new Error('audit head did not move with the appended entries');
   return entries;
 }
 

@@ -13,10 +13,18 @@ export interface RefreshTokenRow {
 
 export async function insertRefreshToken(
   tx: Executor,
-  token: { family_id: string; user_id: string; hash: string; amr: string[]; expires_at: Date },
+  token: {
+    family_id: string;
+    user_id: string;
+    hash: string;
+    amr: string[];
+    expires_at: Date;
+    session_epoch: number;
+  },
 ): Promise<void> {
-  await tx.execute(sql`insert into refresh_tokens (family_id, user_id, token_hash, amr, expires_at)
-    values (${token.family_id}, ${token.user_id}, ${token.hash}, ${textArray(token.amr)}, ${token.expires_at.toISOString()}::timestamptz)`);
+  await tx.execute(sql`insert into refresh_tokens (family_id, user_id, token_hash, amr, expires_at, session_epoch)
+    values (${token.family_id}, ${token.user_id}, ${token.hash}, ${textArray(token.amr)},
+      ${token.expires_at.toISOString()}::timestamptz, ${token.session_epoch})`);
 }
 
 /** The token's row, locked: two refreshes racing with one token cannot both rotate it. */
@@ -28,7 +36,9 @@ export async function lockRefreshToken(
   const [row] = await queryRows<RefreshTokenRow>(
     tx,
     sql`select id, family_id, user_id, amr, expires_at <= ${now.toISOString()}::timestamptz as expired,
-          used_at is not null as used, revoked_at is not null as revoked
+          used_at is not null as used,
+          revoked_at is not null
+            or session_epoch <> (select u.session_epoch from users u where u.id = refresh_tokens.user_id) as revoked
         from refresh_tokens where token_hash = ${hash} for update`,
   );
   return row;

@@ -39,6 +39,7 @@ export async function issueSession(
     hash: refresh.hash,
     amr,
     expires_at: new Date(now.getTime() + ctx.config.auth.refreshTokenDays * 86_400_000),
+    session_epoch: principal.session_epoch,
   });
   const expiresIn = ctx.config.auth.accessTokenSeconds;
   return {

@@ -18,6 +18,8 @@ export interface AccessClaims {
   /** Issue time in milliseconds: `iat` is whole seconds, too coarse to tell a token issued just
    * before a revocation from one issued just after it in the same second. */
   iat_ms: number;
+  /** The user's session epoch when issued; absent on tokens from before epochs existed. */
+  sep?: number;
 }
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
@@ -25,12 +27,18 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
 /** A 15-minute access token: sub, email, roles, amr (how the user proved who they are), jti. */
 export async function signAccessToken(
   secret: string,
-  user: { id: string; email: string; roles: string[] },
+  user: { id: string; email: string; roles: string[]; session_epoch: number },
   amr: string[],
   expiresInSeconds: number,
   now: Date,
 ): Promise<string> {
-  return new SignJWT({ email: user.email, roles: user.roles, amr, iat_ms: now.getTime() })
+  return new SignJWT({
+    email: user.email,
+    roles: user.roles,
+    amr,
+    iat_ms: now.getTime(),
+    sep: user.session_epoch,
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(issuer)
     .setAudience(accessAudience)

@@ -1,10 +1,9 @@
-import type { FastifyBaseLogger } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { allLabIds, inLabs } from '../sites/lab-scope.ts';
 import { expireLots, syncAlerts } from './alerts.repository.ts';
-import { addDays, labToday, nextWallClockHour } from './lab-calendar.ts';
+import { addDays, labToday } from './lab-calendar.ts';
 
 /** How far ahead the daily job looks for expiring lots. */
 export const expiringWindowDays = 30;
@@ -56,40 +55,4 @@ export async function recordInventoryAlerts(ctx: LabContext): Promise<AlertRunSu
     });
   }
   return summary;
-}
-
-/**
- * Runs `recordInventoryAlerts` once at start (a service started after 06:00, or down at 06:00, must
- * not wait a day for today's alerts) and then every day at 06:00 Europe/London (DST-correct: the
- * next run is recomputed from the wall clock each time). A failed run is logged; the next run
- * catches up, since the job records conditions, not events.
- */
-export function startInventoryAlertJob(
-  ctx: LabContext,
-  log: FastifyBaseLogger,
-): { stop(): Promise<unknown> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-  const run = () => {
-    running = recordInventoryAlerts(ctx)
-      .then((summary) => log.info(summary, 'inventory alerts recorded'))
-      .catch((error: unknown) => log.error({ err: error }, 'inventory alert job failed'))
-      .finally(schedule);
-  };
-  const schedule = () => {
-    if (stopped) return;
-    const now = ctx.now();
-    const delay = Math.max(1000, nextWallClockHour(now, 6).getTime() - now.getTime());
-    timer = setTimeout(run, delay);
-    timer.unref();
-  };
-  run();
-  return {
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-      return running;
-    },
-  };
 }

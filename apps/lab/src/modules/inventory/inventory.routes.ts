@@ -4,8 +4,6 @@ import { alertRoutes } from './alerts.routes.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { stockRoutes } from './stock.routes.ts';
 
-export { recordInventoryAlerts, startInventoryAlertJob } from './alerts.service.ts';
-
 /** `/api/inventory`: vendors, items, lots, the movement ledger and alerts; lab-scoped, audited. */
 export async function inventoryRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
   await catalogRoutes(scope, ctx);
