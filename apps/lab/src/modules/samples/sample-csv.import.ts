@@ -4,18 +4,18 @@ import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { freeJsonProblem } from '../shared/free-json.ts';
 import { fitsStoredPrecision } from '../shared/quantities.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { type CsvRow, type RowError, readCsv, rejection } from './sample-csv.rows.ts';
 import { reservedSampleIds } from './sample-writes.ts';
 import { existingSampleIds } from './samples.repository.ts';
-import { BusinessId, maxSampleQuantity } from './samples.schema.ts';
+import { BusinessId, maxMetadataBytes, maxSampleQuantity } from './samples.schema.ts';
 import { createSamples, type NewSampleInput } from './samples.service.ts';
 
 const businessId = new RegExp((BusinessId as unknown as { pattern: string }).pattern);
 const decimal = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const maxMetadataBytes = 16_384;
 const references = ['container_id', 'project_id', 'batch_id'] as const;
 type Reference = (typeof references)[number];
 
@@ -74,11 +74,13 @@ function checkRow(row: CsvRow, caller: Principal): { checked: Checked; errors: R
   if (metadataText !== '') {
     try {
       const parsed: unknown = JSON.parse(metadataText);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        fail('metadata', 'invalid_metadata', 'metadata must be a JSON object');
-      } else if (Buffer.byteLength(JSON.stringify(parsed)) > maxMetadataBytes) {
-        fail('metadata', 'metadata_too_large', `At most ${maxMetadataBytes} bytes of JSON`);
-      } else if (Object.keys(parsed).some((key) => key.length > 100)) {
+      const object = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+      const problem = object
+        ? freeJsonProblem(parsed as Record<string, unknown>, 'metadata', maxMetadataBytes)
+        : undefined;
+      if (!object) fail('metadata', 'invalid_metadata', 'metadata must be a JSON object');
+      else if (problem) fail('metadata', problem.code, problem.message);
+      else if (Object.keys(parsed).some((key) => key.length > 100)) {
         fail('metadata', 'invalid_metadata', 'metadata keys are at most 100 characters');
       } else metadata = parsed as Record<string, unknown>;
     } catch {

@@ -17,6 +17,8 @@ export const Status = Type.Union(sampleStatuses.map((status) => Type.Literal(sta
 export const maxSampleQuantity = 1e9;
 export const Quantity = Type.Number({ minimum: 0, maximum: maxSampleQuantity });
 export const Unit = Type.String({ minLength: 1, pattern: '\\S', maxLength: 20 });
+/** Sample metadata's size limit as JSON (checked by the service, with the depth). */
+export const maxMetadataBytes = 16_384;
 export const Metadata = FreeObject('Free key/value data (at most 16 kB as JSON, 32 levels deep)');
 export const Reason = Type.String({
   minLength: 1,

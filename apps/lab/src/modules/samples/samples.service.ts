@@ -21,6 +21,7 @@ import {
   softDeleteSample,
   updateSample,
 } from './samples.repository.ts';
+import { maxMetadataBytes } from './samples.schema.ts';
 
 export interface NewSampleInput {
   sample_id: string;
@@ -36,8 +37,6 @@ export interface NewSampleInput {
   parents?: string[] | undefined;
   relation?: 'derivative' | 'pool' | undefined;
 }
-
-const maxMetadataBytes = 16_384;
 
 /** One sample of the caller's labs by uuid or business id, or a 404 (another lab's is invisible). */
 export async function oneSample(

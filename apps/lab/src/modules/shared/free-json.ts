@@ -17,6 +17,20 @@ function depthOf(value: unknown): number {
   return deepest;
 }
 
+/** What is wrong with a piece of free JSON, if anything (see `checkFreeJson`). */
+export function freeJsonProblem(
+  value: Record<string, unknown>,
+  field: string,
+  maxBytes: number,
+): { code: string; message: string } | undefined {
+  if (depthOf(value) > maxDepth)
+    return { code: 'json_too_deep', message: `${field} may nest at most ${maxDepth} levels` };
+  if (Buffer.byteLength(JSON.stringify(value)) > maxBytes) {
+    return { code: `${field}_too_large`, message: `${field} may hold at most ${maxBytes} bytes of JSON` };
+  }
+  return undefined;
+}
+
 /**
  * Free-form JSON a client attaches to a record (sample metadata, vendor contact details): at most
  * `maxBytes` as JSON and `maxDepth` levels deep, so it can be stored, audited and hashed safely.
@@ -26,13 +40,6 @@ export function checkFreeJson(
   field: string,
   maxBytes: number,
 ): void {
-  if (value === undefined) return;
-  if (depthOf(value) > maxDepth) {
-    throw new ValidationError('json_too_deep', `${field} may nest at most ${maxDepth} levels`, { field });
-  }
-  if (Buffer.byteLength(JSON.stringify(value)) > maxBytes) {
-    throw new ValidationError(`${field}_too_large`, `${field} may hold at most ${maxBytes} bytes of JSON`, {
-      field,
-    });
-  }
+  const problem = value && freeJsonProblem(value, field, maxBytes);
+  if (problem) throw new ValidationError(problem.code, problem.message, { field });
 }
