@@ -94,8 +94,9 @@ export async function signRecordFor(
 }
 
 /**
- * A record's signatures, oldest first. The record must be visible to the caller: signatures show
- * printed names and meanings, which another lab's members have no business reading.
+ * A record's signatures, oldest first. The record must be visible to the caller: a lab record's
+ * signatures (printed names, meanings) are for its own lab's members. Accounts are not lab records,
+ * so signatures on a user (access reviews) are visible to anyone holding `signatures:read`.
  */
 export async function signaturesOfRecord(
   ctx: LabContext,
