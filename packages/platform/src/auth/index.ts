@@ -7,3 +7,4 @@ export {
   type VerifiedUser,
 } from './jwt-verifier.ts';
 export { signServiceToken, signUserToken } from './token-issuer.ts';
+export { VerifiedTokenCache } from './verified-token-cache.ts';

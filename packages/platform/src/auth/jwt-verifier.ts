@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { VerifiedTokenCache } from './verified-token-cache.ts';
 
 /** A verified caller: identity only ever comes from a verified token. */
 export interface VerifiedUser {
@@ -80,7 +81,7 @@ function createSignatureCheck(
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const check = createSignatureCheck(options);
-  const cache = new VerifiedTokenCache();
+  const cache = new VerifiedTokenCache<VerifiedUser>();
   return async (token) => {
     const cached = cache.get(token);
     if (cached) return cached;
@@ -110,31 +111,6 @@ export function createServiceRoleVerifier(options: KeyOptions): JwtVerifier {
     }
     return { id: 'service_role', email: undefined, role: 'service_role', claims: payload };
   };
-}
-
-const cacheEntries = 10_000;
-const cacheTtlMs = 60_000;
-
-/**
- * Remembers verified tokens briefly: a client sends the same token with every request, and the
- * signature check was a tenth of a request's CPU. An entry lives until the token expires or for a
- * minute, whichever is sooner, so a key withdrawn from the JWKS stops being honoured within a minute.
- */
-class VerifiedTokenCache {
-  readonly #entries = new Map<string, { user: VerifiedUser; until: number }>();
-
-  get(token: string): VerifiedUser | undefined {
-    const entry = this.#entries.get(token);
-    if (!entry) return undefined;
-    if (Date.now() < entry.until) return entry.user;
-    this.#entries.delete(token);
-    return undefined;
-  }
-
-  set(token: string, user: VerifiedUser, expiresAtMs: number): void {
-    if (this.#entries.size >= cacheEntries) this.#entries.delete(this.#entries.keys().next().value as string);
-    this.#entries.set(token, { user, until: Math.min(expiresAtMs, Date.now() + cacheTtlMs) });
-  }
 }
 
 function toUnauthorized(error: unknown): UnauthorizedError {

@@ -3,7 +3,7 @@ import { AppError, ForbiddenError, UnauthorizedError } from '@ours/platform/erro
 import { createLimiter } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
-import { verifyAccessToken } from '../auth/tokens.ts';
+import { type AccessClaims, accessTokenVerifier } from '../auth/tokens.ts';
 import { grants, type Permission } from './permissions.ts';
 import { loadPrincipal, type Principal } from './principal.repository.ts';
 
@@ -26,6 +26,7 @@ export async function protectedRoutes(
   ctx: LabContext,
   register: (scope: FastifyInstance) => Promise<void>,
 ): Promise<void> {
+  const verifyAccess = accessTokenVerifier(ctx.keys.jwtSecret);
   const userLimiter = createLimiter(app, 'user', {
     max: ctx.config.rateLimits.userPerMinute,
     windowMs: 60_000,
@@ -40,13 +41,9 @@ export async function protectedRoutes(
       }
     });
     scope.addHook('onRequest', async (request) => {
-      let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
+      let claims: AccessClaims;
       try {
-        claims = await verifyAccessToken(
-          ctx.keys.jwtSecret,
-          bearerToken(request.headers.authorization),
-          ctx.now(),
-        );
+        claims = await verifyAccess(bearerToken(request.headers.authorization), ctx.now());
       } catch (error) {
         if (error instanceof AppError) await app.limitAnonymous(request, request.ip);
         throw error;
