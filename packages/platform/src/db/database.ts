@@ -22,6 +22,12 @@ export interface Database {
    * inlined as escaped literals; use `queryAs`, never build scripts by hand.
    */
   runScript<T>(script: string): Promise<T[]>;
+  /**
+   * Runs one parameterised statement as a named prepared statement outside any transaction: each
+   * server connection parses and plans it once, not per call. For the hottest fixed statements (the
+   * per-request principal lookup); `text` uses $1, $2... placeholders and must be constant per name.
+   */
+  prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]>;
   /** Cheap liveness check for `/health`. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -74,6 +74,9 @@ export async function pgliteDatabase(client: PGlite, runtimeRole: string): Promi
     orm,
     transaction: (fn) => orm.transaction(fn),
     runScript: async <T>(script: string) => ((await client.exec(script)).at(-1)?.rows ?? []) as T[],
+    // One embedded connection with no planning cost worth caching: a plain parameterised query.
+    prepared: async <T>(_name: string, text: string, values: unknown[]) =>
+      (await client.query<T>(text, values)).rows,
     ping: async () => {
       await orm.execute(sql`select 1`);
     },

@@ -33,6 +33,8 @@ export function postgresDatabase(url: string, runtimeRole: string, poolSize = 10
     connection: { kind: 'postgres', url },
     orm,
     transaction: (fn) => orm.transaction(fn),
+    prepared: async <T>(name: string, text: string, values: unknown[]) =>
+      (await pool.query({ name, text, values })).rows as T[],
     runScript: async <T>(script: string) => {
       const result = (await pool.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
       return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as T[];

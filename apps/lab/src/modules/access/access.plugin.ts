@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { type AccessClaims, accessTokenVerifier } from '../auth/tokens.ts';
 import { grants, type Permission } from './permissions.ts';
-import { loadPrincipal, type Principal } from './principal.repository.ts';
+import { type Principal, requestPrincipal } from './principal.repository.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,7 +48,7 @@ export async function protectedRoutes(
         if (error instanceof AppError) await app.limitAnonymous(request, request.ip);
         throw error;
       }
-      const principal = await loadPrincipal(ctx.db.orm, claims.sub);
+      const principal = await requestPrincipal(ctx.db, claims.sub);
       if (!principal?.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
       const epochEnded = claims.sep !== undefined && claims.sep !== principal.session_epoch;
       if (epochEnded || claims.iat_ms < principal.sessions_valid_after_ms) {
