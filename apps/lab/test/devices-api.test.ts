@@ -1,7 +1,7 @@
-import { queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
+import { auditEntriesOf } from './support/audit-entries.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 
 const lab = useLabApp({ USER_RATE_LIMIT_PER_MINUTE: '100000' });
@@ -31,17 +31,7 @@ const deviceBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function auditFor(entityId: string) {
-  return queryRows<{
-    action: string;
-    before: unknown;
-    after: Record<string, unknown>;
-    reason: string | null;
-  }>(
-    lab.db.orm,
-    sql`select action, before, after, reason from audit_entries where entity_id = ${entityId} order by seq`,
-  );
-}
+const auditFor = (entityId: string) => auditEntriesOf(lab.db, entityId);
 
 beforeAll(async () => {
   admin = await lab.user(['admin']);

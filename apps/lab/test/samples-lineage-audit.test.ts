@@ -2,6 +2,7 @@ import { queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
+import { auditEntriesOf } from './support/audit-entries.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 
 const lab = useLabApp({ USER_RATE_LIMIT_PER_MINUTE: '100000' });
@@ -62,18 +63,7 @@ const relativesOf = async (sample: Shown, depth?: number) => {
   return { ancestors: pick(view.ancestors), descendants: pick(view.descendants) };
 };
 
-/** Every audit entry about an entity, as stored (not through the API that shows them). */
-async function trail(entityId: string) {
-  return queryRows<{
-    action: string;
-    before: unknown;
-    after: Record<string, unknown>;
-    reason: string | null;
-  }>(
-    lab.db.orm,
-    sql`select action, before, after, reason from audit_entries where entity_id = ${entityId} order by seq`,
-  );
-}
+const trail = (entityId: string) => auditEntriesOf(lab.db, entityId);
 
 async function auditCount(): Promise<number> {
   const [row] = await queryRows<{ n: number }>(lab.db.orm, sql`select count(*)::int as n from audit_entries`);

@@ -34,11 +34,11 @@ export function auditCanonical(fields: AuditFields): string {
   return fastCanonical(fields) ?? referenceCanonical(fields);
 }
 
-// Exactly these keys, absent values as null: what is stored is what was hashed.
-function referenceCanonical(fields: AuditFields): string {
-  const canonical = canonicalize({
+/** Exactly the entry's keys, absent values as null: what is stored is what was hashed. */
+export function storedFields(fields: AuditFields): AuditFields {
+  return {
     seq: fields.seq,
-    occurred_at: new Date(fields.occurred_at).toISOString(),
+    occurred_at: fields.occurred_at,
     actor_id: fields.actor_id ?? null,
     actor_email: fields.actor_email ?? null,
     action: fields.action,
@@ -50,6 +50,13 @@ function referenceCanonical(fields: AuditFields): string {
     request_id: fields.request_id ?? null,
     client_ip: fields.client_ip ?? null,
     prev_hash: fields.prev_hash,
+  };
+}
+
+function referenceCanonical(fields: AuditFields): string {
+  const canonical = canonicalize({
+    ...storedFields(fields),
+    occurred_at: new Date(fields.occurred_at).toISOString(),
   });
   if (canonical === undefined) throw new Error('audit entry cannot be canonicalised');
   return canonical;

@@ -1,6 +1,6 @@
 import { type Executor, queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
-import { type AuditFields, auditHash, canonicalParts } from './audit-hash.ts';
+import { type AuditFields, auditHash, canonicalParts, storedFields } from './audit-hash.ts';
 
 /** What a caller records; the chain fields (seq, time, hashes) are the trail's to fill in. */
 export type AuditInput = Omit<AuditFields, 'seq' | 'occurred_at' | 'prev_hash'>;
@@ -90,17 +90,7 @@ export async function appendAuditEntries(tx: Executor, inputs: AuditInput[]): Pr
     prevHash = auditHash(fields);
     return { ...fields, hash: prevHash };
   });
-  const rows = entries.map((entry) => ({
-    ...entry,
-    actor_id: entry.actor_id ?? null,
-    actor_email: entry.actor_email ?? null,
-    entity_id: entry.entity_id ?? null,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    reason: entry.reason ?? null,
-    request_id: entry.request_id ?? null,
-    client_ip: entry.client_ip ?? null,
-  }));
+  const rows = entries.map((entry) => ({ ...storedFields(entry), hash: entry.hash }));
   const moved = await queryRows<{ seq: string | number }>(
     tx,
     sql`

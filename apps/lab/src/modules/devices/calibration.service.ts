@@ -4,7 +4,7 @@ import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { inLabs, listLab } from '../sites/lab-scope.ts';
+import { inLabs, listInLabs } from '../sites/lab-scope.ts';
 import {
   type CalibrationFilter,
   type CalibrationRow,
@@ -136,14 +136,9 @@ export function findCalibrations(
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<CalibrationRow[]> {
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const deviceId = filter.device_id === undefined ? undefined : (await oneDevice(tx, filter.device_id)).id;
-    return listCalibrations(
-      tx,
-      { ...filter, device_id: deviceId, lab_id: listLab(caller.lab_ids, filter.lab_id) },
-      cursor,
-      limit,
-    );
+  return listInLabs(ctx.db, caller.lab_ids, filter, async (tx, scoped) => {
+    const deviceId = scoped.device_id === undefined ? undefined : (await oneDevice(tx, scoped.device_id)).id;
+    return listCalibrations(tx, { ...scoped, device_id: deviceId }, cursor, limit);
   });
 }
 

@@ -3,7 +3,7 @@ import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs, listLab } from '../sites/lab-scope.ts';
+import { inLabs, listInLabs } from '../sites/lab-scope.ts';
 import { calibrationRoutes } from './calibration.routes.ts';
 import { certificateRoutes } from './certificates.routes.ts';
 import { deviceView, oneDevice } from './device-status.ts';
@@ -55,14 +55,8 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
       const now = ctx.now();
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listDevices(
-          tx,
-          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
-          now,
-          position,
-          limit + 1,
-        ),
+      const rows = await listInLabs(ctx.db, request.principal.lab_ids, filter, (tx, scoped) =>
+        listDevices(tx, scoped, now, position, limit + 1),
       );
       const page = toPage(rows, limit, (row) => row.created_at);
       return { ...page, items: page.items.map((row) => deviceView(row, now)) };

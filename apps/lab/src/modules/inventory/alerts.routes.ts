@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Nullable, Uuid } from '../shared/schema.ts';
-import { inLabs, listLab } from '../sites/lab-scope.ts';
+import { inLabs, listInLabs } from '../sites/lab-scope.ts';
 import { expiredLots, expiringLots, listOpenAlerts, lowStockItems } from './alerts.repository.ts';
 import { addDays, labToday } from './lab-calendar.ts';
 
@@ -145,13 +145,8 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     async (request) => {
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listOpenAlerts(
-          tx,
-          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
-          position,
-          limit + 1,
-        ),
+      const rows = await listInLabs(ctx.db, request.principal.lab_ids, filter, (tx, scoped) =>
+        listOpenAlerts(tx, scoped, position, limit + 1),
       );
       return toPage(rows, limit, (row) => row.opened_at);
     },

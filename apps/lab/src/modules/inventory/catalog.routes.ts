@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs, listLab } from '../sites/lab-scope.ts';
+import { inLabs, listInLabs } from '../sites/lab-scope.ts';
 import { itemById, listItems, listVendors, vendorById } from './catalog.repository.ts';
 import { changeItem, changeVendor, createItem, createVendor } from './catalog.service.ts';
 import {
@@ -52,13 +52,8 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     async (request) => {
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listVendors(
-          tx,
-          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
-          position,
-          limit + 1,
-        ),
+      const rows = await listInLabs(ctx.db, request.principal.lab_ids, filter, (tx, scoped) =>
+        listVendors(tx, scoped, position, limit + 1),
       );
       return toPage(rows, limit, (row) => row.created_at);
     },
@@ -125,14 +120,8 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
       const today = labToday(ctx.now());
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listItems(
-          tx,
-          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
-          today,
-          position,
-          limit + 1,
-        ),
+      const rows = await listInLabs(ctx.db, request.principal.lab_ids, filter, (tx, scoped) =>
+        listItems(tx, scoped, today, position, limit + 1),
       );
       return toPage(rows, limit, (row) => row.created_at);
     },

@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs, listLab } from '../sites/lab-scope.ts';
+import { inLabs, listInLabs } from '../sites/lab-scope.ts';
 import {
   ConsumeBody,
   IdParams,
@@ -92,13 +92,8 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     async (request) => {
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listLots(
-          tx,
-          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
-          position,
-          limit + 1,
-        ),
+      const rows = await listInLabs(ctx.db, request.principal.lab_ids, filter, (tx, scoped) =>
+        listLots(tx, scoped, position, limit + 1),
       );
       return toPage(rows, limit, (row) => row.created_at);
     },
@@ -146,13 +141,8 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     async (request) => {
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        listMovements(
-          tx,
-          { ...filter, lab_id: listLab(request.principal.lab_ids, filter.lab_id) },
-          position,
-          limit + 1,
-        ),
+      const rows = await listInLabs(ctx.db, request.principal.lab_ids, filter, (tx, scoped) =>
+        listMovements(tx, scoped, position, limit + 1),
       );
       return toPage(rows, limit, (row) => row.occurred_at);
     },

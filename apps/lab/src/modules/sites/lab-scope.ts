@@ -62,11 +62,19 @@ export function targetLab(callerLabIds: readonly string[], requested: string | u
 }
 
 /**
- * The lab a list is filtered to: the one asked for, or else the caller's only lab. Row-level security
- * alone gives the planner `lab_id = ANY(<scope>)`, whose index order PostgreSQL before 17 cannot
- * use, so a list page would sort the whole lab; naming the one lab lets the (lab_id, time desc, id
- * desc) indexes stream the page. The same rows either way: the scope still applies.
+ * Runs a list query in the caller's lab scope, with the filter's `lab_id` defaulting to the caller's
+ * only lab. Row-level security alone gives the planner `lab_id = ANY(<scope>)`, whose index order
+ * PostgreSQL before 17 cannot use, so a list page would sort the whole lab; naming the one lab lets
+ * the (lab_id, time desc, id desc) indexes stream the page. The same rows either way: the scope
+ * still applies.
  */
-export function listLab(callerLabIds: readonly string[], requested: string | undefined): string | undefined {
-  return requested ?? (callerLabIds.length === 1 ? callerLabIds[0] : undefined);
+export function listInLabs<F extends { lab_id?: string | undefined }, T>(
+  db: Database,
+  callerLabIds: readonly string[],
+  filter: F,
+  list: (tx: Executor, filter: F) => Promise<T>,
+): Promise<T> {
+  const [only, ...others] = callerLabIds;
+  const lab = filter.lab_id ?? (others.length === 0 ? only : undefined);
+  return inLabs(db, callerLabIds, (tx) => list(tx, { ...filter, lab_id: lab }));
 }
