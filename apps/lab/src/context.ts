@@ -1,6 +1,7 @@
-import type { Database } from '@ours/platform/db';
 import type { Redis } from 'ioredis';
 import type { LabConfig } from './config.ts';
+import type { LabDatabase } from './db/lab-database.ts';
+import type { AuditTrail } from './modules/audit/audit-trail.ts';
 import type { ServerKeys } from './server-keys.ts';
 
 /** Seals and opens small secrets at rest (TOTP seeds), bound to their owner. */
@@ -12,8 +13,12 @@ export interface SecretBox {
 /** Everything a request handler or job needs, built once at start; tests swap pieces. */
 export interface LabContext {
   config: LabConfig;
-  db: Database;
+  db: LabDatabase;
   keys: ServerKeys;
+  /** Appends sealed entries to the audit trail (in the caller's transaction). */
+  audit: AuditTrail;
+  /** The key that seals audit entries (derived from the secret key; the database never holds it). */
+  auditMacKey: Buffer;
   /** The id of the key the server signs with now (its public half is in `signing_keys`). */
   signingKeyId: string;
   secretBox: SecretBox;

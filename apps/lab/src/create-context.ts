@@ -1,9 +1,12 @@
 import { createPublicKey } from 'node:crypto';
-import { type Database, openDatabase } from '@ours/platform/db';
+import { openDatabase } from '@ours/platform/db';
 import { Redis } from 'ioredis';
 import type { LabConfig } from './config.ts';
 import type { LabContext } from './context.ts';
+import type { LabDatabase, LabSchema } from './db/lab-database.ts';
 import { hashPassword } from './modules/accounts/password-hasher.ts';
+import { auditMacKey } from './modules/audit/audit-hash.ts';
+import { createAuditTrail } from './modules/audit/audit-trail.ts';
 import { algorithmOf, keyIdOf } from './modules/audit/manifest-signer.ts';
 import { createSecretBox } from './modules/mfa/secret-box.ts';
 import { registerSigningKey } from './modules/signatures/signing-keys.repository.ts';
@@ -12,8 +15,8 @@ import { resolveServerKeys } from './server-keys.ts';
 export const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
 
 /** Opens the lab's database with its migrations applied; the service runs as `lab_app`. */
-export function openLabDatabase(config: LabConfig): Promise<Database> {
-  return openDatabase({ ...config.database, migrationsDir, service: 'lab', runtimeRole: 'lab_app' });
+export function openLabDatabase(config: LabConfig): Promise<LabDatabase> {
+  return openDatabase<LabSchema>({ ...config.database, migrationsDir, service: 'lab', runtimeRole: 'lab_app' });
 }
 
 /** Builds every shared resource once; tests pass their own database or clock. */
@@ -25,6 +28,8 @@ export async function createContext(
   const db = overrides.db ?? (await openLabDatabase(config));
   const publicKey = createPublicKey(keys.signingKeyPem);
   const signingKeyId = keyIdOf(publicKey);
+  const macKey = auditMacKey(keys.secretKey);
+  const audit = createAuditTrail(macKey);
   await db.transaction((tx) =>
     registerSigningKey(tx, {
       key_id: signingKeyId,
@@ -39,6 +44,8 @@ export async function createContext(
     config,
     db,
     keys,
+    audit,
+    auditMacKey: macKey,
     signingKeyId,
     secretBox: createSecretBox(keys.secretKey),
     decoyPasswordHash: await hashPassword(`decoy-${crypto.randomUUID()}`),

@@ -1,33 +1,41 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Compilable, Kysely, Transaction } from 'kysely';
 
-/** Drizzle over either backend; a transaction is the same shape, so repositories take either. */
-export type Orm = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
-/** Whatever a repository runs its statements on: the pool or an open transaction. */
-export type Executor = Orm;
+/**
+ * Whatever a repository runs its statements on: the pool (`db.kysely`), an open transaction, or a
+ * one-trip scope (`db.withSettings`). Repositories take one and run their own SQL.
+ */
+export type Executor<DB> = Kysely<DB>;
 
 /** How to reach the same database from another client (the job queue opens its own). */
 export type DatabaseConnection = { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; url: string };
 
-/** One interface over the embedded PGlite and a PostgreSQL server. */
-export interface Database {
+export interface TransactionOptions {
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readOnly?: boolean;
+}
+
+/** One interface over the embedded PGlite and a PostgreSQL server, typed by the app's schema. */
+export interface Database<DB> {
   readonly kind: 'pglite' | 'postgres';
   readonly connection: DatabaseConnection;
-  readonly orm: Orm;
+  /** Statements on the pool, each in its own implicit transaction. */
+  readonly kysely: Kysely<DB>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction<DB>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
-   * Sends a script of several statements as ONE simple-protocol message: PostgreSQL runs it as a
-   * single implicit transaction and this returns the last statement's rows. Values must already be
-   * inlined as escaped literals; use `queryAs`, never build scripts by hand.
+   * An executor whose every statement travels in ONE message with these transaction-local settings
+   * (`set_config(name, value, true)`), so the settings bind that statement alone: a transaction's
+   * effect (BEGIN, settings, statement, COMMIT) for a quarter of the round trips. For hot reads
+   * (row-level security scopes); multi-step writes belong in `transaction`.
    */
-  runScript<T>(script: string): Promise<T[]>;
+  withSettings(settings: Readonly<Record<string, string>>): Kysely<DB>;
   /**
-   * Runs one parameterised statement as a named prepared statement outside any transaction: each
-   * server connection parses and plans it once, not per call. For the hottest fixed statements (the
-   * per-request principal lookup); `text` uses $1, $2... placeholders and must be constant per name.
+   * Runs one query as a named prepared statement outside any transaction: each server connection
+   * parses and plans it once, not per call. For the hottest fixed statements (the per-request
+   * principal lookup); the compiled text must be the same on every call under one name.
    */
-  prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]>;
+  prepared<R>(name: string, query: Compilable<R>): Promise<R[]>;
   /** Cheap liveness check for `/health`. */
   ping(): Promise<void>;
   close(): Promise<void>;

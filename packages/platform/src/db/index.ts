@@ -3,11 +3,18 @@ import { migrate, migratePostgres, pgliteMigrationClient } from './migrate.ts';
 import { openPglite, pgliteDatabase } from './pglite-database.ts';
 import { postgresDatabase } from './postgres-database.ts';
 
-export type { Database, DatabaseConnection, DatabaseLocation, Executor, Orm } from './database.ts';
-export { queryAs, queryWithSettings } from './one-trip-query.ts';
+export type {
+  Database,
+  DatabaseConnection,
+  DatabaseLocation,
+  Executor,
+  TransactionOptions,
+} from './database.ts';
+export { type KeysetCursor, olderThan } from './keyset.ts';
 export { openPglite, pgliteDatabase } from './pglite-database.ts';
 export { postgresDatabase } from './postgres-database.ts';
-export { asRole, asUser, type RequestClaims, userClaims } from './rls.ts';
+export { asRole, asUser, claimSettings, queryAs, type RequestClaims, userClaims } from './rls.ts';
+export { isoTimestamp } from './type-parsers.ts';
 
 export interface OpenDatabaseOptions extends DatabaseLocation {
   migrationsDir: string;
@@ -18,19 +25,28 @@ export interface OpenDatabaseOptions extends DatabaseLocation {
 }
 
 /** Opens the service's database, applying pending migrations first (as the owner). */
-export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+export async function openDatabase<DB>(options: OpenDatabaseOptions): Promise<Database<DB>> {
   const lockName = `migrations:${options.service}`;
   if (options.url) {
     await migratePostgres(options.adminUrl ?? options.url, options.migrationsDir, lockName);
-    return postgresDatabase(options.url, options.runtimeRole, options.poolSize);
+    return postgresDatabase<DB>(options.url, options.runtimeRole, options.poolSize);
   }
   const client = await openPglite(options.dataDir);
   try {
     await migrate(pgliteMigrationClient(client), options.migrationsDir, lockName);
-    return await pgliteDatabase(client, options.runtimeRole);
+    return await pgliteDatabase<DB>(client, options.runtimeRole);
   } catch (error) {
     await client.close();
     throw error;
   }
 }
-export { olderThan, queryRows, textArray } from './sql-helpers.ts';
+export type {
+  Generated,
+  Int8,
+  Json,
+  JsonObject,
+  JsonPrimitive,
+  JsonValue,
+  Numeric,
+  Timestamp,
+} from './column-types.ts';

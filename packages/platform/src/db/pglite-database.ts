@@ -3,17 +3,23 @@ import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/pglite';
-import type { Database, Orm } from './database.ts';
+import { Kysely, PGliteDialect, sql } from 'kysely';
+import type { Database } from './database.ts';
+import { oneTripExecutor } from './one-trip.ts';
+import { runTransaction } from './transaction.ts';
+import { valueParsers } from './type-parsers.ts';
 
 /**
- * Opens (creating if needed) an embedded PGlite database with pgvector and btree_gist loaded. A
- * directory can only be opened by one process at a time (two would corrupt it), which a pid lock
- * file beside it enforces.
+ * Opens (creating if needed) an embedded PGlite database with pgvector and btree_gist loaded and the
+ * shared value parsers installed. A directory can only be opened by one process at a time (two would
+ * corrupt it), which a pid lock file beside it enforces.
  */
 export async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
-  const options = { extensions: { vector, btree_gist }, ...(loadDataDir ? { loadDataDir } : {}) };
+  const options = {
+    extensions: { vector, btree_gist },
+    parsers: valueParsers,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  };
   if (dataDir.startsWith('memory://')) return PGlite.create(dataDir, options);
   await mkdir(dirname(dataDir), { recursive: true });
   const release = await lockDirectory(`${dataDir}.lock`);
@@ -65,21 +71,25 @@ function isAlive(pid: number): boolean {
  * so the session is switched to the non-superuser runtime role: row-level security then applies
  * exactly as it does on a server where the service logs in as that role.
  */
-export async function pgliteDatabase(client: PGlite, runtimeRole: string): Promise<Database> {
+export async function pgliteDatabase<DB>(client: PGlite, runtimeRole: string): Promise<Database<DB>> {
   await client.exec(`SET SESSION AUTHORIZATION ${quoteIdent(runtimeRole)}`);
-  const orm = drizzle({ client }) as unknown as Orm;
+  const kysely = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: client }) });
+  const runScript = async (script: string) => {
+    const last = (await client.exec(script)).at(-1);
+    return { rows: last?.rows ?? [], affected: last?.affectedRows };
+  };
   return {
     kind: 'pglite',
     connection: { kind: 'pglite', client },
-    orm,
-    transaction: (fn) => orm.transaction(fn),
-    runScript: async <T>(script: string) => ((await client.exec(script)).at(-1)?.rows ?? []) as T[],
-    // One embedded connection with no planning cost worth caching: a plain parameterised query.
-    prepared: async <T>(_name: string, text: string, values: unknown[]) =>
-      (await client.query<T>(text, values)).rows,
+    kysely,
+    transaction: (fn, options) => runTransaction(kysely, fn, options),
+    withSettings: (settings) => oneTripExecutor<DB>(settings, runScript),
+    // One embedded connection with no planning cost worth caching: the query as it is.
+    prepared: (_name, query) => kysely.executeQuery(query).then((result) => [...result.rows]),
     ping: async () => {
-      await orm.execute(sql`select 1`);
+      await sql`select 1`.execute(kysely);
     },
+    // The PGlite instance outlives the Kysely wrapper's own bookkeeping: closing it is the close.
     close: () => client.close(),
   };
 }

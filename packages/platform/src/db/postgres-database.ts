@@ -1,19 +1,28 @@
-import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Database, Orm } from './database.ts';
+import type { Database } from './database.ts';
+import { oneTripExecutor } from './one-trip.ts';
 import { quoteIdent } from './pglite-database.ts';
+import { runTransaction } from './transaction.ts';
+import { valueParsers } from './type-parsers.ts';
+
+/** pg's parsers with ours in front: the same values as PGlite gives (see type-parsers.ts). */
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    (format !== 'binary' && valueParsers[oid]) || pg.types.getTypeParser(oid, format),
+};
 
 /**
  * A pooled PostgreSQL database. If the login turns out to be a superuser (handy in development),
  * every connection is demoted to the runtime role so row-level security still binds: superusers
  * bypass RLS even when it is forced.
  */
-export function postgresDatabase(url: string, runtimeRole: string, poolSize = 10): Database {
+export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize = 10): Database<DB> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 5_000,
+    types,
     // Awaited by the pool before the client is handed out, so no query can overtake the demotion.
     onConnect: async (client) => {
       await client.query(
@@ -27,21 +36,29 @@ export function postgresDatabase(url: string, runtimeRole: string, poolSize = 10
   });
   // @NOTE an idle client's network error must not crash the process; the pool drops that client.
   pool.on('error', () => {});
-  const orm = drizzle({ client: pool }) as unknown as Orm;
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const runScript = async (script: string) => {
+    // A multi-statement text answers one result per statement (pg's types say one).
+    const result: pg.QueryResult | pg.QueryResult[] = await pool.query(script);
+    const last = Array.isArray(result) ? result.at(-1) : result;
+    return { rows: last?.rows ?? [], affected: last?.rowCount ?? undefined };
+  };
   return {
     kind: 'postgres',
     connection: { kind: 'postgres', url },
-    orm,
-    transaction: (fn) => orm.transaction(fn),
-    prepared: async <T>(name: string, text: string, values: unknown[]) =>
-      (await pool.query({ name, text, values })).rows as T[],
-    runScript: async <T>(script: string) => {
-      const result = (await pool.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
-      return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as T[];
+    kysely,
+    transaction: (fn, options) => runTransaction(kysely, fn, options),
+    withSettings: (settings) => oneTripExecutor<DB>(settings, runScript),
+    prepared: async (name, query) => {
+      const compiled = query.compile();
+      const result = await pool.query({ name, text: compiled.sql, values: [...compiled.parameters] });
+      // The rows of the query Kysely compiled (and typed) above.
+      return result.rows as never[];
     },
     ping: async () => {
-      await orm.execute(sql`select 1`);
+      await sql`select 1`.execute(kysely);
     },
-    close: () => pool.end(),
+    // Kysely's destroy ends the pool it was given.
+    close: () => kysely.destroy(),
   };
 }

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import type { Database, Executor } from './database.ts';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from './database.ts';
 
 /** The JWT claims PostgreSQL policies read through `auth.uid()` and `auth.role()`. */
 export interface RequestClaims {
@@ -9,15 +9,24 @@ export interface RequestClaims {
   [claim: string]: unknown;
 }
 
+/** The settings that make the database act as a role with claims (what Supabase's API sets). */
+export function claimSettings(claims: RequestClaims): Record<string, string> {
+  return { role: claims.role, 'request.jwt.claims': JSON.stringify(claims) };
+}
+
 /**
  * Runs `fn` in one transaction as a database role with the given JWT claims, the way Supabase's
  * API does: `role` and `request.jwt.claims` are set transaction-locally in a single round trip, so
  * nothing leaks into the next transaction on a pooled connection.
  */
-export function asRole<T>(db: Database, claims: RequestClaims, fn: (tx: Executor) => Promise<T>): Promise<T> {
+export function asRole<DB, T>(
+  db: Database<DB>,
+  claims: RequestClaims,
+  fn: (tx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('role', ${claims.role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`,
+    await sql`select set_config('role', ${claims.role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(
+      tx,
     );
     return fn(tx);
   });
@@ -31,10 +40,18 @@ export function userClaims(user: { id: string; email?: string | undefined }): Re
 }
 
 /** Runs `fn` as the signed-in user: row-level security limits it to that user's rows. */
-export function asUser<T>(
-  db: Database,
+export function asUser<DB, T>(
+  db: Database<DB>,
   user: { id: string; email?: string | undefined },
-  fn: (tx: Executor) => Promise<T>,
+  fn: (tx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
   return asRole(db, userClaims(user), fn);
+}
+
+/**
+ * An executor acting as a role with claims whose every statement is one round trip (ADR 0003):
+ * row-level security as that user on hot paths, without a transaction around it.
+ */
+export function queryAs<DB>(db: Database<DB>, claims: RequestClaims): Kysely<DB> {
+  return db.withSettings(claimSettings(claims));
 }

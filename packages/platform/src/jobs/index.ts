@@ -18,7 +18,7 @@ export interface JobQueueOptions {
  * every statement), PostgreSQL gets a small pool of its own. Tables live in the `pgboss` schema,
  * which the migrations hand to the runtime role.
  */
-export async function startJobQueue(db: Database, options: JobQueueOptions): Promise<PgBoss> {
+export async function startJobQueue<DB>(db: Database<DB>, options: JobQueueOptions): Promise<PgBoss> {
   const common = {
     schema: 'pgboss',
     // The migrations create the schema (owned by the runtime role, which may not create schemas).

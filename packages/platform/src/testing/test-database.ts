@@ -84,18 +84,18 @@ export async function dropTestTemplate(template: TestTemplate): Promise<void> {
 }
 
 /** A fresh, migrated database for one test file, connected as the non-superuser runtime role. */
-export async function openTestDatabase(
+export async function openTestDatabase<DB>(
   template: TestTemplate,
   runtimeRole = 'authenticator',
-): Promise<Database> {
+): Promise<Database<DB>> {
   if (template.backend === 'pglite') {
     const dump = await readFile(template.location);
     const client = await openPglite('memory://', new Blob([dump]));
-    return pgliteDatabase(client, runtimeRole);
+    return pgliteDatabase<DB>(client, runtimeRole);
   }
   const name = `${template.location}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template.location}`);
-  const db = postgresDatabase(withDatabase(testAdminUrl(), name, runtimeRole), runtimeRole, 5);
+  const db = postgresDatabase<DB>(withDatabase(testAdminUrl(), name, runtimeRole), runtimeRole, 5);
   return {
     ...db,
     close: async () => {

@@ -1,5 +1,5 @@
-import { type Database, type Executor, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
+import type { LabDatabase, LabExecutor } from '../../db/lab-database.ts';
 
 /** The signed-in user as every request sees them, read fresh so revocations apply at once. */
 export interface Principal {
@@ -18,29 +18,38 @@ export interface Principal {
   lab_ids: string[];
 }
 
-// The user, their role names, the union of their roles' permissions and their labs; `$1` is the id.
-const principalSelect = `select u.id, u.email, u.full_name, u.active, u.mfa_enabled,
-    floor(extract(epoch from u.sessions_valid_after) * 1000)::float8 as sessions_valid_after_ms, u.session_epoch,
-    coalesce(array_agg(r.name order by r.name) filter (where r.name is not null), '{}') as roles,
-    coalesce((select array_agg(distinct p) from user_roles ur2 join roles r2 on r2.id = ur2.role_id
-              cross join unnest(r2.permissions) p where ur2.user_id = u.id), '{}') as permissions,
-    coalesce((select array_agg(lm.lab_id order by lm.lab_id) from lab_members lm where lm.user_id = u.id),
-             '{}') as lab_ids
-  from users u left join user_roles ur on ur.user_id = u.id left join roles r on r.id = ur.role_id
-  where u.id = $1::uuid group by u.id`;
+/** The user, their role names, the union of their roles' permissions and their labs: one statement. */
+function principalQuery(tx: LabExecutor, id: string) {
+  return tx
+    .selectFrom('users as u')
+    .select([
+      'u.id',
+      'u.email',
+      'u.full_name',
+      'u.active',
+      'u.mfa_enabled',
+      sql<number>`floor(extract(epoch from u.sessions_valid_after) * 1000)::float8`.as('sessions_valid_after_ms'),
+      'u.session_epoch',
+      sql<string[]>`coalesce((select array_agg(r.name order by r.name) from user_roles ur join roles r on r.id = ur.role_id
+        where ur.user_id = u.id), '{}')`.as('roles'),
+      sql<string[]>`coalesce((select array_agg(distinct p) from user_roles ur join roles r on r.id = ur.role_id
+        cross join unnest(r.permissions) p where ur.user_id = u.id), '{}')`.as('permissions'),
+      sql<string[]>`coalesce((select array_agg(lm.lab_id order by lm.lab_id) from lab_members lm
+        where lm.user_id = u.id), '{}')`.as('lab_ids'),
+    ])
+    .where('u.id', '=', id);
+}
 
 /** The principal in one round trip, inside a transaction (or on the pool). */
-export async function loadPrincipal(tx: Executor, id: string): Promise<Principal | undefined> {
-  const [head, tail] = principalSelect.split('$1') as [string, string];
-  const [row] = await queryRows<Principal>(tx, sql`${sql.raw(head)}${id}${sql.raw(tail)}`);
-  return row;
+export async function loadPrincipal(tx: LabExecutor, id: string): Promise<Principal | undefined> {
+  return principalQuery(tx, id).executeTakeFirst();
 }
 
 /**
  * The principal for a request, as a prepared statement (parsed and planned once per connection):
  * it runs on every authenticated request, and it is never cached, so revocations apply at once.
  */
-export async function requestPrincipal(db: Database, id: string): Promise<Principal | undefined> {
-  const [row] = await db.prepared<Principal>('lab_request_principal', principalSelect, [id]);
+export async function requestPrincipal(db: LabDatabase, id: string): Promise<Principal | undefined> {
+  const [row] = await db.prepared('lab_request_principal', principalQuery(db.kysely, id));
   return row;
 }

@@ -193,16 +193,6 @@ export async function updateAccount(
   });
 }
 
-/** The fields that changed, old and new; undefined when nothing did. */
-export function changedFields<T extends object>(before: T, after: T, fields: (keyof T)[]) {
-  const changed = fields.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
-  if (changed.length === 0) return undefined;
-  return {
-    before: Object.fromEntries(changed.map((field) => [field, before[field]])),
-    after: Object.fromEntries(changed.map((field) => [field, after[field]])),
-  };
-}
-
 export async function assignRole(
   ctx: LabContext,
   userId: string,

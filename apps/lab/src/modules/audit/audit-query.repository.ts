@@ -1,5 +1,5 @@
-import { type Executor, queryRows } from '@ours/platform/db';
-import { type SQL, sql } from 'drizzle-orm';
+import type { SelectQueryBuilder } from 'kysely';
+import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 import { isUuid } from '../shared/uuid.ts';
 import type { AuditEntry } from './audit.repository.ts';
 
@@ -14,44 +14,61 @@ export interface AuditFilter {
   to?: string | undefined;
 }
 
-function conditions(filter: AuditFilter): SQL {
-  const parts: SQL[] = [sql`true`];
-  if (filter.actor) {
-    parts.push(
-      isUuid(filter.actor)
-        ? sql`actor_id = ${filter.actor}::uuid`
-        : sql`actor_email = ${filter.actor.trim().toLowerCase()}`,
-    );
-  }
-  if (filter.action) parts.push(sql`action = ${filter.action}`);
-  if (filter.entity_type) parts.push(sql`entity_type = ${filter.entity_type}`);
-  if (filter.entity_id) parts.push(sql`entity_id = ${filter.entity_id}`);
-  if (filter.from) parts.push(sql`occurred_at >= ${filter.from}::timestamptz`);
-  if (filter.to) parts.push(sql`occurred_at < ${filter.to}::timestamptz`);
-  return sql.join(parts, sql` and `);
-}
+const entryColumns = [
+  'seq',
+  'occurred_at',
+  'actor_id',
+  'actor_email',
+  'action',
+  'entity_type',
+  'entity_id',
+  'before',
+  'after',
+  'reason',
+  'request_id',
+  'client_ip',
+  'prev_hash',
+  'hash',
+] as const;
 
-const columns = sql`seq::float8 as seq, to_json(occurred_at) #>> '{}' as occurred_at, actor_id, actor_email,
-  action, entity_type, entity_id, before, after, reason, request_id, client_ip, prev_hash, hash`;
+/** Entries matching the filter (every field optional), columns as the API shows them. */
+function filtered(tx: LabExecutor, filter: AuditFilter): SelectQueryBuilder<LabSchema, 'audit_entries', AuditEntry> {
+  let query = tx.selectFrom('audit_entries').select(entryColumns);
+  if (filter.actor) {
+    query = isUuid(filter.actor)
+      ? query.where('actor_id', '=', filter.actor)
+      : query.where('actor_email', '=', filter.actor.trim().toLowerCase());
+  }
+  if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.entity_type) query = query.where('entity_type', '=', filter.entity_type);
+  if (filter.entity_id) query = query.where('entity_id', '=', filter.entity_id);
+  if (filter.from) query = query.where('occurred_at', '>=', filter.from);
+  if (filter.to) query = query.where('occurred_at', '<', filter.to);
+  return query;
+}
 
 /** Newest first, keyset on seq: `beforeSeq` is the last seq of the previous page. */
 export function auditSearch(
-  tx: Executor,
+  tx: LabExecutor,
   filter: AuditFilter,
   page: { beforeSeq?: number | undefined; limit: number },
 ): Promise<AuditEntry[]> {
-  const after = page.beforeSeq === undefined ? sql`` : sql`and seq < ${page.beforeSeq}`;
-  return queryRows<AuditEntry>(
-    tx,
-    sql`select ${columns} from audit_entries where ${conditions(filter)} ${after} order by seq desc limit ${page.limit}`,
-  );
+  let query = filtered(tx, filter);
+  if (page.beforeSeq !== undefined) query = query.where('seq', '<', page.beforeSeq);
+  return query.orderBy('seq', 'desc').limit(page.limit).execute();
 }
 
 /** Oldest first from `afterSeq`, for exports that stream the whole filtered trail. */
-export function auditExportPage(tx: Executor, filter: AuditFilter, afterSeq: number, limit: number) {
-  return queryRows<AuditEntry>(
-    tx,
-    sql`select ${columns} from audit_entries where ${conditions(filter)} and seq > ${afterSeq}
-        order by seq limit ${limit}`,
-  );
+export function auditExportPage(
+  tx: LabExecutor,
+  filter: AuditFilter,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditEntry[]> {
+  return filtered(tx, filter).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}
+
+/** Every entry about one record, oldest first (a sample's history, say). */
+export function entityEntries(tx: LabExecutor, entityType: string, entityId: string): Promise<AuditEntry[]> {
+  return filtered(tx, { entity_type: entityType, entity_id: entityId }).orderBy('seq').execute();
 }

@@ -25,7 +25,7 @@ export async function auditRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     },
     async (request) => {
       const { limit = 50, cursor, ...filter } = request.query;
-      const rows = await auditSearch(ctx.db.orm, filter, {
+      const rows = await auditSearch(ctx.db.kysely, filter, {
         beforeSeq: cursor === undefined ? undefined : Number(cursor),
         limit: limit + 1,
       });

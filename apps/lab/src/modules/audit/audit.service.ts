@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import { publicKeyPems } from '../signatures/signing-keys.repository.ts';
 import type { AuditEntry } from './audit.repository.ts';
@@ -13,14 +12,14 @@ export function verifyAuditTrail(
   ctx: LabContext,
   onProgress?: (checked: number) => void,
 ): Promise<ChainVerification> {
-  return ctx.db.transaction(async (tx) => {
-    await tx.execute(sqlReadOnlySnapshot);
-    const publicKeysPem = await publicKeyPems(tx);
-    return verifyChain(tx, { publicKeysPem, ...(onProgress ? { onProgress } : {}) });
-  });
+  return ctx.db.transaction(
+    async (tx) => {
+      const publicKeysPem = await publicKeyPems(tx);
+      return verifyChain(tx, { macKey: ctx.auditMacKey, publicKeysPem, onProgress });
+    },
+    { isolation: 'repeatable read', readOnly: true },
+  );
 }
-
-const sqlReadOnlySnapshot = sql`set transaction isolation level repeatable read, read only`;
 
 const exportPageSize = 1_000;
 
@@ -28,9 +27,9 @@ const exportPageSize = 1_000;
 export async function* exportEntries(ctx: LabContext, filter: AuditFilter): AsyncGenerator<AuditEntry[]> {
   let afterSeq = 0;
   for (;;) {
-    const page = await auditExportPage(ctx.db.orm, filter, afterSeq, exportPageSize);
+    const page = await auditExportPage(ctx.db.kysely, filter, afterSeq, exportPageSize);
     if (page.length > 0) yield page;
     if (page.length < exportPageSize) return;
-    afterSeq = Number(page.at(-1)?.seq);
+    afterSeq = page.at(-1)?.seq ?? afterSeq;
   }
 }

@@ -1,39 +1,45 @@
-import { type Executor, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
-import { auditHead } from './audit.repository.ts';
-import { type SignedCheckpoint, signCheckpoint } from './checkpoint-signer.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
+import type { SignedCheckpoint } from './checkpoint-signer.ts';
 
-/** Signs the chain's current head and stores the checkpoint (the daily / every-N job calls this). */
-export async function writeCheckpoint(
-  tx: Executor,
-  privateKeyPem: string,
-  now: Date,
-): Promise<SignedCheckpoint> {
-  const head = await auditHead(tx);
-  const checkpoint = signCheckpoint(privateKeyPem, {
-    seq: head.seq,
-    head_hash: head.hash,
-    signed_at: now.toISOString(),
-  });
-  await tx.execute(sql`
-    insert into audit_checkpoints (seq, head_hash, signed_at, key_id, algorithm, signature)
-    values (${checkpoint.seq}, ${checkpoint.head_hash}, ${checkpoint.signed_at}::timestamptz, ${checkpoint.key_id},
-      ${checkpoint.algorithm}, ${checkpoint.signature})`);
-  return checkpoint;
+/** Stores a signed checkpoint. */
+export async function insertCheckpoint(tx: LabExecutor, checkpoint: SignedCheckpoint): Promise<void> {
+  await tx
+    .insertInto('audit_checkpoints')
+    .values({
+      seq: checkpoint.seq,
+      head_hash: checkpoint.head_hash,
+      signed_at: checkpoint.signed_at,
+      key_id: checkpoint.key_id,
+      algorithm: checkpoint.algorithm,
+      signature: checkpoint.signature,
+    })
+    .execute();
 }
 
-export async function latestCheckpoint(tx: Executor): Promise<SignedCheckpoint | undefined> {
-  const [row] = await queryRows<SignedCheckpoint & { seq: string | number }>(
-    tx,
-    sql`select seq, head_hash, to_json(signed_at) #>> '{}' as signed_at, key_id, algorithm, signature
-        from audit_checkpoints order by seq desc, id desc limit 1`,
-  );
-  return row ? { ...row, seq: Number(row.seq) } : undefined;
+export function latestCheckpoint(tx: LabExecutor): Promise<SignedCheckpoint | undefined> {
+  return tx
+    .selectFrom('audit_checkpoints')
+    .select(['seq', 'head_hash', 'signed_at', 'key_id', 'algorithm', 'signature'])
+    .orderBy('seq', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The hash of entry `seq` (the genesis hash for 0), or undefined when the chain never got there. */
-export async function hashAt(tx: Executor, seq: number, genesis: string): Promise<string | undefined> {
+export async function hashAt(tx: LabExecutor, seq: number, genesis: string): Promise<string | undefined> {
   if (seq === 0) return genesis;
-  const [row] = await queryRows<{ hash: string }>(tx, sql`select hash from audit_entries where seq = ${seq}`);
+  const row = await tx.selectFrom('audit_entries').select('hash').where('seq', '=', seq).executeTakeFirst();
   return row?.hash;
+}
+
+/**
+ * Tries to become the one instance that checkpoints now: a transaction advisory lock, so instances
+ * racing here take turns and only one signs.
+ */
+export async function tryCheckpointLock(tx: LabExecutor): Promise<boolean> {
+  const row = await tx
+    .selectNoFrom((eb) => eb.fn<boolean>('pg_try_advisory_xact_lock', [eb.fn('hashtext', [eb.val('lab:audit-checkpoint')])]).as('locked'))
+    .executeTakeFirst();
+  return row?.locked === true;
 }

@@ -8,7 +8,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.ts';
 
 /** A signed statement: the exact fields signed, the key that signed them, and the signature. */
 export interface Signed<T> {
@@ -56,9 +56,7 @@ export function generateSigningKey(algorithm: SigningAlgorithm = 'Ed25519'): {
 
 /** The bytes that are signed: the manifest's RFC 8785 canonical JSON. */
 export function canonicalBytes(manifest: object): Buffer {
-  const canonical = canonicalize(manifest);
-  if (canonical === undefined) throw new Error('manifest cannot be canonicalised');
-  return Buffer.from(canonical, 'utf8');
+  return Buffer.from(canonicalJson(manifest), 'utf8');
 }
 
 /** Signs a manifest with the server's key (checkpoints, electronic signatures). */

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { changedFields } from '../accounts/accounts.service.ts';
+import { changedFields } from '../shared/changed-fields.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';

@@ -2,7 +2,7 @@ import type { Executor } from '@ours/platform/db';
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { changedFields } from '../accounts/accounts.service.ts';
+import { changedFields } from '../shared/changed-fields.ts';
 import { appendAudit, appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { checkFreeJson } from '../shared/free-json.ts';

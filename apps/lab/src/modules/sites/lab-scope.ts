@@ -1,6 +1,6 @@
-import { type Database, type Executor, queryRows, queryWithSettings } from '@ours/platform/db';
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql, type Transaction } from 'kysely';
+import type { LabDatabase, LabExecutor, LabSchema } from '../../db/lab-database.ts';
 
 /** The lab every new database starts with (created by the sites migration). */
 export const defaultLabId = '00000000-0000-4000-8000-000000000001';
@@ -10,16 +10,16 @@ export const defaultOrganizationId = '00000000-0000-4000-8000-000000000001';
 const labIdsSetting = (labIds: readonly string[]) => `{${labIds.join(',')}}`;
 
 /** Makes the given labs the only ones row-level security lets this transaction see or write. */
-export async function scopeToLabs(tx: Executor, labIds: readonly string[]): Promise<void> {
-  await tx.execute(sql`select set_config('app.lab_ids', ${labIdsSetting(labIds)}, true)`);
+export async function scopeToLabs(tx: LabExecutor, labIds: readonly string[]): Promise<void> {
+  await sql`select set_config('app.lab_ids', ${labIdsSetting(labIds)}, true)`.execute(tx);
 }
 
 /**
- * One read statement limited to the caller's labs, in a single round trip instead of four (BEGIN,
- * scope, query, COMMIT): for hot read paths such as list pages.
+ * An executor limited to the caller's labs whose every statement is one round trip instead of four
+ * (BEGIN, scope, query, COMMIT): for hot read paths such as list pages and one-record reads.
  */
-export function readInLabs<T>(db: Database, labIds: readonly string[], statement: SQL): Promise<T[]> {
-  return queryWithSettings<T>(db, { 'app.lab_ids': labIdsSetting(labIds) }, statement);
+export function readInLabs(db: LabDatabase, labIds: readonly string[]): LabExecutor {
+  return db.withSettings({ 'app.lab_ids': labIdsSetting(labIds) });
 }
 
 /**
@@ -27,9 +27,9 @@ export function readInLabs<T>(db: Database, labIds: readonly string[], statement
  * those (row-level security), whatever the query says.
  */
 export function inLabs<T>(
-  db: Database,
+  db: LabDatabase,
   labIds: readonly string[],
-  fn: (tx: Executor) => Promise<T>,
+  fn: (tx: Transaction<LabSchema>) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
     await scopeToLabs(tx, labIds);
@@ -38,8 +38,8 @@ export function inLabs<T>(
 }
 
 /** Every lab, for system jobs that work across sites (alerts, demo data). */
-export async function allLabIds(tx: Executor): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(tx, sql`select id from labs order by created_at, id`);
+export async function allLabIds(tx: LabExecutor): Promise<string[]> {
+  const rows = await tx.selectFrom('labs').select('id').orderBy('created_at').orderBy('id').execute();
   return rows.map((row) => row.id);
 }
 
@@ -66,15 +66,15 @@ export function targetLab(callerLabIds: readonly string[], requested: string | u
  * only lab. Row-level security alone gives the planner `lab_id = ANY(<scope>)`, whose index order
  * PostgreSQL before 17 cannot use, so a list page would sort the whole lab; naming the one lab lets
  * the (lab_id, time desc, id desc) indexes stream the page. The same rows either way: the scope
- * still applies.
+ * still applies. One round trip (`readInLabs`).
  */
 export function listInLabs<F extends { lab_id?: string | undefined }, T>(
-  db: Database,
+  db: LabDatabase,
   callerLabIds: readonly string[],
   filter: F,
-  list: (tx: Executor, filter: F) => Promise<T>,
+  list: (scope: LabExecutor, filter: F) => Promise<T>,
 ): Promise<T> {
   const [only, ...others] = callerLabIds;
   const lab = filter.lab_id ?? (others.length === 0 ? only : undefined);
-  return inLabs(db, callerLabIds, (tx) => list(tx, { ...filter, lab_id: lab }));
+  return list(readInLabs(db, callerLabIds), { ...filter, lab_id: lab });
 }

@@ -1,0 +1,56 @@
+/**
+ * RFC 8785 (JSON Canonicalization Scheme) text of a JSON value: object keys sorted by UTF-16 code
+ * units, ECMAScript number and string serialisation, no whitespace. The one canonicaliser of the
+ * lab: audit entries are hashed over it and signed manifests are signed over it, so any other JCS
+ * implementation recomputes the same bytes.
+ *
+ * Like `JSON.stringify`, a value's `toJSON` is used (dates become ISO text) and undefined object
+ * members are left out. Unlike it, what JCS cannot express is an error rather than silently changed:
+ * non-finite numbers, lone UTF-16 surrogates, functions, symbols, bigints, cycles (by depth).
+ */
+export function canonicalJson(value: unknown): string {
+  return serialise(value, '', 0);
+}
+
+const maxDepth = 64;
+
+function serialise(input: unknown, key: string, depth: number): string {
+  const value = hasToJson(input) ? input.toJSON(key) : input;
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw new CanonicalJsonError('a string holds a lone UTF-16 surrogate');
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(`${value} is not a JSON number`);
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (depth >= maxDepth) throw new CanonicalJsonError(`nested deeper than ${maxDepth} levels`);
+      if (Array.isArray(value)) {
+        // As JSON.stringify: an array slot that holds undefined (or a function) is null.
+        return `[${value.map((item, index) => (item === undefined ? 'null' : serialise(item, String(index), depth + 1))).join(',')}]`;
+      }
+      const members: string[] = [];
+      // Compared by UTF-16 code units, as RFC 8785 asks (what `<` does on strings).
+      for (const [name, member] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (member === undefined) continue;
+        if (!name.isWellFormed()) throw new CanonicalJsonError('a key holds a lone UTF-16 surrogate');
+        members.push(`${JSON.stringify(name)}:${serialise(member, name, depth + 1)}`);
+      }
+      return `{${members.join(',')}}`;
+    }
+    default:
+      throw new CanonicalJsonError(`a ${typeof value} is not JSON`);
+  }
+}
+
+function hasToJson(value: unknown): value is { toJSON(key: string): unknown } {
+  return typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function';
+}
+
+/** What the canonicaliser refuses; a caller's bug, never user input (validation refuses that first). */
+export class CanonicalJsonError extends Error {
+  override name = 'CanonicalJsonError';
+}
