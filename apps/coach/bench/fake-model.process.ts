@@ -1,4 +1,4 @@
-import { type FakeBehaviour, startFakeOpenAiServer } from '@ours/platform/testing';
+import { type FakeBehaviour, startFakeOpenAiServer } from '../test/support/fake-openai-server.ts';
 
 // Runs the fake model in its own process so its CPU use is not charged to the coach under test.
 const fake = await startFakeOpenAiServer({ recordRequests: true });

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { queryAs } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import { envToConfig } from '../src/config.ts';
@@ -8,6 +8,7 @@ import { closeContext, createContext } from '../src/create-context.ts';
 import { runDigestNow } from '../src/modules/digest/digest-runner.ts';
 import { startJobEngine } from '../src/modules/jobs/job-engine.ts';
 import { getRun } from '../src/modules/jobs/job-runs.repository.ts';
+import { serviceRole } from '../src/modules/shared/service-role.ts';
 import { runStatusCheck, statusWindow } from '../src/modules/status-check/status-check.service.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { request, startProcess, stop } from './bench-processes.ts';
@@ -57,7 +58,7 @@ try {
       `select id from job_runs where slot = '2026-W47' and status <> 'running'`,
     );
     if (found.rows[0]) {
-      run = await getRun(ctx.db, found.rows[0].id);
+      run = await getRun(queryAs(ctx.db, serviceRole), found.rows[0].id);
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -102,21 +103,23 @@ try {
   const window = statusWindow('2026-11-23', config.jobs.timeZone);
   const loopStart = performance.now();
   let loopNudged = 0;
+  const service = queryAs(ctx.db, serviceRole);
   for (const { id } of users) {
-    const [days] = await queryAs<{ n: number }>(
-      ctx.db,
-      { role: 'service_role' },
-      sql`select count(distinct (logged_at at time zone 'Europe/London')::date)::int as n from mood_logs
-          where user_id = ${id} and logged_at >= ${window.start.toISOString()}::timestamptz
-            and logged_at < ${window.end.toISOString()}::timestamptz and (stress >= 7 or mood <= 3)`,
+    const {
+      rows: [days],
+    } = await sql<{ n: number }>`
+      select count(distinct (logged_at at time zone 'Europe/London')::date) as n from mood_logs
+      where user_id = ${id} and logged_at >= ${window.start.toISOString()}::timestamptz
+        and logged_at < ${window.end.toISOString()}::timestamptz and (stress >= 7 or mood <= 3)`.execute(
+      service,
     );
     if ((days?.n ?? 0) >= 2) {
       loopNudged += 1;
-      await queryAs(
-        ctx.db,
-        { role: 'service_role' },
-        sql`insert into coach_notifications (user_id, message, type) values (${id}, 'loop', 'ai_coach_proactive') on conflict do nothing`,
-      );
+      await service
+        .insertInto('coach_notifications')
+        .values({ user_id: id, message: 'loop', type: 'ai_coach_proactive' })
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
     }
   }
   const loopMs = performance.now() - loopStart;

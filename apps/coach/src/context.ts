@@ -1,7 +1,7 @@
 import type { JwtVerifier } from '@ours/platform/auth';
-import type { Database } from '@ours/platform/db';
 import type { Redis } from 'ioredis';
 import type { CoachConfig } from './config.ts';
+import type { CoachDatabase } from './db/coach-database.ts';
 import type { UserRegistry } from './modules/auth/user-registry.ts';
 import type { JobEngine } from './modules/jobs/job-engine.ts';
 import type { LlmClient } from './modules/llm/llm-types.ts';
@@ -18,7 +18,7 @@ export interface MemoryMode {
 /** Everything a request handler or job needs, built once at start; tests swap pieces. */
 export interface AppContext {
   config: CoachConfig;
-  db: Database;
+  db: CoachDatabase;
   llm: LlmClient;
   verifyToken: JwtVerifier;
   /** Verifies service-role tokens (admin routes, external schedulers). */

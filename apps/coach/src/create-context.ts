@@ -1,20 +1,22 @@
 import { createJwtVerifier, createServiceRoleVerifier } from '@ours/platform/auth';
-import { asRole, type Database, openDatabase } from '@ours/platform/db';
+import { asRole, openDatabase } from '@ours/platform/db';
 import { Redis } from 'ioredis';
 import type { CoachConfig } from './config.ts';
 import type { AppContext, MemoryMode } from './context.ts';
+import type { CoachDatabase, CoachSchema } from './db/coach-database.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
 import { createUserRegistry } from './modules/auth/user-registry.ts';
 import { authUsersAreManaged } from './modules/auth/users.repository.ts';
 import { createOpenAiLlmClient } from './modules/llm/openai-llm-client.ts';
 import { createEmbeddingClient } from './modules/memory/embedding-client.ts';
 import { hasVectorColumn } from './modules/memory/memory.repository.ts';
+import { serviceRole } from './modules/shared/service-role.ts';
 
 export const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
 
 /** Opens the coach's database with its migrations applied. */
-export function openCoachDatabase(config: CoachConfig): Promise<Database> {
-  return openDatabase({
+export function openCoachDatabase(config: CoachConfig): Promise<CoachDatabase> {
+  return openDatabase<CoachSchema>({
     ...config.database,
     migrationsDir,
     service: 'coach',
@@ -42,8 +44,8 @@ export async function createContext(
     jwksCooldownMs: config.auth.jwksCooldownMs,
   });
   const db = overrides.db ?? (await openCoachDatabase(config));
-  const managesAuthUsers = await asRole(db, { role: 'service_role' }, authUsersAreManaged);
-  const vectorColumn = await asRole(db, { role: 'service_role' }, hasVectorColumn);
+  const managesAuthUsers = await asRole(db, serviceRole, authUsersAreManaged);
+  const vectorColumn = await asRole(db, serviceRole, hasVectorColumn);
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { connectTimeout: 1_000, maxRetriesPerRequest: 1, lazyConnect: false })
     : undefined;

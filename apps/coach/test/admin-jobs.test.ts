@@ -1,6 +1,5 @@
 import { signServiceToken } from '@ours/platform/auth';
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobEngine, startJobEngine } from '../src/modules/jobs/job-engine.ts';
@@ -70,10 +69,12 @@ describe('admin job routes', () => {
     let runs: { trigger: string; status: string }[] = [];
     while (Date.now() < deadline) {
       runs = await asService(t.db, (tx) =>
-        queryRows(
-          tx,
-          sql`select trigger, status from job_runs where name = 'check-user-status' and slot = '2026-11-23'`,
-        ),
+        tx
+          .selectFrom('job_runs')
+          .select(['trigger', 'status'])
+          .where('name', '=', 'check-user-status')
+          .where('slot', '=', '2026-11-23')
+          .execute(),
       );
       if (runs.some((run) => run.status !== 'running')) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -122,19 +123,21 @@ describe('admin job routes', () => {
 
 describe('abandoned runs', () => {
   it('closes a run left running for hours when the next run of that job starts', async () => {
-    const [stale] = await asService(t.db, (tx) =>
-      queryRows<{ id: string }>(
-        tx,
-        sql`insert into job_runs (name, slot, started_at) values ('memory-retention', '2026-01-01', now() - interval '7 hours') returning id`,
-      ),
+    const stale = await asService(t.db, (tx) =>
+      tx
+        .insertInto('job_runs')
+        .values({
+          name: 'memory-retention',
+          slot: '2026-01-01',
+          started_at: sql<string>`now() - interval '7 hours'`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
     );
     const { pruneMemories } = await import('../src/modules/memory/memory-jobs.ts');
     await pruneMemories(t.ctx, 'manual');
-    const [row] = await asService(t.db, (tx) =>
-      queryRows<{ status: string; error: string }>(
-        tx,
-        sql`select status, error from job_runs where id = ${stale?.id ?? null}`,
-      ),
+    const row = await asService(t.db, (tx) =>
+      tx.selectFrom('job_runs').select(['status', 'error']).where('id', '=', stale.id).executeTakeFirst(),
     );
     expect(row).toMatchObject({ status: 'failed', error: expect.stringMatching(/abandoned/) });
   });

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { coachLogsOf } from './support/coach-logs.ts';
 import { bearer, createUser, startTestApp, useTestApp } from './support/test-app.ts';
@@ -305,9 +304,8 @@ describe('first sight of a user', () => {
     const user = await createUser();
     await ask(user, hello);
     const { asService } = await import('./support/coach-logs.ts');
-    const { queryRows } = await import('@ours/platform/db');
     const rows = await asService(t.db, (tx) =>
-      queryRows<{ email: string }>(tx, sql`select email from auth.users where id = ${user.id}`),
+      tx.selectFrom('auth.users').select('email').where('id', '=', user.id).execute(),
     );
     expect(rows).toEqual([{ email: user.email }]);
   });

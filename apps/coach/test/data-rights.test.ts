@@ -1,8 +1,8 @@
-import { type Database, queryRows } from '@ours/platform/db';
 import { testDatabaseUrl } from '@ours/platform/testing';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import type { CoachDatabase } from '../src/db/coach-database.ts';
 import { rememberNewConversations } from '../src/modules/memory/memory-jobs.ts';
 import { asService } from './support/coach-logs.ts';
 import { seedCoachData } from './support/factories.ts';
@@ -37,8 +37,15 @@ async function seedUser(user: TestUser, note: string) {
   });
   expect(mood.statusCode).toBe(201);
   await asService(t.db, (tx) =>
-    tx.execute(sql`insert into coach_reviews (user_id, reason, window_start, window_end)
-                   values (${user.id}, 'crisis_in_window', now() - interval '3 days', now())`),
+    tx
+      .insertInto('coach_reviews')
+      .values({
+        user_id: user.id,
+        reason: 'crisis_in_window',
+        window_start: sql<string>`now() - interval '3 days'`,
+        window_end: sql<string>`now()`,
+      })
+      .execute(),
   );
   return ids;
 }
@@ -48,28 +55,27 @@ async function rowCounts(userId: string): Promise<Record<string, number>> {
   return asService(t.db, async (tx) => {
     const counts: Record<string, number> = {};
     for (const table of userTables) {
-      const [row] = await queryRows<{ n: number }>(
-        tx,
-        sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${userId}`,
-      );
+      const row = await tx
+        .selectFrom(table)
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       counts[table] = row?.n ?? -1;
     }
-    const [auth] = await queryRows<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from auth.users where id = ${userId}`,
-    );
+    const auth = await tx
+      .selectFrom('auth.users')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .where('id', '=', userId)
+      .executeTakeFirst();
     counts['auth.users'] = auth?.n ?? -1;
     return counts;
   });
 }
 
 /** The ids of a user's rows in a table, as the service role sees them. */
-async function idsOf(table: string, userId: string): Promise<string[]> {
+async function idsOf(table: (typeof userTables)[number], userId: string): Promise<string[]> {
   const rows = await asService(t.db, (tx) =>
-    queryRows<{ id: string }>(
-      tx,
-      sql`select id from ${sql.identifier(table)} where user_id = ${userId} order by id`,
-    ),
+    tx.selectFrom(table).select('id').where('user_id', '=', userId).orderBy('id').execute(),
   );
   return rows.map((row) => row.id);
 }
@@ -104,7 +110,7 @@ const seededCounts = {
  * single connection, demoted with SET SESSION AUTHORIZATION, whose authenticated user is still the
  * superuser, so it switches to the superuser for the script and back to the runtime role after.
  */
-async function asSuperuser(db: Database, script: string): Promise<void> {
+async function asSuperuser(db: CoachDatabase, script: string): Promise<void> {
   const connection = db.connection;
   if (connection.kind === 'postgres') {
     const admin = new pg.Client({

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { asRole, type Executor, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { queryAs } from '@ours/platform/db';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CoachExecutor } from '../src/db/coach-database.ts';
 import { countWords } from '../src/modules/digest/digest-prompt.ts';
 import { runDigestNow } from '../src/modules/digest/digest-runner.ts';
 import { type JobEngine, startJobEngine } from '../src/modules/jobs/job-engine.ts';
@@ -16,26 +16,38 @@ const words = (n: number) =>
   Array.from({ length: n }, (_, i) => (i % 10 === 0 ? 'Steady' : 'progress')).join(' ');
 const goodNote = `${words(149)}.`;
 
-async function activeUser(tx: Executor, name: string, when = '2026-11-18T10:00:00Z'): Promise<string> {
+async function activeUser(tx: CoachExecutor, name: string, when = '2026-11-18T10:00:00Z'): Promise<string> {
   const id = randomUUID();
-  await tx.execute(sql`insert into auth.users (id, email) values (${id}, ${`${id}@example.com`})`);
-  await tx.execute(
-    sql`insert into user_profiles (user_id, display_name, coaching_tone) values (${id}, ${name}, 'gentle')`,
-  );
-  await tx.execute(sql`insert into ai_coach_logs (user_id, session_id, user_message, ai_response, "timestamp")
-    values (${id}, 's', ${`Ran 5k this week, ${name} here`}, 'Well done!', ${when}::timestamptz)`);
-  await tx.execute(
-    sql`insert into mood_logs (user_id, mood, stress, logged_at) values (${id}, 7, 3, ${when}::timestamptz)`,
-  );
+  await tx
+    .insertInto('auth.users')
+    .values({ id, email: `${id}@example.com` })
+    .execute();
+  await tx
+    .insertInto('user_profiles')
+    .values({ user_id: id, display_name: name, coaching_tone: 'gentle' })
+    .execute();
+  await tx
+    .insertInto('ai_coach_logs')
+    .values({
+      user_id: id,
+      session_id: 's',
+      user_message: `Ran 5k this week, ${name} here`,
+      ai_response: 'Well done!',
+      timestamp: when,
+    })
+    .execute();
+  await tx.insertInto('mood_logs').values({ user_id: id, mood: 7, stress: 3, logged_at: when }).execute();
   return id;
 }
 
 function notesOf(userId: string) {
   return asService(t.db, (tx) =>
-    queryRows<{ note: string; week_key: string; flags: string[] }>(
-      tx,
-      sql`select note, week_key, flags from ai_coach_notes where user_id = ${userId} and type = 'weekly_summary'`,
-    ),
+    tx
+      .selectFrom('ai_coach_notes')
+      .select(['note', 'week_key', 'flags'])
+      .where('user_id', '=', userId)
+      .where('type', '=', 'weekly_summary')
+      .execute(),
   );
 }
 
@@ -100,10 +112,8 @@ describe('weekly digest (in-process run)', () => {
     const moodOnlyAt = (at: string) =>
       asService(t.db, async (tx) => {
         const id = randomUUID();
-        await tx.execute(sql`insert into auth.users (id) values (${id})`);
-        await tx.execute(
-          sql`insert into mood_logs (user_id, mood, stress, logged_at) values (${id}, 5, 5, ${at}::timestamptz)`,
-        );
+        await tx.insertInto('auth.users').values({ id }).execute();
+        await tx.insertInto('mood_logs').values({ user_id: id, mood: 5, stress: 5, logged_at: at }).execute();
         return id;
       });
     const lastSundayEvening = await moodOnlyAt('2026-11-15T20:30:00Z'); // after the W46 slot: W47's
@@ -185,13 +195,17 @@ describe('weekly digest through the job queue', () => {
 async function waitForRun(slot: string, timeoutMs: number): Promise<JobRun> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await asRole(t.db, { role: 'service_role' }, (tx) =>
-      queryRows<{ id: string }>(
-        tx,
-        sql`select id from job_runs where name = 'weekly-digest' and slot = ${slot} and status <> 'running'`,
-      ),
+    const row = await asService(t.db, (tx) =>
+      tx
+        .selectFrom('job_runs')
+        .select('id')
+        .where('name', '=', 'weekly-digest')
+        .where('slot', '=', slot)
+        .where('status', '<>', 'running')
+        .executeTakeFirst(),
     );
-    if (row) return (await getRun(t.db, row.id)) as JobRun;
+    const run = row && (await getRun(queryAs(t.db, { role: 'service_role' }), row.id));
+    if (run) return run;
     if (Date.now() > deadline) throw new Error(`run for ${slot} did not finish`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -1,5 +1,5 @@
-import { asUser, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { asRole, asUser } from '@ours/platform/db';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asService, databaseError } from './support/coach-logs.ts';
 import { seedCoachData } from './support/factories.ts';
@@ -15,7 +15,7 @@ const userTables = [
   'log_embeddings',
   'mood_logs',
   'user_profiles',
-];
+] as const;
 
 const t = useTestApp();
 
@@ -52,11 +52,12 @@ describe('cross-user isolation through the API', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('notification_not_found');
-    const [row] = await asService(t.db, (tx) =>
-      queryRows<{ read: boolean }>(
-        tx,
-        sql`select read from coach_notifications where id = ${aliceRows.notificationId}`,
-      ),
+    const row = await asService(t.db, (tx) =>
+      tx
+        .selectFrom('coach_notifications')
+        .select('read')
+        .where('id', '=', aliceRows.notificationId)
+        .executeTakeFirst(),
     );
     expect(row?.read).toBe(false);
   });
@@ -78,22 +79,29 @@ describe('cross-user isolation through the API', () => {
 
 describe('row-level security in the database itself', () => {
   it('runs the service as a non-superuser login that holds no table privileges of its own', async () => {
-    const [who] = await queryRows<{ current_user: string; session_user: string; rolsuper: boolean }>(
-      t.db.orm,
-      sql`select current_user, session_user, (select rolsuper from pg_roles where rolname = current_user) as rolsuper`,
+    const {
+      rows: [who],
+    } = await sql<{ current_user: string; session_user: string; rolsuper: boolean }>`
+      select current_user, session_user, (select rolsuper from pg_roles where rolname = current_user) as rolsuper`.execute(
+      t.db.kysely,
     );
     expect(who).toEqual({ current_user: 'authenticator', session_user: 'authenticator', rolsuper: false });
-    expect(await databaseError(t.db.orm.execute(sql`select count(*) from mood_logs`))).toMatch(
-      /permission denied/,
-    );
+    expect(
+      await databaseError(
+        t.db.kysely
+          .selectFrom('mood_logs')
+          .select(({ fn }) => fn.countAll().as('n'))
+          .execute(),
+      ),
+    ).toMatch(/permission denied/);
   });
 
   it('has RLS enabled and forced on every user table', async () => {
-    const rows = await asService(t.db, (tx) =>
-      queryRows<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+    const { rows } = await asService(t.db, (tx) =>
+      sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>`
+        select relname, relrowsecurity, relforcerowsecurity from pg_class
+        where relnamespace = 'public'::regnamespace and relkind = 'r' and relname <> 'schema_migrations' order by relname`.execute(
         tx,
-        sql`select relname, relrowsecurity, relforcerowsecurity from pg_class
-            where relnamespace = 'public'::regnamespace and relkind = 'r' and relname <> 'schema_migrations' order by relname`,
       ),
     );
     // Service-only tables are locked down the same way (no policy: only the service role passes).
@@ -102,35 +110,38 @@ describe('row-level security in the database itself', () => {
   });
 
   it.each(userTables)("%s: user B sees none of user A's rows while the rows exist", async (table) => {
-    const asBob = await asUser(t.db, bob, (tx) =>
-      queryRows<{ n: number }>(
-        tx,
-        sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`,
-      ),
-    );
-    expect(asBob[0]?.n).toBe(0);
-    const asAlice = await asUser(t.db, alice, (tx) =>
-      queryRows<{ n: number }>(
-        tx,
-        sql`select count(*)::int as n from ${sql.identifier(table)} where user_id = ${alice.id}`,
-      ),
-    );
-    expect(asAlice[0]?.n).toBeGreaterThanOrEqual(1);
+    const count = (user: TestUser) =>
+      asUser(t.db, user, (tx) =>
+        tx
+          .selectFrom(table)
+          .select(({ fn }) => fn.countAll<number>().as('n'))
+          .where('user_id', '=', alice.id)
+          .executeTakeFirst(),
+      );
+    const asBob = await count(bob);
+    expect(asBob?.n).toBe(0);
+    const asAlice = await count(alice);
+    expect(asAlice?.n).toBeGreaterThanOrEqual(1);
   });
 
   it("refuses B's writes to A's rows", async () => {
     const updated = await asUser(t.db, bob, (tx) =>
-      queryRows(tx, sql`update coach_notifications set read = true where user_id = ${alice.id} returning id`),
+      tx
+        .updateTable('coach_notifications')
+        .set({ read: true })
+        .where('user_id', '=', alice.id)
+        .returning('id')
+        .execute(),
     );
     expect(updated).toHaveLength(0);
     const deleted = await asUser(t.db, bob, (tx) =>
-      queryRows(tx, sql`delete from mood_logs where user_id = ${alice.id} returning id`),
+      tx.deleteFrom('mood_logs').where('user_id', '=', alice.id).returning('id').execute(),
     );
     expect(deleted).toHaveLength(0);
     expect(
       await databaseError(
         asUser(t.db, bob, (tx) =>
-          tx.execute(sql`insert into mood_logs (user_id, mood, stress) values (${alice.id}, 5, 5)`),
+          tx.insertInto('mood_logs').values({ user_id: alice.id, mood: 5, stress: 5 }).execute(),
         ),
       ),
     ).toMatch(/row-level security/);
@@ -140,37 +151,40 @@ describe('row-level security in the database itself', () => {
     expect(
       await databaseError(
         asUser(t.db, alice, (tx) =>
-          tx.execute(
-            sql`update coach_notifications set message = 'x' where id = ${aliceRows.notificationId}`,
-          ),
+          tx
+            .updateTable('coach_notifications')
+            .set({ message: 'x' })
+            .where('id', '=', aliceRows.notificationId)
+            .execute(),
         ),
       ),
     ).toMatch(/permission denied/);
     expect(
       await databaseError(
         asUser(t.db, alice, (tx) =>
-          tx.execute(
-            sql`insert into ai_coach_logs (user_id, session_id, user_message, ai_response) values (${alice.id}, 's', 'm', 'r')`,
-          ),
+          tx
+            .insertInto('ai_coach_logs')
+            .values({ user_id: alice.id, session_id: 's', user_message: 'm', ai_response: 'r' })
+            .execute(),
         ),
       ),
     ).toMatch(/permission denied/);
     expect(
       await databaseError(
         asUser(t.db, alice, (tx) =>
-          tx.execute(
-            sql`insert into ai_coach_notes (user_id, note, type) values (${alice.id}, 'n', 'weekly_summary')`,
-          ),
+          tx
+            .insertInto('ai_coach_notes')
+            .values({ user_id: alice.id, note: 'n', type: 'weekly_summary' })
+            .execute(),
         ),
       ),
     ).toMatch(/permission denied/);
   });
 
   it('leaves the anon role with nothing', async () => {
-    const { asRole } = await import('@ours/platform/db');
     expect(
       await databaseError(
-        asRole(t.db, { role: 'anon' }, (tx) => tx.execute(sql`select * from ai_coach_logs`)),
+        asRole(t.db, { role: 'anon' }, (tx) => tx.selectFrom('ai_coach_logs').selectAll().execute()),
       ),
     ).toMatch(/permission denied/);
   });

@@ -1,8 +1,9 @@
-import { type Database, postgresDatabase, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { postgresDatabase } from '@ours/platform/db';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../src/create-context.ts';
+import type { CoachDatabase, CoachSchema } from '../src/db/coach-database.ts';
 import { type JobEngine, startJobEngine } from '../src/modules/jobs/job-engine.ts';
 import { asService } from './support/coach-logs.ts';
 import { useTestApp } from './support/test-app.ts';
@@ -13,11 +14,11 @@ const onServer = process.env.TEST_DB === 'postgres';
 // Two instances, each with its own pg-boss and its own connection pool, as two processes would be.
 describe.runIf(onServer)('two instances on one PostgreSQL database', () => {
   const engines: JobEngine[] = [];
-  let secondDb: Database;
+  let secondDb: CoachDatabase;
 
   beforeAll(async () => {
     if (t.db.connection.kind !== 'postgres') return;
-    secondDb = postgresDatabase(t.db.connection.url, 'authenticator', 3);
+    secondDb = postgresDatabase<CoachSchema>(t.db.connection.url, 'authenticator', 3);
     const secondCtx = await createContext(t.ctx.config, { db: secondDb });
     const options = {
       workers: true,
@@ -35,11 +36,17 @@ describe.runIf(onServer)('two instances on one PostgreSQL database', () => {
   it('run each scheduled slot once', async () => {
     const runs = async () =>
       asService(t.db, (tx) =>
-        queryRows<{ minute: string; runs: number }>(
-          tx,
-          sql`select to_char(date_trunc('minute', started_at), 'HH24:MI') as minute, count(*)::int as runs
-              from job_runs where name = 'check-user-status' and trigger = 'schedule' group by 1 order by 1`,
-        ),
+        tx
+          .selectFrom('job_runs')
+          .select(({ fn }) => [
+            sql<string>`to_char(date_trunc('minute', started_at), 'HH24:MI')`.as('minute'),
+            fn.countAll<number>().as('runs'),
+          ])
+          .where('name', '=', 'check-user-status')
+          .where('trigger', '=', 'schedule')
+          .groupBy('minute')
+          .orderBy('minute')
+          .execute(),
       );
     const deadline = Date.now() + 80_000;
     while ((await runs()).length === 0 && Date.now() < deadline)

@@ -1,6 +1,5 @@
-import { asUser, queryRows } from '@ours/platform/db';
-import type { FakeOpenAiServer } from '@ours/platform/testing';
-import { sql } from 'drizzle-orm';
+import { asUser } from '@ours/platform/db';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   embedPendingMemories,
@@ -8,6 +7,7 @@ import {
   rememberNewConversations,
 } from '../src/modules/memory/memory-jobs.ts';
 import { asService, coachLogsOf } from './support/coach-logs.ts';
+import type { FakeOpenAiServer } from './support/fake-openai-server.ts';
 import {
   bearer,
   createUser,
@@ -89,11 +89,13 @@ function relevantMemories(block: string): { text: string; at: string }[] {
 /** The user's memory rows as stored, read as the service role. */
 function storedMemories(userId: string) {
   return asService(t.db, (tx) =>
-    queryRows<{ id: string; text: string; embedding_model: string | null; embedding_attempts: number }>(
-      tx,
-      sql`select id, text, embedding_model, embedding_attempts from log_embeddings
-          where user_id = ${userId} order by created_at, id`,
-    ),
+    tx
+      .selectFrom('log_embeddings')
+      .select(['id', 'text', 'embedding_model', 'embedding_attempts'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
   );
 }
 
@@ -210,12 +212,13 @@ describe('retrieval for /ask', () => {
     for (const row of [...(await storedMemories(alice.id)), ...(await storedMemories(bob.id))]) {
       expect(row.embedding_model).toBe(embeddingModel);
     }
-    const [embedded] = await asService(t.db, (tx) =>
-      queryRows<{ n: number }>(
-        tx,
-        sql`select count(*)::int as n from log_embeddings
-            where user_id in (${alice.id}, ${bob.id}) and embedding is not null`,
-      ),
+    const embedded = await asService(t.db, (tx) =>
+      tx
+        .selectFrom('log_embeddings')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .where('user_id', 'in', [alice.id, bob.id])
+        .where('embedding', 'is not', null)
+        .executeTakeFirst(),
     );
     expect(embedded?.n).toBe(2);
 
@@ -328,8 +331,12 @@ describe('retention', () => {
         await logMood(retention, user, { notes });
       const backdate = (suffix: string, days: number) =>
         asService(t.db, (tx) =>
-          tx.execute(sql`update log_embeddings set created_at = now() - make_interval(days => ${days})
-                         where user_id = ${user.id} and text like ${`%: ${suffix}`}`),
+          tx
+            .updateTable('log_embeddings')
+            .set({ created_at: sql<string>`now() - make_interval(days => ${days})` })
+            .where('user_id', '=', user.id)
+            .where('text', 'like', `%: ${suffix}`)
+            .execute(),
         );
       await backdate('expired memory', 31);
       await backdate('almost expired memory', 29);
@@ -340,11 +347,20 @@ describe('retention', () => {
         'Mood 4/10, stress 6/10: fresh memory',
       ]);
       const runs = await asService(t.db, (tx) =>
-        queryRows<Record<string, unknown>>(
-          tx,
-          sql`select id, status, trigger, processed, succeeded, failed, details, finished_at is not null as finished
-              from job_runs where name = 'memory-retention'`,
-        ),
+        tx
+          .selectFrom('job_runs')
+          .select((eb) => [
+            'id',
+            'status',
+            'trigger',
+            'processed',
+            'succeeded',
+            'failed',
+            'details',
+            eb('finished_at', 'is not', null).as('finished'),
+          ])
+          .where('name', '=', 'memory-retention')
+          .execute(),
       );
       expect(runs).toEqual([
         {
@@ -426,7 +442,7 @@ describe('forgetting sticks', () => {
     const user = await createUser();
     await logMood(t, user, { notes: 'something I regret writing' });
     await asUser(t.db, user, (tx) =>
-      tx.execute(sql`update mood_logs set notes = 'all good now' where user_id = ${user.id}`),
+      tx.updateTable('mood_logs').set({ notes: 'all good now' }).where('user_id', '=', user.id).execute(),
     );
     expect((await memoriesOf(t, user)).map((memory) => memory.text)).toEqual([
       'Mood 4/10, stress 6/10: all good now',

@@ -1,9 +1,9 @@
-import type { Database } from '@ours/platform/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CoachDatabase } from '../src/db/coach-database.ts';
 import { coachLogsOf } from './support/coach-logs.ts';
 import { bearer, createUser, openFileDatabase, startTestApp, type TestApp } from './support/test-app.ts';
 
-let db: Database;
+let db: CoachDatabase;
 const hello = { messages: [{ role: 'user', content: 'hello' }] };
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -1,10 +1,11 @@
-import { asRole, type Database, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { asRole } from '@ours/platform/db';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CoachDatabase } from '../src/db/coach-database.ts';
 import { seedCoachData } from './support/factories.ts';
 import { createUser, openFileDatabase } from './support/test-app.ts';
 
-let db: Database;
+let db: CoachDatabase;
 let userId: string;
 
 beforeAll(async () => {
@@ -71,15 +72,15 @@ LIMIT 1;`,
 describe("the deployment guide's monitoring SQL", () => {
   it.each(Object.entries(seedQueries))('runs unchanged: %s', async (_name, query) => {
     const text = query.replace('<user-uuid>', userId);
-    const rows = await asRole(db, { role: 'service_role' }, (tx) =>
-      queryRows<Record<string, unknown>>(tx, sql.raw(text)),
+    const { rows } = await asRole(db, { role: 'service_role' }, (tx) =>
+      sql.raw<Record<string, unknown>>(text).execute(tx),
     );
     expect(rows.length).toBeGreaterThanOrEqual(1);
   });
 
   it('reports RLS on for every coach table', async () => {
-    const rows = await asRole(db, { role: 'service_role' }, (tx) =>
-      queryRows<{ rowsecurity: boolean }>(tx, sql.raw(seedQueries['RLS status (section 4)'] ?? '')),
+    const { rows } = await asRole(db, { role: 'service_role' }, (tx) =>
+      sql.raw<{ rowsecurity: boolean }>(seedQueries['RLS status (section 4)'] ?? '').execute(tx),
     );
     expect(rows).toHaveLength(4);
     expect(rows.every((row) => row.rowsecurity)).toBe(true);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Executor, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CoachExecutor } from '../src/db/coach-database.ts';
 import { runStatusCheck, type StatusCheckResult } from '../src/modules/status-check/status-check.service.ts';
 import { detectStressSignal } from '../src/modules/status-check/stress-signals.ts';
 import { asService } from './support/coach-logs.ts';
@@ -17,7 +16,7 @@ const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toI
 type Entry =
   | { mood: number; stress: number; at: string; notes?: string }
   | { message: string; at: string; reply?: string; crisis?: boolean; success?: boolean }
-  | { nudgeAt: string; type?: string };
+  | { nudgeAt: string; type?: 'ai_coach_proactive' | 'reminder' };
 type Expected = 'nudge' | 'none' | 'review';
 
 const cases: [string, Entry[], Expected][] = [
@@ -362,21 +361,48 @@ const cases: [string, Entry[], Expected][] = [
   ],
 ];
 
-async function seed(tx: Executor, userId: string, entries: Entry[]) {
-  await tx.execute(sql`insert into auth.users (id, email) values (${userId}, ${`${userId}@example.com`})`);
+async function seed(tx: CoachExecutor, userId: string, entries: Entry[]) {
+  await tx
+    .insertInto('auth.users')
+    .values({ id: userId, email: `${userId}@example.com` })
+    .execute();
   for (const entry of entries) {
     if ('mood' in entry) {
-      await tx.execute(sql`insert into mood_logs (user_id, mood, stress, notes, logged_at)
-        values (${userId}, ${entry.mood}, ${entry.stress}, ${entry.notes ?? null}, ${entry.at}::timestamptz)`);
+      await tx
+        .insertInto('mood_logs')
+        .values({
+          user_id: userId,
+          mood: entry.mood,
+          stress: entry.stress,
+          notes: entry.notes ?? null,
+          logged_at: entry.at,
+        })
+        .execute();
     } else if ('message' in entry) {
       // Exactly what /ask stores: the signal is computed from the user's own message when it is written.
-      const issues = entry.crisis ? sql`'{crisis}'::text[]` : sql`null`;
-      await tx.execute(sql`insert into ai_coach_logs (user_id, session_id, user_message, ai_response, success, issues, "timestamp", stress_signal)
-        values (${userId}, 's', ${entry.message}, ${entry.reply ?? 'ok'}, ${entry.success ?? true}, ${issues}, ${entry.at}::timestamptz,
-          ${detectStressSignal(entry.message).stressed})`);
+      await tx
+        .insertInto('ai_coach_logs')
+        .values({
+          user_id: userId,
+          session_id: 's',
+          user_message: entry.message,
+          ai_response: entry.reply ?? 'ok',
+          success: entry.success ?? true,
+          issues: entry.crisis ? ['crisis'] : null,
+          timestamp: entry.at,
+          stress_signal: detectStressSignal(entry.message).stressed,
+        })
+        .execute();
     } else {
-      await tx.execute(sql`insert into coach_notifications (user_id, message, type, created_at)
-        values (${userId}, 'earlier', ${entry.type ?? 'ai_coach_proactive'}, ${entry.nudgeAt}::timestamptz)`);
+      await tx
+        .insertInto('coach_notifications')
+        .values({
+          user_id: userId,
+          message: 'earlier',
+          type: entry.type ?? 'ai_coach_proactive',
+          created_at: entry.nudgeAt,
+        })
+        .execute();
     }
   }
 }
@@ -386,10 +412,13 @@ let result: StatusCheckResult;
 
 async function nudgesOf(userId: string) {
   return asService(t.db, (tx) =>
-    queryRows<{ message: string; created_at: Date }>(
-      tx,
-      sql`select message, created_at from coach_notifications where user_id = ${userId} and type = 'ai_coach_proactive' and message <> 'earlier'`,
-    ),
+    tx
+      .selectFrom('coach_notifications')
+      .select(['message', 'created_at'])
+      .where('user_id', '=', userId)
+      .where('type', '=', 'ai_coach_proactive')
+      .where('message', '<>', 'earlier')
+      .execute(),
   );
 }
 
@@ -415,10 +444,12 @@ describe('check-user-status over 40+ situations', () => {
       const userId = userIds.get(name) ?? '';
       const nudges = await nudgesOf(userId);
       const reviews = await asService(t.db, (tx) =>
-        queryRows(
-          tx,
-          sql`select 1 from coach_reviews where user_id = ${userId} and job_run_id = ${result.run?.id ?? null}`,
-        ),
+        tx
+          .selectFrom('coach_reviews')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where('job_run_id', '=', result.run?.id ?? null)
+          .execute(),
       );
       expect({ nudged: nudges.length, review: reviews.length }).toEqual({
         nudged: expected === 'nudge' ? 1 : 0,
@@ -467,14 +498,13 @@ describe('check-user-status over 40+ situations', () => {
         { mood: 2, stress: 9, at: at('21') },
       ]),
     );
-    const runsBefore = await asService(t.db, (tx) => queryRows(tx, sql`select id from job_runs`));
+    const runIds = () => asService(t.db, (tx) => tx.selectFrom('job_runs').select('id').execute());
+    const runsBefore = await runIds();
     const dry = await runStatusCheck(t.ctx, { date: runDate, trigger: 'manual', dryRun: true });
     expect(dry.nudged).toBeGreaterThanOrEqual(1);
     expect(dry.run).toBeNull();
     expect(await nudgesOf(fresh)).toHaveLength(0);
-    expect(await asService(t.db, (tx) => queryRows(tx, sql`select id from job_runs`))).toHaveLength(
-      runsBefore.length,
-    );
+    expect(await runIds()).toHaveLength(runsBefore.length);
   });
 });
 
@@ -502,9 +532,10 @@ describe('check-user-status under concurrency', () => {
     await asService(t.db, (tx) => seed(tx, id, []));
     const insert = () =>
       asService(t.db, (tx) =>
-        tx.execute(
-          sql`insert into coach_notifications (user_id, message, type) values (${id}, 'hi', 'ai_coach_proactive')`,
-        ),
+        tx
+          .insertInto('coach_notifications')
+          .values({ user_id: id, message: 'hi', type: 'ai_coach_proactive' })
+          .execute(),
       );
     await insert();
     await expect(insert()).rejects.toThrow();
@@ -524,10 +555,7 @@ describe('/ask marks the stress signal on the user message', () => {
       payload: { messages: [{ role: 'user', content }] },
     });
     const rows = await asService(t.db, (tx) =>
-      queryRows<{ stress_signal: boolean }>(
-        tx,
-        sql`select stress_signal from ai_coach_logs where user_id = ${user.id}`,
-      ),
+      tx.selectFrom('ai_coach_logs').select('stress_signal').where('user_id', '=', user.id).execute(),
     );
     expect(rows).toEqual([{ stress_signal: stressed }]);
   });

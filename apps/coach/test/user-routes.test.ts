@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { asService } from './support/coach-logs.ts';
 import { bearer, createUser, type TestUser, useTestApp } from './support/test-app.ts';
@@ -64,9 +64,9 @@ describe('notifications', () => {
     const user = await createUser();
     await get(user, '/notifications');
     await asService(t.db, (tx) =>
-      tx.execute(sql`insert into coach_notifications (user_id, message, type, read, created_at)
+      sql`insert into coach_notifications (user_id, message, type, read, created_at)
         select ${user.id}, 'note ' || i, 'nudge', i % 2 = 0, now() - make_interval(mins => i)
-        from generate_series(1, 25) as i`),
+        from generate_series(1, 25) as i`.execute(tx),
     );
     const first = (await get(user, '/notifications')).json();
     expect(first.items).toHaveLength(20);
@@ -120,9 +120,10 @@ describe('history and notes', () => {
     const user = await createUser();
     await get(user, '/notes');
     await asService(t.db, (tx) =>
-      tx.execute(
-        sql`insert into ai_coach_notes (user_id, note, type) values (${user.id}, 'Good week', 'weekly_summary')`,
-      ),
+      tx
+        .insertInto('ai_coach_notes')
+        .values({ user_id: user.id, note: 'Good week', type: 'weekly_summary' })
+        .execute(),
     );
     const notes = (await get(user, '/notes')).json();
     expect(notes.items).toMatchObject([{ note: 'Good week', type: 'weekly_summary' }]);

@@ -1,6 +1,16 @@
-import { hash } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type AuditFields, auditCanonical, auditHash, genesisHash } from '../src/modules/audit/audit-hash.ts';
+import {
+  type AuditFields,
+  auditCanonical,
+  auditHash,
+  auditMac,
+  auditMacKey,
+  genesisHash,
+} from '../src/modules/audit/audit-hash.ts';
+
+/** The benchmark server's sealing key (the chain it builds is sealed as the server would seal it). */
+export const benchMacKey = auditMacKey(randomBytes(32));
 
 const batchSize = 5_000;
 const start = Date.parse('2026-01-05T08:00:00.000Z');
@@ -78,15 +88,15 @@ export function benchEntry(seq: number, prevHash: string): AuditFields {
 
 const insert = `
   insert into audit_entries (seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id,
-    before, after, reason, request_id, client_ip, prev_hash, hash)
+    before, after, reason, request_id, client_ip, prev_hash, hash, mac)
   select seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id, before, after, reason,
-    request_id, client_ip, prev_hash, hash
+    request_id, client_ip, prev_hash, hash, mac
   from jsonb_to_recordset($1::jsonb) as x(seq int8, occurred_at timestamptz, actor_id uuid, actor_email text,
     action text, entity_type text, entity_id text, before jsonb, after jsonb, reason text, request_id text,
-    client_ip text, prev_hash text, hash text)`;
+    client_ip text, prev_hash text, hash text, mac text)`;
 
 /**
- * Builds a chain of `total` entries with the real `auditHash`, inserted in batches as the superuser
+ * Builds a chain of `total` entries with the real `auditHash` and seal, inserted in batches as the superuser
  * on two connections (JS hashes the next batch while PostgreSQL stores the last), then moves the
  * head. Returns every entry's hash (32 bytes each) so the baseline can re-derive the same bytes.
  */
@@ -101,12 +111,12 @@ export async function buildChain(adminUrl: string, total: number): Promise<Buffe
   try {
     let previous = genesisHash;
     for (let from = 1, batch = 0; from <= total; from += batchSize, batch += 1) {
-      const rows: (AuditFields & { hash: string })[] = [];
+      const rows: (AuditFields & { hash: string; mac: string })[] = [];
       for (let seq = from; seq < Math.min(from + batchSize, total + 1); seq += 1) {
         const fields = benchEntry(seq, previous);
         previous = auditHash(fields);
         hashes.write(previous, (seq - 1) * 32, 'hex');
-        rows.push({ ...fields, hash: previous });
+        rows.push({ ...fields, hash: previous, mac: auditMac(benchMacKey, previous) });
       }
       const slot = batch % 2;
       await pending[slot];

@@ -1,8 +1,10 @@
-import type { Database, Executor } from '@ours/platform/db';
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { appendAudit } from '../src/modules/audit/audit.repository.ts';
+import type { LabDatabase, LabExecutor } from '../src/db/lab-database.ts';
+import { createAuditTrail } from '../src/modules/audit/audit-trail.ts';
+import { benchMacKey } from './audit-chain.ts';
+
+const audit = createAuditTrail(benchMacKey);
 
 const sampleCount = 10_000;
 const locations = [
@@ -52,28 +54,27 @@ interface Change {
 }
 
 /** One aliquot taken: the row is locked, changed and its before/after returned in one statement. */
-function takeAliquot(tx: Executor, id: number, location: string): Promise<Change[]> {
-  return queryRows<Change>(
-    tx,
-    sql`with before as (select * from bench_samples where id = ${id} for update)
+async function takeAliquot(tx: LabExecutor, id: number, location: string): Promise<Change[]> {
+  // bench_samples is the benchmark's own table, outside the lab's schema: raw SQL, typed here.
+  const { rows } = await sql<Change>`with before as (select * from bench_samples where id = ${id} for update)
         update bench_samples s
         set quantity = before.quantity - 12.5, status = 'in_use', location = ${location},
           version = before.version + 1, updated_at = now()
         from before where s.id = before.id
-        returning s.barcode, s.unit, before.quantity::float8 as old_quantity, before.status as old_status,
-          before.location as old_location, before.version as old_version, s.quantity::float8 as quantity,
-          s.status, s.location, s.version`,
-  );
+        returning s.barcode, s.unit, before.quantity as old_quantity, before.status as old_status,
+          before.location as old_location, before.version as old_version, s.quantity, s.status, s.location,
+          s.version`.execute(tx);
+  return rows;
 }
 
 /** The write itself, audited or not, in one transaction as the runtime role. */
-async function write(db: Database, audited: boolean, n: number): Promise<void> {
+async function write(db: LabDatabase, audited: boolean, n: number): Promise<void> {
   const id = 1 + Math.floor(Math.random() * sampleCount);
   await db.transaction(async (tx) => {
     const [change] = await takeAliquot(tx, id, locations[n % locations.length]!);
     if (!change) throw new Error(`sample ${id} is missing`);
     if (!audited) return;
-    await appendAudit(tx, {
+    await audit.append(tx, {
       actor_id: '6f1c1a4e-2a51-4c5e-9d3c-6a0b6c9f6d11',
       actor_email: 'scientist@lab.test',
       action: 'sample.update',
@@ -109,7 +110,7 @@ export interface WriteRun {
 
 /** `clients` concurrent writers for `seconds`; every write started before the deadline is counted. */
 export async function measureWrites(
-  db: Database,
+  db: LabDatabase,
   audited: boolean,
   clients: number,
   seconds: number,

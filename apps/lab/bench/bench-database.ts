@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, openDatabase } from '@ours/platform/db';
+import { openDatabase } from '@ours/platform/db';
 import pg from 'pg';
+import type { LabDatabase, LabSchema } from '../src/db/lab-database.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
@@ -27,7 +28,7 @@ export interface LabBenchDatabase {
   /** Superuser connection string to the throwaway database (bulk seeding, bench tables). */
   adminUrl: string;
   /** Opens the lab's pool as `lab_app`, exactly as the service does. */
-  open: (poolSize: number) => Promise<Database>;
+  open: (poolSize: number) => Promise<LabDatabase>;
   drop: () => Promise<void>;
 }
 
@@ -36,7 +37,7 @@ export async function createLabBenchDatabase(prefix: string): Promise<LabBenchDa
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
   const open = (poolSize: number) =>
-    openDatabase({
+    openDatabase<LabSchema>({
       url: databaseUrl(name, 'lab_app'),
       adminUrl: databaseUrl(name),
       dataDir: 'unused',

@@ -1,5 +1,6 @@
-import type { Database } from '@ours/platform/db';
+import type { LabDatabase } from '../src/db/lab-database.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
+import { benchMacKey } from './audit-chain.ts';
 
 export interface MemorySample {
   checked: number;
@@ -18,7 +19,7 @@ export interface VerifyRun {
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 /** Times `verifyChain` over the whole chain as the runtime role, sampling memory as it goes. */
-export async function timeVerification(db: Database, total: number): Promise<VerifyRun> {
+export async function timeVerification(db: LabDatabase, total: number): Promise<VerifyRun> {
   const marks = [0.1, 0.25, 0.5, 0.75, 1].map((share) => Math.round(total * share));
   const memory: MemorySample[] = [];
   const sample = (checked: number) => {
@@ -28,6 +29,7 @@ export async function timeVerification(db: Database, total: number): Promise<Ver
   const started = performance.now();
   const result = await db.transaction((tx) =>
     verifyChain(tx, {
+      macKey: benchMacKey,
       onProgress: (checked) => {
         while (marks.length > 0 && checked >= marks[0]!) {
           marks.shift();

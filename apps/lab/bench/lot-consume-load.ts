@@ -1,8 +1,10 @@
-import pg from 'pg';
+import { postgresDatabase } from '@ours/platform/db';
+import type { LabSchema } from '../src/db/lab-database.ts';
+import { inLabs } from '../src/modules/sites/lab-scope.ts';
 import { type LabClient, type Latency, load } from './lab-client.ts';
 
 interface StockReply {
-  lot: { id: string; quantity_remaining: number; status: string };
+  lot: { id: string; lab_id: string; quantity_remaining: number; status: string };
 }
 
 export interface ConsumeRun {
@@ -23,27 +25,52 @@ interface LotState {
   audited: number;
 }
 
-/** The lot, its ledger and its item as the superuser sees them (no row-level security in the way). */
-async function lotState(adminUrl: string, lotId: string): Promise<LotState> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+/**
+ * The lot, its ledger and its item, read in the lot's lab. The admin login is demoted to the
+ * service's role on connect, so row-level security applies exactly as in the service.
+ */
+async function lotState(adminUrl: string, lot: { id: string; lab_id: string }): Promise<LotState> {
+  const db = postgresDatabase<LabSchema>(adminUrl, 'lab_app', 1);
   try {
-    const { rows } = await client.query<LotState>(
-      `select l.quantity_received::float8 as received, l.quantity_remaining::float8 as remaining, l.status,
-         (select coalesce(sum(quantity), 0)::float8 from inventory_movements where lot_id = l.id) as ledger,
-         (select count(*)::int from inventory_movements where lot_id = l.id and kind = 'consume') as consumes,
-         (select count(distinct lot_balance_after)::int from inventory_movements
-           where lot_id = l.id and kind = 'consume') as distinct_balances,
-         i.current_stock::float8 as current_stock,
-         (select coalesce(sum(quantity), 0)::float8 from inventory_movements where item_id = i.id) as item_ledger,
-         (select count(*)::int from audit_entries where action = 'inventory.consume'
-           and entity_id = l.id::text) as audited
-       from inventory_lots l join inventory_items i on i.id = l.item_id where l.id = $1`,
-      [lotId],
+    return await inLabs(db, [lot.lab_id], (tx) =>
+      tx
+        .selectFrom('inventory_lots as l')
+        .innerJoin('inventory_items as i', 'i.id', 'l.item_id')
+        .select((eb) => {
+          const movements = () => eb.selectFrom('inventory_movements as m');
+          const total = () =>
+            movements().select((m) => m.fn.coalesce(m.fn.sum<number>('m.quantity'), m.lit(0)).as('total'));
+          const consumed = () =>
+            movements().whereRef('m.lot_id', '=', 'l.id').where('m.kind', '=', 'consume');
+          return [
+            'l.quantity_received as received',
+            'l.quantity_remaining as remaining',
+            'l.status',
+            total().whereRef('m.lot_id', '=', 'l.id').$asScalar().as('ledger'),
+            consumed()
+              .select((m) => m.fn.countAll<number>().as('count'))
+              .$asScalar()
+              .as('consumes'),
+            consumed()
+              .select((m) => m.fn.count<number>('m.lot_balance_after').distinct().as('count'))
+              .$asScalar()
+              .as('distinct_balances'),
+            'i.current_stock',
+            total().whereRef('m.item_id', '=', 'i.id').$asScalar().as('item_ledger'),
+            eb
+              .selectFrom('audit_entries as a')
+              .select((a) => a.fn.countAll<number>().as('count'))
+              .where('a.action', '=', 'inventory.consume')
+              .where('a.entity_id', '=', eb.cast<string>('l.id', 'text'))
+              .$asScalar()
+              .as('audited'),
+          ];
+        })
+        .where('l.id', '=', lot.id)
+        .executeTakeFirstOrThrow(),
     );
-    return rows[0]!;
   } finally {
-    await client.end();
+    await db.close();
   }
 }
 
@@ -116,7 +143,7 @@ export async function measureConsume(
   const acknowledged = (warm.statuses['200'] ?? 0) + (loaded.statuses['200'] ?? 0);
   // Requests in flight when autocannon stopped still commit: let them land before reading the ledger.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const state = await lotState(adminUrl, hot.lot.id);
+  const state = await lotState(adminUrl, hot.lot);
   checkLedger('hot lot', state, amount);
   // Every acknowledged consumption is in the ledger; at most the abandoned in-flight ones more.
   if (state.consumes < acknowledged || state.consumes > acknowledged + 2 * options.clients) {
@@ -146,7 +173,7 @@ export async function measureConsume(
       }
     }),
   );
-  const drained = await lotState(adminUrl, small.lot.id);
+  const drained = await lotState(adminUrl, small.lot);
   checkLedger('drained lot', drained, 1);
   if (successes !== capacity || drained.remaining !== 0 || drained.status !== 'depleted') {
     throw new Error(

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { createUser } from '../src/modules/accounts/accounts.service.ts';
-import { createLabBenchDatabase } from './bench-database.ts';
+import { createUser, type NewUser } from '../src/modules/accounts/accounts.service.ts';
+import { auditMacKey } from '../src/modules/audit/audit-hash.ts';
+import { createAuditTrail } from '../src/modules/audit/audit-trail.ts';
+import { createLabBenchDatabase, type LabBenchDatabase } from './bench-database.ts';
 import { type Latency, signIn } from './lab-client.ts';
 import { startLabServer } from './lab-server.ts';
 import { measureConsume } from './lot-consume-load.ts';
@@ -25,28 +28,39 @@ const verdict = (met: boolean) => (met ? '**met**' : '**not met**');
 const row = (name: string, clients: number, run: Latency, rate: string, target = '') =>
   `| ${name} | ${clients} | ${ms(run.p50)} | ${ms(run.p99)} | ${rate} | ${fmt(run.count)} | ${run.failed} | ${target} |`;
 
+/** The scientist and technician the runs sign in as, created as the system before the server starts. */
+async function createBenchUsers(database: LabBenchDatabase) {
+  const system = { actor_id: null, actor_email: 'system:bench', request_id: null, client_ip: null };
+  // The server seals with its own key; these two entries are never verified, so any key will do.
+  const audit = createAuditTrail(auditMacKey(randomBytes(32)));
+  const db = await database.open(2); // applies the lab's migrations
+  try {
+    const create = (user: NewUser) => db.transaction((tx) => createUser({ audit }, tx, user, system));
+    const scientist = await create({
+      email: 'scientist@bench.test',
+      full_name: 'Bench Scientist',
+      password,
+      roles: ['scientist'],
+    });
+    await create({
+      email: 'technician@bench.test',
+      full_name: 'Bench Technician',
+      password,
+      roles: ['technician'],
+    });
+    return scientist;
+  } finally {
+    await db.close();
+  }
+}
+
 const loadAtStart = loadavg()[0]!.toFixed(2);
 const database = await createLabBenchDatabase('lab_samples_bench');
 try {
-  const system = { actor_id: null, actor_email: 'system:bench', request_id: null, client_ip: null };
-  const db = await database.open(2); // applies the lab's migrations
-  const [scientist] = await db
-    .transaction(async (tx) => [
-      await createUser(
-        tx,
-        { email: 'scientist@bench.test', full_name: 'Bench Scientist', password, roles: ['scientist'] },
-        system,
-      ),
-      await createUser(
-        tx,
-        { email: 'technician@bench.test', full_name: 'Bench Technician', password, roles: ['technician'] },
-        system,
-      ),
-    ])
-    .finally(() => db.close());
+  const scientist = await createBenchUsers(database);
 
   const seedStarted = performance.now();
-  const seeded = await seedLabSamples(database.adminUrl, samples, scientist!.id);
+  const seeded = await seedLabSamples(database.adminUrl, samples, scientist.id);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   console.log(`seeded ${fmt(samples)} samples in ${seedSeconds.toFixed(0)} s`);
 

@@ -6,7 +6,7 @@ import { closeContext, createContext } from './create-context.ts';
 import { ensureAdmin } from './modules/accounts/setup.service.ts';
 import { auditHead } from './modules/audit/audit.repository.ts';
 import { verifyAuditTrail } from './modules/audit/audit.service.ts';
-import { checkpointIfDue } from './modules/audit/checkpoint-job.ts';
+import { checkpointIfDue } from './modules/audit/checkpoint.service.ts';
 import { seedDemo } from './modules/demo/seed-demo.ts';
 import { startServer } from './server.ts';
 

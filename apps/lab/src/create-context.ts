@@ -16,7 +16,12 @@ export const migrationsDir = new URL('../migrations/', import.meta.url).pathname
 
 /** Opens the lab's database with its migrations applied; the service runs as `lab_app`. */
 export function openLabDatabase(config: LabConfig): Promise<LabDatabase> {
-  return openDatabase<LabSchema>({ ...config.database, migrationsDir, service: 'lab', runtimeRole: 'lab_app' });
+  return openDatabase<LabSchema>({
+    ...config.database,
+    migrationsDir,
+    service: 'lab',
+    runtimeRole: 'lab_app',
+  });
 }
 
 /** Builds every shared resource once; tests pass their own database or clock. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId } from '../src/modules/sites/lab-scope.ts';
 import { bearer, goodPassword, type LabTestApp, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -203,6 +202,17 @@ describe('updating users', () => {
     expect(await auditOf(user.id, 'user.update')).toEqual([]);
   });
 
+  it('deactivating an account that is already inactive changes nothing and writes no entry', async () => {
+    const user = await lab.user([]);
+    const deactivate = () =>
+      asAdmin('PATCH', `/api/admin/users/${user.id}`, { active: false, reason: 'left the lab' });
+    expect((await deactivate()).statusCode).toBe(200);
+    const again = await deactivate();
+    expect(again.statusCode).toBe(200);
+    expect(again.json().active).toBe(false);
+    expect(await auditOf(user.id, 'user.deactivate')).toHaveLength(1);
+  });
+
   it('deactivation rejects the existing access token and the refresh token at once', async () => {
     const user = await lab.user(['scientist']);
     const session = await lab.login(user.email);
@@ -278,12 +288,9 @@ describe('the last active administrator under concurrency (PostgreSQL)', () => {
 
   /** Sessions of this database waiting on a lock (row, transaction or advisory). */
   async function waitingOnLocks(): Promise<number> {
-    const [row] = await queryRows<{ count: number }>(
-      race.db.orm,
-      sql`select count(*)::int as count from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    return row?.count ?? 0;
+    const { rows } = await sql<{ count: number }>`select count(*) as count from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(race.db.kysely);
+    return rows[0]?.count ?? 0;
   }
 
   // Write skew guard: each request locks only its target's row, so without the serialised count both
@@ -298,9 +305,12 @@ describe('the last active administrator under concurrency (PostgreSQL)', () => {
     // token revocation), so both counts are taken before either commits: the interleaving a real race
     // needs, every time.
     await race.db.transaction(async (tx) => {
-      await tx.execute(
-        sql`select id from refresh_tokens where user_id in (${first.id}, ${second.id}) for update`,
-      );
+      await tx
+        .selectFrom('refresh_tokens')
+        .select('id')
+        .where('user_id', 'in', [first.id, second.id])
+        .forUpdate()
+        .execute();
       responses = Promise.all([deactivate(first, second), deactivate(second, first)]);
       const deadline = Date.now() + 3_000;
       while ((await waitingOnLocks()) < 2 && Date.now() < deadline) {
@@ -309,11 +319,14 @@ describe('the last active administrator under concurrency (PostgreSQL)', () => {
     });
     const statuses = ((await responses) ?? []).map((response) => response.statusCode).sort();
     expect(statuses).toEqual([200, 409]);
-    const [admins] = await queryRows<{ count: number }>(
-      race.db.orm,
-      sql`select count(*)::int as count from users u join user_roles ur on ur.user_id = u.id
-          join roles r on r.id = ur.role_id where r.name = 'admin' and u.active`,
-    );
+    const admins = await race.db.kysely
+      .selectFrom('users as u')
+      .innerJoin('user_roles as ur', 'ur.user_id', 'u.id')
+      .innerJoin('roles as r', 'r.id', 'ur.role_id')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('r.name', '=', 'admin')
+      .where('u.active', '=', true)
+      .executeTakeFirst();
     expect(admins?.count).toBe(1);
   });
 });

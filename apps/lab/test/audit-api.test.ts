@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../src/modules/audit/audit.repository.ts';
-import { checkpointIfDue } from '../src/modules/audit/checkpoint-job.ts';
+import { checkpointIfDue } from '../src/modules/audit/checkpoint.service.ts';
 import { bearer, type LabTestApp, type TestAccount, useLabApp } from './support/lab-app.ts';
 import { asSuperuser } from './support/superuser.ts';
 
@@ -195,7 +195,7 @@ describe('the trail is append-only for the runtime role', () => {
       sql`delete from audit_entries`,
       sql`truncate audit_entries`,
     ]) {
-      await expect(lab.db.transaction((tx) => tx.execute(statement))).rejects.toThrow();
+      await expect(lab.db.transaction((tx) => statement.execute(tx))).rejects.toThrow();
     }
     const verify = await get(lab, '/api/compliance/audit/verify', auditor.token);
     expect(verify.json()).toMatchObject({ valid: true, first_invalid_seq: null });

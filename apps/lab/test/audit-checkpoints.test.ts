@@ -1,22 +1,24 @@
-import type { Database } from '@ours/platform/db';
-import { openTestDatabase } from '@ours/platform/testing';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type AuditInput, appendAudit } from '../src/modules/audit/audit.repository.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LabDatabase, LabExecutor } from '../src/db/lab-database.ts';
+import { type AuditInput, auditHead } from '../src/modules/audit/audit.repository.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
-import { writeCheckpoint } from '../src/modules/audit/checkpoint.repository.ts';
+import { insertCheckpoint } from '../src/modules/audit/checkpoint.repository.ts';
 import {
   checkpointSignatureValid,
   generateSigningKey,
   signCheckpoint,
 } from '../src/modules/audit/checkpoint-signer.ts';
+import { testAudit, testMacKey } from './support/audit-trail.ts';
+import { openLabTestDatabase } from './support/lab-database.ts';
 import { asSuperuser } from './support/superuser.ts';
 
-let db: Database;
+let db: LabDatabase;
+const appendAudit = (tx: LabExecutor, input: AuditInput) => testAudit.append(tx, input);
 const key = generateSigningKey();
 const oldKey = generateSigningKey();
 
 beforeEach(async () => {
-  db = await openTestDatabase(inject('labTemplate'), 'lab_app');
+  db = await openLabTestDatabase();
 });
 afterEach(async () => db.close());
 
@@ -32,6 +34,18 @@ const entry = (n: number): AuditInput => ({
   request_id: null,
   client_ip: null,
 });
+
+/** Signs the current head without the service's checks (tests tamper around it). */
+async function writeCheckpoint(tx: LabExecutor, privateKeyPem: string, now: Date) {
+  const head = await auditHead(tx);
+  const checkpoint = signCheckpoint(privateKeyPem, {
+    seq: head.seq,
+    head_hash: head.hash,
+    signed_at: now.toISOString(),
+  });
+  await insertCheckpoint(tx, checkpoint);
+  return checkpoint;
+}
 
 async function appendMany(count: number, from = 1) {
   for (let n = from; n < from + count; n += 1) await db.transaction((tx) => appendAudit(tx, entry(n)));
@@ -55,7 +69,9 @@ describe('the chain against its latest checkpoint', () => {
     await appendMany(10);
     const checkpoint = await db.transaction((tx) => writeCheckpoint(tx, key.privateKeyPem, new Date()));
     await appendMany(5, 11);
-    const result = await db.transaction((tx) => verifyChain(tx, { publicKeysPem: [key.publicKeyPem] }));
+    const result = await db.transaction((tx) =>
+      verifyChain(tx, { macKey: testMacKey, publicKeysPem: [key.publicKeyPem] }),
+    );
     expect(result).toMatchObject({
       valid: true,
       checked: 15,
@@ -73,7 +89,9 @@ describe('the chain against its latest checkpoint', () => {
       UPDATE audit_head SET seq = 20, hash = (SELECT hash FROM audit_entries WHERE seq = 20);
       ALTER TABLE audit_entries ENABLE TRIGGER USER`,
     );
-    const result = await db.transaction((tx) => verifyChain(tx, { publicKeysPem: [key.publicKeyPem] }));
+    const result = await db.transaction((tx) =>
+      verifyChain(tx, { macKey: testMacKey, publicKeysPem: [key.publicKeyPem] }),
+    );
     expect(result).toMatchObject({ valid: false, first_invalid_seq: 21 });
     expect(result.reason).toMatch(/checkpoint/);
   });
@@ -81,7 +99,9 @@ describe('the chain against its latest checkpoint', () => {
   it('refuses a checkpoint no trusted key signed', async () => {
     await appendMany(3);
     await db.transaction((tx) => writeCheckpoint(tx, oldKey.privateKeyPem, new Date()));
-    const result = await db.transaction((tx) => verifyChain(tx, { publicKeysPem: [key.publicKeyPem] }));
+    const result = await db.transaction((tx) =>
+      verifyChain(tx, { macKey: testMacKey, publicKeysPem: [key.publicKeyPem] }),
+    );
     expect(result).toMatchObject({ valid: false, reason: expect.stringMatching(/signature/) });
   });
 

@@ -1,11 +1,13 @@
-import type { Database } from '@ours/platform/db';
-import { openTestDatabase } from '@ours/platform/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type AuditInput, appendAudit } from '../src/modules/audit/audit.repository.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabDatabase, LabExecutor } from '../src/db/lab-database.ts';
+import type { AuditInput } from '../src/modules/audit/audit.repository.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
+import { testAudit, testMacKey } from './support/audit-trail.ts';
+import { openLabTestDatabase } from './support/lab-database.ts';
 import { asSuperuser } from './support/superuser.ts';
 
-let db: Database;
+let db: LabDatabase;
+const appendAudit = (tx: LabExecutor, input: AuditInput) => testAudit.append(tx, input);
 const entries = 30;
 
 const entry = (n: number): AuditInput => ({
@@ -22,7 +24,7 @@ const entry = (n: number): AuditInput => ({
 });
 
 beforeAll(async () => {
-  db = await openTestDatabase(inject('labTemplate'), 'lab_app');
+  db = await openLabTestDatabase();
   for (let n = 1; n <= entries; n += 1) await db.transaction((tx) => appendAudit(tx, entry(n)));
 });
 afterAll(async () => db?.close());
@@ -40,7 +42,7 @@ async function verifyWithEdit(seq: number, column: string, expression: string) {
      ALTER TABLE audit_entries ENABLE TRIGGER USER`,
   );
   try {
-    return await db.transaction((tx) => verifyChain(tx));
+    return await db.transaction((tx) => verifyChain(tx, { macKey: testMacKey }));
   } finally {
     await asSuperuser(
       db,
@@ -67,11 +69,15 @@ const edits: [string, string][] = [
   ['client_ip', `'203.0.113.1'`],
   ['prev_hash', `repeat('0', 64)`],
   ['hash', `repeat('f', 64)`],
+  ['mac', `repeat('e', 64)`],
 ];
 
 describe('an edit to any field of any entry is found at that entry', () => {
   it('starts from a valid chain', async () => {
-    expect(await db.transaction((tx) => verifyChain(tx))).toMatchObject({ valid: true, checked: entries });
+    expect(await db.transaction((tx) => verifyChain(tx, { macKey: testMacKey }))).toMatchObject({
+      valid: true,
+      checked: entries,
+    });
   });
 
   it.each(
@@ -82,6 +88,9 @@ describe('an edit to any field of any entry is found at that entry', () => {
   });
 
   it('is valid again once every field is restored', async () => {
-    expect(await db.transaction((tx) => verifyChain(tx))).toMatchObject({ valid: true, checked: entries });
+    expect(await db.transaction((tx) => verifyChain(tx, { macKey: testMacKey }))).toMatchObject({
+      valid: true,
+      checked: entries,
+    });
   });
 });

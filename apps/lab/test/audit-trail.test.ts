@@ -1,17 +1,21 @@
-import { type Database, queryRows } from '@ours/platform/db';
-import { openTestDatabase } from '@ours/platform/testing';
-import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type AuditInput, appendAudit, appendAuditEntries } from '../src/modules/audit/audit.repository.ts';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabDatabase, LabExecutor } from '../src/db/lab-database.ts';
+import type { AuditInput } from '../src/modules/audit/audit.repository.ts';
 import { auditHash, genesisHash } from '../src/modules/audit/audit-hash.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
+import { testAudit, testMacKey } from './support/audit-trail.ts';
+import { openLabTestDatabase } from './support/lab-database.ts';
 import { asSuperuser } from './support/superuser.ts';
 
-let db: Database;
+let db: LabDatabase;
+const appendAudit = (tx: LabExecutor, input: AuditInput) => testAudit.append(tx, input);
+const appendAuditEntries = (tx: LabExecutor, inputs: AuditInput[]) => testAudit.appendMany(tx, inputs);
+const verify = (tx: LabExecutor) => verifyChain(tx, { macKey: testMacKey });
 const onServer = process.env.TEST_DB === 'postgres';
 
 beforeAll(async () => {
-  db = await openTestDatabase(inject('labTemplate'), 'lab_app');
+  db = await openLabTestDatabase();
 });
 afterAll(async () => db?.close());
 
@@ -44,16 +48,18 @@ describe('audit trail hash chain', () => {
 
   it('links every entry to the one before, from genesis, and verifies', async () => {
     await appendMany(25);
-    const result = await db.transaction((tx) => verifyChain(tx));
+    const result = await db.transaction((tx) => verify(tx));
     expect(result).toMatchObject({ valid: true, checked: 25, first_invalid_seq: null });
-    const [first] = await db.transaction((tx) =>
-      queryRows<{ prev_hash: string }>(tx, sql`select prev_hash from audit_entries where seq = 1`),
-    );
+    const first = await db.kysely
+      .selectFrom('audit_entries')
+      .select('prev_hash')
+      .where('seq', '=', 1)
+      .executeTakeFirst();
     expect(first?.prev_hash).toBe(genesisHash);
   });
 
   it('appends a batch in order in one go, chained and stored exactly as single appends are', async () => {
-    const before = await db.transaction((tx) => verifyChain(tx));
+    const before = await db.transaction((tx) => verify(tx));
     const batch = [
       entry(501, { before: null, reason: null, entity_id: null }),
       ...Array.from({ length: 39 }, (_, n) => entry(502 + n)),
@@ -62,25 +68,27 @@ describe('audit trail hash chain', () => {
     expect(appended.map((e) => e.seq)).toEqual(batch.map((_, n) => before.checked + n + 1));
     expect(appended[1]?.prev_hash).toBe(appended[0]?.hash);
     await db.transaction((tx) => appendAudit(tx, entry(541)));
-    const after = await db.transaction((tx) => verifyChain(tx));
+    const after = await db.transaction((tx) => verify(tx));
     expect(after).toMatchObject({ valid: true, checked: before.checked + 41 });
-    const [stored] = await queryRows<{ before_is_sql_null: boolean; entity_id: string | null }>(
-      db.orm,
-      sql`select before is null as before_is_sql_null, entity_id from audit_entries where seq = ${appended[0]?.seq}`,
+    const {
+      rows: [stored],
+    } = await sql<{ before_is_sql_null: boolean; entity_id: string | null }>`
+      select before is null as before_is_sql_null, entity_id from audit_entries where seq = ${appended[0]?.seq}`.execute(
+      db.kysely,
     );
     expect(stored).toEqual({ before_is_sql_null: true, entity_id: null });
     expect(await db.transaction((tx) => appendAuditEntries(tx, []))).toEqual([]);
   });
 
   it('writes nothing when the transaction that carried the entry rolls back', async () => {
-    const before = await db.transaction((tx) => verifyChain(tx));
+    const before = await db.transaction((tx) => verify(tx));
     await expect(
       db.transaction(async (tx) => {
         await appendAudit(tx, entry(999));
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    const after = await db.transaction((tx) => verifyChain(tx));
+    const after = await db.transaction((tx) => verify(tx));
     expect(after).toEqual(before);
   });
 
@@ -89,7 +97,7 @@ describe('audit trail hash chain', () => {
       sql`update audit_entries set reason = 'x' where seq = 1`,
       sql`delete from audit_entries where seq = 1`,
     ]) {
-      await expect(db.transaction((tx) => tx.execute(statement))).rejects.toThrow();
+      await expect(db.transaction((tx) => statement.execute(tx))).rejects.toThrow();
     }
   });
 
@@ -127,13 +135,13 @@ describe('tampering is found at the exact entry', () => {
     ['a deleted middle entry', 'DELETE FROM audit_entries WHERE seq = 12', 12, /missing/],
     ['a truncated tail', 'DELETE FROM audit_entries WHERE seq > 20', 21, /head says/],
   ])('%s', async (_label, script, seq, reason) => {
-    const fresh = await openTestDatabase(inject('labTemplate'), 'lab_app');
+    const fresh = await openLabTestDatabase();
     const previous = db;
     db = fresh;
     try {
       await appendMany(25);
       await tamper(script);
-      const result = await db.transaction((tx) => verifyChain(tx));
+      const result = await db.transaction((tx) => verify(tx));
       expect(result).toMatchObject({ valid: false, first_invalid_seq: seq });
       expect(result.reason).toMatch(reason);
     } finally {
@@ -145,12 +153,12 @@ describe('tampering is found at the exact entry', () => {
 
 describe.runIf(onServer)('concurrent appends on PostgreSQL', () => {
   it('64 concurrent audited writes leave one linear, valid chain', async () => {
-    const fresh = await openTestDatabase(inject('labTemplate'), 'lab_app');
+    const fresh = await openLabTestDatabase();
     try {
       await Promise.all(
         Array.from({ length: 64 }, (_, n) => fresh.transaction((tx) => appendAudit(tx, entry(n + 1)))),
       );
-      const result = await fresh.transaction((tx) => verifyChain(tx));
+      const result = await fresh.transaction((tx) => verify(tx));
       expect(result).toMatchObject({ valid: true, checked: 64 });
       // Batches and single appends racing each other still make one chain, each batch contiguous.
       const batches = await Promise.all(
@@ -165,7 +173,7 @@ describe.runIf(onServer)('concurrent appends on PostgreSQL', () => {
       for (const appended of batches) {
         expect(appended.map((e) => e.seq - (appended[0]?.seq ?? 0))).toEqual(appended.map((_, i) => i));
       }
-      const again = await fresh.transaction((tx) => verifyChain(tx));
+      const again = await fresh.transaction((tx) => verify(tx));
       expect(again).toMatchObject({ valid: true, checked: 64 + 16 * 3 + 16 });
     } finally {
       await fresh.close();

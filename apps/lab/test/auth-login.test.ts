@@ -1,5 +1,3 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { prepareSetupToken } from '../src/modules/accounts/setup.service.ts';
 import { bearer, goodPassword, useLabApp } from './support/lab-app.ts';
@@ -10,10 +8,12 @@ const loginAs = (email: string, password: string, ip = '198.51.100.7') =>
   lab.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password }, remoteAddress: ip });
 
 async function auditActions(entityId: string): Promise<string[]> {
-  const rows = await queryRows<{ action: string }>(
-    lab.db.orm,
-    sql`select action from audit_entries where entity_id = ${entityId} order by seq`,
-  );
+  const rows = await lab.db.kysely
+    .selectFrom('audit_entries')
+    .select('action')
+    .where('entity_id', '=', entityId)
+    .orderBy('seq')
+    .execute();
   return rows.map((row) => row.action);
 }
 
@@ -85,10 +85,12 @@ describe('login', () => {
       });
     }
     expect(await auditActions(user.id)).toContain('auth.login_failed');
-    const [row] = await queryRows<{ count: number }>(
-      lab.db.orm,
-      sql`select count(*)::int as count from audit_entries where action = 'auth.login_failed' and actor_email = 'nobody@lab.test'`,
-    );
+    const row = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('action', '=', 'auth.login_failed')
+      .where('actor_email', '=', 'nobody@lab.test')
+      .executeTakeFirst();
     expect(row?.count).toBe(1);
   });
 
@@ -127,7 +129,22 @@ describe('login', () => {
 
   it('refuses inactive accounts', async () => {
     const user = await lab.user(['scientist']);
-    await lab.db.transaction((tx) => tx.execute(sql`update users set active = false where id = ${user.id}`));
+    // Straight in the database (with the audit entry it needs), so only the active flag changes.
+    await lab.db.transaction(async (tx) => {
+      await tx.updateTable('users').set({ active: false }).where('id', '=', user.id).execute();
+      await lab.ctx.audit.append(tx, {
+        actor_id: null,
+        actor_email: 'system:test',
+        request_id: null,
+        client_ip: null,
+        action: 'user.deactivate',
+        entity_type: 'user',
+        entity_id: user.id,
+        before: { active: true },
+        after: { active: false },
+        reason: 'test',
+      });
+    });
     const response = await loginAs(user.email, goodPassword);
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe('account_inactive');

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { auditEntriesOf } from './support/audit-entries.ts';
@@ -243,7 +242,7 @@ describe('devices: usage logbook', () => {
       after: { purpose: 'polymorph screen', used_by: scientist.id },
     });
     const logbookEdit = inLabs(lab.db, [defaultLabId], (tx) =>
-      tx.execute(sql`update device_usage set purpose = 'edited' where device_id = ${device.id}`),
+      tx.updateTable('device_usage').set({ purpose: 'edited' }).where('device_id', '=', device.id).execute(),
     );
     await expect(logbookEdit).rejects.toThrow();
   });

@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -84,11 +83,9 @@ describe('calibration entries', () => {
       next_due_at: iso(Date.now() + 7 * day),
     });
     expect(given.json()).toMatchObject({ next_due_computed: false, governs_status: true });
-    const trail = await queryRows<{ action: string; entity_id: string; after: Record<string, unknown> }>(
-      lab.db.orm,
-      sql`select action, entity_id, after from audit_entries
-          where entity_id in (${entry.id}, ${device.id}) order by seq`,
-    );
+    const { rows: trail } = await sql<{ action: string; entity_id: string; after: Record<string, unknown> }>`
+      select action, entity_id, after from audit_entries
+      where entity_id in (${entry.id}, ${device.id}) order by seq`.execute(lab.db.kysely);
     expect(trail.map((row) => row.action)).toEqual([
       'device.create',
       'calibration.create',
@@ -169,9 +166,9 @@ describe('calibration entries', () => {
     expect((await api('GET', `/api/calibration/${recent.id}`, technician.token)).json().governs_status).toBe(
       true,
     );
-    const audit = await queryRows<{ action: string; after: Record<string, unknown> }>(
-      lab.db.orm,
-      sql`select action, after from audit_entries where entity_id = ${backDated.json().id}`,
+    const { rows: audit } = await sql<{ action: string; after: Record<string, unknown> }>`
+      select action, after from audit_entries where entity_id = ${backDated.json().id}`.execute(
+      lab.db.kysely,
     );
     expect(audit).toEqual([expect.objectContaining({ action: 'calibration.create' })]);
     expect(audit[0]?.after.device_status_updated).toBe(false);
@@ -232,12 +229,12 @@ describe('calibration entries', () => {
     expect((await api('DELETE', `/api/calibration/${entry.id}`, admin.token)).statusCode).toBe(404);
     await expect(
       inLabs(lab.db, [defaultLabId], (tx) =>
-        tx.execute(sql`update calibration_entries set result = 'fail' where id = ${entry.id}`),
+        tx.updateTable('calibration_entries').set({ result: 'fail' }).where('id', '=', entry.id).execute(),
       ),
     ).rejects.toThrow();
     await expect(
       inLabs(lab.db, [defaultLabId], (tx) =>
-        tx.execute(sql`delete from calibration_entries where id = ${entry.id}`),
+        tx.deleteFrom('calibration_entries').where('id', '=', entry.id).execute(),
       ),
     ).rejects.toThrow();
     const notUuid = await api('GET', '/api/calibration/not-a-uuid', technician.token);

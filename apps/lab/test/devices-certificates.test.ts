@@ -2,8 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -119,11 +117,12 @@ describe('certificate upload', () => {
       client_filename: 'cert.pdf',
       uploaded_by: technician.id,
     });
-    const [row] = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ storage_name: string }>(
-        tx,
-        sql`select storage_name from calibration_certificates where calibration_id = ${entryId}`,
-      ),
+    const row = await inLabs(lab.db, [defaultLabId], (tx) =>
+      tx
+        .selectFrom('calibration_certificates')
+        .select('storage_name')
+        .where('calibration_id', '=', entryId)
+        .executeTakeFirst(),
     );
     expect(row?.storage_name).toMatch(/^[0-9a-f-]{36}\.pdf$/);
     expect(readFileSync(join(certificatesDir, row?.storage_name as string)).equals(pdf)).toBe(true);
@@ -220,11 +219,12 @@ describe('certificate upload', () => {
     for (const name of added)
       expect(name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.pdf$/);
     const names = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ client_filename: string; storage_name: string }>(
-        tx,
-        sql`select client_filename, storage_name from calibration_certificates where calibration_id = ${entryId}
-            order by version`,
-      ),
+      tx
+        .selectFrom('calibration_certificates')
+        .select(['client_filename', 'storage_name'])
+        .where('calibration_id', '=', entryId)
+        .orderBy('version')
+        .execute(),
     );
     expect(names.map((row) => row.client_filename)).toEqual(['passwd', 'evil.pdf', 'x.pdf', 'ab.pdf']);
     expect(names.map((row) => row.storage_name).sort()).toEqual(added);
@@ -271,10 +271,12 @@ describe('certificate upload', () => {
     const entryId = await newEntry();
     await upload(entryId, [file(pdf, 'audited.pdf')]);
     await download(entryId);
-    const trail = await queryRows<{ action: string; actor_id: string; after: Record<string, unknown> }>(
-      lab.db.orm,
-      sql`select action, actor_id, after from audit_entries where entity_id = ${entryId} order by seq`,
-    );
+    const trail = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select(['action', 'actor_id', 'after'])
+      .where('entity_id', '=', entryId)
+      .orderBy('seq')
+      .execute();
     expect(trail.map((row) => row.action)).toEqual([
       'calibration.create',
       'calibration.certificate_upload',
@@ -287,11 +289,12 @@ describe('certificate upload', () => {
   it('never serves a certificate changed on disk in full', async () => {
     const entryId = await newEntry();
     await upload(entryId, [file(pdf, 'original.pdf')]);
-    const [row] = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ storage_name: string }>(
-        tx,
-        sql`select storage_name from calibration_certificates where calibration_id = ${entryId}`,
-      ),
+    const row = await inLabs(lab.db, [defaultLabId], (tx) =>
+      tx
+        .selectFrom('calibration_certificates')
+        .select('storage_name')
+        .where('calibration_id', '=', entryId)
+        .executeTakeFirst(),
     );
     const tampered = Buffer.from(pdf);
     tampered[10] = 0x58;

@@ -1,5 +1,3 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordInventoryAlerts } from '../src/modules/inventory/alerts.service.ts';
 import { startInventoryAlertJob } from '../src/modules/inventory/alerts-job.ts';
@@ -218,18 +216,20 @@ describe('the daily alert job', () => {
     expect(marked.status).toBe('expired');
     const refused = await api('POST', `/api/inventory/lots/${soon.id}/consume`, { quantity: 1 });
     expect(refused.json().error.code).toBe('lot_expired');
-    const [entry] = await queryRows<{ action: string; actor_email: string; after: { status: string } }>(
-      lab.db.orm,
-      sql`select action, actor_email, after from audit_entries where entity_id = ${soon.id}
-          and action = 'inventory.lot_expire'`,
-    );
+    const entry = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select(['action', 'actor_email', 'after'])
+      .where('entity_id', '=', soon.id)
+      .where('action', '=', 'inventory.lot_expire')
+      .executeTakeFirst();
     expect(entry).toMatchObject({ actor_email: 'system:inventory-alerts', after: { status: 'expired' } });
 
     expect(await recordInventoryAlerts(lab.ctx)).toMatchObject({ opened: 0, resolved: 0, expired_lots: 0 });
-    const [counts] = await queryRows<{ alerts: number }>(
-      lab.db.orm,
-      sql`select count(*)::int as alerts from audit_entries where action = 'inventory.lot_expire'`,
-    );
+    const counts = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select((eb) => eb.fn.countAll<number>().as('alerts'))
+      .where('action', '=', 'inventory.lot_expire')
+      .executeTakeFirst();
     expect(counts?.alerts).toBe(later.expired_lots);
   });
 

@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -24,24 +23,26 @@ async function receive(itemId: string, lotNumber: string, quantity: number) {
 
 /** The stored figures for an item: its counter, its lots, and its ledger, which must all agree. */
 async function books(itemId: string) {
-  const [row] = await inLabs(lab.db, [defaultLabId], (tx) =>
-    queryRows<{ current: number; lots: number; ledger: number; movements: number; consumes: number }>(
+  const { rows } = await inLabs(lab.db, [defaultLabId], (tx) =>
+    sql<{ current: number; lots: number; ledger: number; movements: number; consumes: number }>`
+      select (select current_stock from inventory_items where id = ${itemId}) as current,
+        (select coalesce(sum(quantity_remaining), 0) from inventory_lots where item_id = ${itemId}) as lots,
+        (select coalesce(sum(quantity), 0) from inventory_movements where item_id = ${itemId}) as ledger,
+        (select count(*) from inventory_movements where item_id = ${itemId}) as movements,
+        (select count(*) from inventory_movements where item_id = ${itemId} and kind = 'consume') as consumes`.execute(
       tx,
-      sql`select (select current_stock::float8 from inventory_items where id = ${itemId}) as current,
-            (select coalesce(sum(quantity_remaining), 0)::float8 from inventory_lots where item_id = ${itemId}) as lots,
-            (select coalesce(sum(quantity), 0)::float8 from inventory_movements where item_id = ${itemId}) as ledger,
-            (select count(*)::int from inventory_movements where item_id = ${itemId}) as movements,
-            (select count(*)::int from inventory_movements where item_id = ${itemId} and kind = 'consume') as consumes`,
     ),
   );
-  return row;
+  return rows[0];
 }
 
 async function auditCount(action: string, lotId: string) {
-  const [row] = await queryRows<{ count: number }>(
-    lab.db.orm,
-    sql`select count(*)::int as count from audit_entries where action = ${action} and entity_id = ${lotId}`,
-  );
+  const row = await lab.db.kysely
+    .selectFrom('audit_entries')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('action', '=', action)
+    .where('entity_id', '=', lotId)
+    .executeTakeFirst();
   return row?.count;
 }
 
@@ -102,11 +103,12 @@ describe('concurrent stock movements (PostgreSQL)', () => {
     for (const reply of replies) expect([200, 201], reply.body).toContain(reply.statusCode);
     expect(replies.filter((reply) => reply.statusCode === 201)).toHaveLength(1);
     const lots = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ lot_number: string; remaining: number; received: number }>(
-        tx,
-        sql`select lot_number, quantity_remaining::float8 as remaining, quantity_received::float8 as received
-            from inventory_lots where item_id = ${itemId} order by lot_number`,
-      ),
+      tx
+        .selectFrom('inventory_lots')
+        .select(['lot_number', 'quantity_remaining as remaining', 'quantity_received as received'])
+        .where('item_id', '=', itemId)
+        .orderBy('lot_number')
+        .execute(),
     );
     expect(lots).toEqual([
       { lot_number: 'RACE-A', remaining: 1000 - 72 + 120, received: 1120 },

@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { type RawBuilder, sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, labToday } from '../src/modules/inventory/lab-calendar.ts';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
@@ -146,8 +145,17 @@ describe('inventory lab isolation', () => {
     // The database refuses a lot whose lab differs from its item's (composite key), even in scope.
     await expect(
       inLabs(lab.db, [defaultLabId, northLabId], (tx) =>
-        tx.execute(sql`insert into inventory_lots (lab_id, item_id, lot_number, quantity_received, quantity_remaining,
-          created_by) values (${northLabId}, ${mainItem.id}, 'L-X', 1, 1, ${both.id})`),
+        tx
+          .insertInto('inventory_lots')
+          .values({
+            lab_id: northLabId,
+            item_id: mainItem.id,
+            lot_number: 'L-X',
+            quantity_received: 1,
+            quantity_remaining: 1,
+            created_by: both.id,
+          })
+          .execute(),
       ),
     ).rejects.toThrow();
   });
@@ -155,9 +163,9 @@ describe('inventory lab isolation', () => {
 
 describe('the movement ledger', () => {
   /** The SQLSTATE a statement fails with as the runtime role, scoped to the main lab. */
-  const failure = async (statement: ReturnType<typeof sql>) => {
+  const failure = async (statement: RawBuilder<unknown>) => {
     try {
-      await inLabs(lab.db, [defaultLabId], (tx) => tx.execute(statement));
+      await inLabs(lab.db, [defaultLabId], (tx) => statement.execute(tx));
     } catch (error) {
       for (let current: unknown = error; current instanceof Error; current = current.cause) {
         const { code } = current as { code?: string };
@@ -170,7 +178,7 @@ describe('the movement ledger', () => {
 
   it('is append-only for the runtime role: no UPDATE, DELETE or TRUNCATE', async () => {
     const rows = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ id: string }>(tx, sql`select id from inventory_movements where id = ${movementId}`),
+      tx.selectFrom('inventory_movements').select('id').where('id', '=', movementId).execute(),
     );
     expect(rows).toHaveLength(1);
     expect(await failure(sql`update inventory_movements set quantity = 1000 where id = ${movementId}`)).toBe(
@@ -188,13 +196,10 @@ describe('the movement ledger', () => {
       asSuperuser(lab.db, `delete from public.inventory_movements where id = '${movementId}'`),
     ).rejects.toThrow(/append-only/);
     // A refused script rolls back whole, its role switch included: the app is still the runtime role.
-    const [who] = await queryRows<{ role: string }>(lab.db.orm, sql`select current_user as role`);
-    expect(who?.role).toBe('lab_app');
-    const [row] = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ quantity: number }>(
-        tx,
-        sql`select quantity::float8 as quantity from inventory_movements where id = ${movementId}`,
-      ),
+    const { rows: who } = await sql<{ role: string }>`select current_user as role`.execute(lab.db.kysely);
+    expect(who[0]?.role).toBe('lab_app');
+    const row = await inLabs(lab.db, [defaultLabId], (tx) =>
+      tx.selectFrom('inventory_movements').select('quantity').where('id', '=', movementId).executeTakeFirst(),
     );
     expect(row?.quantity).toBe(20);
   });

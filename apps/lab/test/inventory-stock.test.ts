@@ -1,5 +1,3 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, labToday } from '../src/modules/inventory/lab-calendar.ts';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
@@ -47,11 +45,14 @@ async function receive(itemId: string, overrides: Record<string, unknown> = {}) 
 
 async function ledger(lotId: string) {
   return inLabs(lab.db, [defaultLabId], (tx) =>
-    queryRows<{ sum: number; count: number }>(
-      tx,
-      sql`select coalesce(sum(quantity), 0)::float8 as sum, count(*)::int as count from inventory_movements
-        where lot_id = ${lotId}`,
-    ),
+    tx
+      .selectFrom('inventory_movements')
+      .select((eb) => [
+        eb.fn.coalesce(eb.fn.sum<number>('quantity'), eb.lit(0)).as('sum'),
+        eb.fn.countAll<number>().as('count'),
+      ])
+      .where('lot_id', '=', lotId)
+      .execute(),
   );
 }
 
@@ -348,17 +349,13 @@ describe('receive and consume', () => {
         reason: 'titration',
       })
     ).json();
-    const entries = await queryRows<{
-      action: string;
-      actor_id: string;
-      before: unknown;
-      after: unknown;
-      reason: string;
-    }>(
-      lab.db.orm,
-      sql`select action, actor_id, before, after, reason from audit_entries
-          where entity_type = 'inventory_lot' and entity_id = ${lot.id} order by seq`,
-    );
+    const entries = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select(['action', 'actor_id', 'before', 'after', 'reason'])
+      .where('entity_type', '=', 'inventory_lot')
+      .where('entity_id', '=', lot.id)
+      .orderBy('seq')
+      .execute();
     expect(entries).toEqual([
       expect.objectContaining({
         action: 'inventory.receive',
@@ -383,10 +380,11 @@ describe('receive and consume', () => {
       quantity: 1000,
     });
     expect(refused.statusCode).toBe(409);
-    const after = await queryRows<{ count: number }>(
-      lab.db.orm,
-      sql`select count(*)::int as count from audit_entries where entity_id = ${lot.id}`,
-    );
+    const after = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('entity_id', '=', lot.id)
+      .execute();
     expect(after).toEqual([{ count: 2 }]);
   });
 });

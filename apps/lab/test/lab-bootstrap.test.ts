@@ -2,8 +2,6 @@ import { createPublicKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { envToConfig } from '../src/config.ts';
 import { ensureAdmin } from '../src/modules/accounts/setup.service.ts';
@@ -30,10 +28,12 @@ describe('create-admin', () => {
     expect(second).toMatchObject({ created: false, user: { id: first.user.id, roles: ['admin'] } });
     // The password is unchanged by the second run.
     expect((await lab.login('ops@lab.test', goodPassword)).access_token).toBeTruthy();
-    const [row] = await queryRows<{ count: number }>(
-      lab.db.orm,
-      sql`select count(*)::int as count from audit_entries where entity_id = ${first.user.id} and action like 'user.%'`,
-    );
+    const row = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('entity_id', '=', first.user.id)
+      .where('action', 'like', 'user.%')
+      .executeTakeFirst();
     expect(row?.count).toBe(1);
   });
 

@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, labToday } from '../src/modules/inventory/lab-calendar.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -68,21 +67,19 @@ async function misanswered(attempts: Attempt[]): Promise<string[]> {
 
 /** Row counts of every lab-record table plus the audit trail: a refused request must change none. */
 async function footprint() {
-  const [row] = await queryRows<Record<string, number>>(
-    lab.db.orm,
-    sql`select (select count(*)::int from samples) as samples,
-          (select count(*)::int from sample_lineage) as lineage,
-          (select coalesce(sum(quantity), 0)::float8 from samples) as sample_quantity,
-          (select count(*)::int from inventory_items) as items,
-          (select count(*)::int from inventory_vendors) as vendors,
-          (select count(*)::int from inventory_lots) as lots,
-          (select count(*)::int from inventory_movements) as movements,
-          (select count(*)::int from devices) as devices,
-          (select count(*)::int from calibration_entries) as calibrations,
-          (select count(*)::int from device_usage) as usage,
-          (select count(*)::int from audit_entries) as audit`,
-  );
-  return row;
+  const { rows } = await sql<Record<string, number>>`
+    select (select count(*) from samples) as samples,
+      (select count(*) from sample_lineage) as lineage,
+      (select coalesce(sum(quantity), 0) from samples) as sample_quantity,
+      (select count(*) from inventory_items) as items,
+      (select count(*) from inventory_vendors) as vendors,
+      (select count(*) from inventory_lots) as lots,
+      (select count(*) from inventory_movements) as movements,
+      (select count(*) from devices) as devices,
+      (select count(*) from calibration_entries) as calibrations,
+      (select count(*) from device_usage) as usage,
+      (select count(*) from audit_entries) as audit`.execute(lab.db.kysely);
+  return rows[0];
 }
 
 const sampleBody = (overrides: Record<string, unknown> = {}) => ({

@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -17,10 +16,13 @@ const call = (method: 'POST' | 'PATCH', url: string, payload: object) =>
 
 /** Audit sequence numbers of one action on one entity, in chain order. */
 async function seqs(action: string, entityId: string): Promise<number[]> {
-  const rows = await queryRows<{ seq: number }>(
-    lab.db.orm,
-    sql`select seq::int as seq from audit_entries where action = ${action} and entity_id = ${entityId} order by seq`,
-  );
+  const rows = await lab.db.kysely
+    .selectFrom('audit_entries')
+    .select('seq')
+    .where('action', '=', action)
+    .where('entity_id', '=', entityId)
+    .orderBy('seq')
+    .execute();
   return rows.map((row) => row.seq);
 }
 
@@ -59,14 +61,13 @@ describe('holds racing uses (PostgreSQL)', () => {
     expect(consumed).toHaveLength(granted);
     for (const seq of consumed) expect(seq).toBeLessThan(hold as number);
     // Lab-owned tables answer only inside a lab scope (row-level security).
-    const [books] = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ remaining: number; ledger: number; status: string }>(
-        tx,
-        sql`select (select quantity_remaining::float8 from inventory_lots where id = ${lot.id}) as remaining,
-            (select sum(quantity)::float8 from inventory_movements where lot_id = ${lot.id}) as ledger,
-            (select status from inventory_lots where id = ${lot.id}) as status`,
-      ),
-    );
+    const books = await inLabs(lab.db, [defaultLabId], async (tx) => {
+      const { rows } = await sql<{ remaining: number; ledger: number; status: string }>`
+        select (select quantity_remaining from inventory_lots where id = ${lot.id}) as remaining,
+          (select sum(quantity) from inventory_movements where lot_id = ${lot.id}) as ledger,
+          (select status from inventory_lots where id = ${lot.id}) as status`.execute(tx);
+      return rows[0];
+    });
     expect(books).toEqual({ remaining: 100 - granted, ledger: 100 - granted, status: 'quarantined' });
   });
 

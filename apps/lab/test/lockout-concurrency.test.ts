@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
 import { goodPassword, useLabApp } from './support/lab-app.ts';
@@ -21,15 +20,18 @@ describe('lockout under concurrency (PostgreSQL)', () => {
     );
     const statuses = responses.map((response) => response.statusCode);
     expect(statuses.every((status) => status === 401 || status === 423)).toBe(true);
-    const [state] = await queryRows<{ failed_attempts: number; locked: boolean }>(
-      lab.db.orm,
-      sql`select failed_attempts, locked_until > now() as locked from users where id = ${user.id}`,
-    );
+    const state = await lab.db.kysely
+      .selectFrom('users')
+      .select(['failed_attempts', sql<boolean>`locked_until > now()`.as('locked')])
+      .where('id', '=', user.id)
+      .executeTakeFirst();
     expect(state?.locked).toBe(true);
-    const [lockouts] = await queryRows<{ count: number }>(
-      lab.db.orm,
-      sql`select count(*)::int as count from audit_entries where entity_id = ${user.id} and action = 'auth.lockout'`,
-    );
+    const lockouts = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('entity_id', '=', user.id)
+      .where('action', '=', 'auth.lockout')
+      .executeTakeFirst();
     expect(lockouts?.count).toBe(1);
     const login = await lab.app.inject({
       method: 'POST',
@@ -37,7 +39,7 @@ describe('lockout under concurrency (PostgreSQL)', () => {
       payload: { email: user.email, password: goodPassword },
     });
     expect(login.statusCode).toBe(423);
-    const chain = await lab.db.transaction((tx) => verifyChain(tx));
+    const chain = await lab.db.transaction((tx) => verifyChain(tx, { macKey: lab.ctx.auditMacKey }));
     expect(chain.valid).toBe(true);
   });
 });

@@ -1,5 +1,3 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bearer, goodPassword, type TestAccount, useLabApp } from './support/lab-app.ts';
 import { totpDevice } from './support/totp-device.ts';
@@ -38,16 +36,18 @@ describe('TOTP multi-factor authentication', () => {
     const { device, recovery } = await enrol(user);
     expect(recovery).toHaveLength(10);
     expect(new Set(recovery).size).toBe(10);
-    const stored = await queryRows<{ code_hash: string }>(
-      lab.db.orm,
-      sql`select code_hash from recovery_codes where user_id = ${user.id}`,
-    );
+    const stored = await lab.db.kysely
+      .selectFrom('recovery_codes')
+      .select('code_hash')
+      .where('user_id', '=', user.id)
+      .execute();
     expect(stored).toHaveLength(10);
     expect(stored.map((row) => row.code_hash)).not.toContain(recovery[0]);
-    const [seed] = await queryRows<{ mfa_secret: string }>(
-      lab.db.orm,
-      sql`select mfa_secret from users where id = ${user.id}`,
-    );
+    const seed = await lab.db.kysely
+      .selectFrom('users')
+      .select('mfa_secret')
+      .where('id', '=', user.id)
+      .executeTakeFirst();
     expect(seed?.mfa_secret).toMatch(/^v1\./);
 
     const mfaToken = await passwordStep(user.email);
@@ -125,14 +125,38 @@ describe('TOTP multi-factor authentication', () => {
     expect(disabled.statusCode).toBe(204);
     const login = await post('/auth/login', { email: user.email, password: goodPassword });
     expect(login.json().access_token).toBeTruthy();
-    const actions = await queryRows<{ action: string }>(
-      lab.db.orm,
-      sql`select action from audit_entries where entity_id = ${user.id} and action like 'mfa.%' order by seq`,
-    );
+    const actions = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select('action')
+      .where('entity_id', '=', user.id)
+      .where('action', 'like', 'mfa.%')
+      .orderBy('seq')
+      .execute();
     expect(actions.map((row) => row.action)).toEqual([
       'mfa.enrolment_started',
       'mfa.enabled',
       'mfa.disable_failed',
+      'mfa.disabled',
+    ]);
+  });
+
+  it('takes a recovery code in place of a code to disable MFA, spends it and audits it', async () => {
+    const user = await lab.user([]);
+    const { recovery } = await enrol(user);
+    const code = recovery[0] as string;
+    const disabled = await post('/auth/mfa/disable', { password: user.password, code }, user.token);
+    expect(disabled.statusCode).toBe(204);
+    const actions = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select('action')
+      .where('entity_id', '=', user.id)
+      .where('action', 'like', 'mfa.%')
+      .orderBy('seq')
+      .execute();
+    expect(actions.map((row) => row.action)).toEqual([
+      'mfa.enrolment_started',
+      'mfa.enabled',
+      'mfa.recovery_code_used',
       'mfa.disabled',
     ]);
   });

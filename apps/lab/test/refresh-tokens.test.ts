@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { loadPrincipal } from '../src/modules/access/principal.repository.ts';
 import { insertRefreshToken } from '../src/modules/auth/refresh-tokens.repository.ts';
@@ -27,10 +25,11 @@ describe('refresh tokens', () => {
       headers: bearer(second.json().access_token),
     });
     expect(me.statusCode).toBe(200);
-    const stored = await queryRows<{ token_hash: string }>(
-      lab.db.orm,
-      sql`select token_hash from refresh_tokens where user_id = ${user.id}`,
-    );
+    const stored = await lab.db.kysely
+      .selectFrom('refresh_tokens')
+      .select('token_hash')
+      .where('user_id', '=', user.id)
+      .execute();
     expect(stored.map((row) => row.token_hash)).not.toContain(first.refresh_token);
   });
 
@@ -45,10 +44,12 @@ describe('refresh tokens', () => {
     const afterTheft = await refresh(second.refresh_token);
     expect(afterTheft.statusCode).toBe(401);
     expect(afterTheft.json().error.code).toBe('invalid_refresh_token');
-    const [audit] = await queryRows<{ action: string }>(
-      lab.db.orm,
-      sql`select action from audit_entries where entity_id = ${user.id} and action = 'auth.refresh_reuse'`,
-    );
+    const audit = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select('action')
+      .where('entity_id', '=', user.id)
+      .where('action', '=', 'auth.refresh_reuse')
+      .executeTakeFirst();
     expect(audit).toBeDefined();
     // Another login's session is untouched.
     const other = await lab.login(user.email);
@@ -92,7 +93,7 @@ describe('refresh tokens', () => {
 
   it('die with their session epoch: tokens minted under the old epoch (a refresh racing a reset) are refused', async () => {
     const user = await lab.user([]);
-    const before = await loadPrincipal(lab.db.orm, user.id);
+    const before = await loadPrincipal(lab.db.kysely, user.id);
     const oldEpoch = before?.session_epoch ?? -1;
     // The reset commits; then tokens minted under the epoch it ended (as a refresh that read the
     // user just before the reset committed would have minted them) are presented.
@@ -102,10 +103,10 @@ describe('refresh tokens', () => {
       headers: bearer((await lab.user(['admin'])).token),
       payload: { password: 'Reset-by-admin-1!', reason: 'forgotten' },
     });
-    const after = await loadPrincipal(lab.db.orm, user.id);
+    const after = await loadPrincipal(lab.db.kysely, user.id);
     expect(after?.session_epoch).toBe(oldEpoch + 1);
     const late = newRefreshToken();
-    await lab.db.transaction((tx) =>
+    const lateId = await lab.db.transaction((tx) =>
       insertRefreshToken(tx, {
         family_id: randomUUID(),
         user_id: user.id,
@@ -120,7 +121,7 @@ describe('refresh tokens', () => {
     const lateAccess = await signAccessToken(
       lab.ctx.keys.jwtSecret,
       { ...(after as NonNullable<typeof after>), session_epoch: oldEpoch },
-      ['pwd'],
+      { amr: ['pwd'], refreshTokenId: lateId },
       900,
       lab.clock.now(),
     );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RegisteredRoute } from '@ours/platform/http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { permissions, publicRoutes } from '../src/modules/access/permissions.ts';
-import { listRoles } from '../src/modules/accounts/users.repository.ts';
+import { listRoles } from '../src/modules/accounts/roles.repository.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 
 const lab = useLabApp({ ANON_RATE_LIMIT_PER_MINUTE: '100000', USER_RATE_LIMIT_PER_MINUTE: '100000' });
@@ -30,7 +30,7 @@ let roles: { name: string; permissions: string[] }[];
 const accounts = new Map<string, TestAccount>();
 
 beforeAll(async () => {
-  roles = await listRoles(lab.db.orm);
+  roles = await listRoles(lab.db.kysely);
   for (const role of ['admin', 'scientist', 'technician', 'compliance'])
     accounts.set(role, await lab.user([role]));
   accounts.set('none', await lab.user([]));

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -36,10 +35,12 @@ const exportCsv = (query: string, token = scientist.token) =>
 const records = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
 
 async function countSamples(idPrefix: string): Promise<number> {
-  const result = await lab.db.orm.execute(
-    sql`select count(*)::int as n from samples where sample_id like ${`${idPrefix}%`}`,
-  );
-  return (result as unknown as { rows: { n: number }[] }).rows[0]?.n ?? -1;
+  const row = await lab.db.kysely
+    .selectFrom('samples')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sample_id', 'like', `${idPrefix}%`)
+    .executeTakeFirst();
+  return row?.n ?? -1;
 }
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -30,29 +29,36 @@ async function newSample(quantity: number, sampleId = newId('CS')) {
 /** What the database holds for a parent: its own row, its children through lineage, its audit. */
 async function books(parentId: string) {
   return inLabs(lab.db, [defaultLabId], async (tx) => {
-    const [parent] = await queryRows<{ quantity: number; status: string }>(
-      tx,
-      sql`select quantity::float8 as quantity, status from samples where id = ${parentId}`,
-    );
-    const children = await queryRows<{ sample_id: string; quantity: number; relation: string }>(
-      tx,
-      sql`select s.sample_id, s.quantity::float8 as quantity, l.relation from sample_lineage l
-          join samples s on s.id = l.child_id where l.parent_id = ${parentId} order by s.sample_id`,
-    );
-    const [sum] = await queryRows<{ total: number }>(
-      tx,
-      sql`select coalesce(sum(s.quantity), 0)::float8 as total from sample_lineage l
-          join samples s on s.id = l.child_id where l.parent_id = ${parentId}`,
-    );
+    const parent = await tx
+      .selectFrom('samples')
+      .select(['quantity', 'status'])
+      .where('id', '=', parentId)
+      .executeTakeFirst();
+    const children = await tx
+      .selectFrom('sample_lineage as l')
+      .innerJoin('samples as s', 's.id', 'l.child_id')
+      .select(['s.sample_id', 's.quantity', 'l.relation'])
+      .where('l.parent_id', '=', parentId)
+      .orderBy('s.sample_id')
+      .execute();
+    const sum = await tx
+      .selectFrom('sample_lineage as l')
+      .innerJoin('samples as s', 's.id', 'l.child_id')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('s.quantity'), eb.lit(0)).as('total'))
+      .where('l.parent_id', '=', parentId)
+      .executeTakeFirst();
     return { parent, children, childTotal: sum?.total ?? -1 };
   });
 }
 
 async function auditSeqs(action: string, entityId: string): Promise<number[]> {
-  const rows = await queryRows<{ seq: number }>(
-    lab.db.orm,
-    sql`select seq::int as seq from audit_entries where action = ${action} and entity_id = ${entityId} order by seq`,
-  );
+  const rows = await lab.db.kysely
+    .selectFrom('audit_entries')
+    .select('seq')
+    .where('action', '=', action)
+    .where('entity_id', '=', entityId)
+    .orderBy('seq')
+    .execute();
   return rows.map((row) => row.seq);
 }
 
@@ -127,11 +133,14 @@ describe('concurrent splits of one parent (PostgreSQL)', () => {
     expect(stored).toEqual({ quantity: 0, status: 'consumed' });
     expect(children).toHaveLength(8);
     expect(childTotal).toBe(4);
-    const splits = await queryRows<{ after: { status: string } }>(
-      lab.db.orm,
-      sql`select after from audit_entries where action = 'sample.split' and entity_id = ${parent.id} order by seq`,
-    );
-    expect(splits.map((entry) => entry.after.status)).toEqual([...Array(7).fill('received'), 'consumed']);
+    const splits = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select(sql<string>`after ->> 'status'`.as('status'))
+      .where('action', '=', 'sample.split')
+      .where('entity_id', '=', parent.id)
+      .orderBy('seq')
+      .execute();
+    expect(splits.map((entry) => entry.status)).toEqual([...Array(7).fill('received'), 'consumed']);
   });
 
   it.runIf(onPostgres)(
@@ -216,10 +225,11 @@ describe('concurrent registration of one business id (PostgreSQL)', () => {
       expect(['samples_exist', 'sample_exists']).toContain(reply.json().error.code);
     }
     const rows = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ sample_id: string }>(
-        tx,
-        sql`select sample_id from samples where sample_id = ${sampleId} or sample_id like ${'RACE-OWN%'}`,
-      ),
+      tx
+        .selectFrom('samples')
+        .select('sample_id')
+        .where((eb) => eb.or([eb('sample_id', '=', sampleId), eb('sample_id', 'like', 'RACE-OWN%')]))
+        .execute(),
     );
     // Either the single create or one bulk (with its own id) won; a losing bulk left nothing behind.
     const winnerIsBulk = replies.findIndex((reply) => reply.statusCode === 201) >= single.length;

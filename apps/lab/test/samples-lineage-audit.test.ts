@@ -1,5 +1,3 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { auditEntriesOf } from './support/audit-entries.ts';
@@ -66,16 +64,21 @@ const relativesOf = async (sample: Shown, depth?: number) => {
 const trail = (entityId: string) => auditEntriesOf(lab.db, entityId);
 
 async function auditCount(): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(lab.db.orm, sql`select count(*)::int as n from audit_entries`);
+  const row = await lab.db.kysely
+    .selectFrom('audit_entries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return row?.n ?? -1;
 }
 
 async function storedSamples(prefix: string) {
   return inLabs(lab.db, [defaultLabId], (tx) =>
-    queryRows<{ sample_id: string; quantity: number }>(
-      tx,
-      sql`select sample_id, quantity::float8 as quantity from samples where sample_id like ${`${prefix}%`} order by sample_id`,
-    ),
+    tx
+      .selectFrom('samples')
+      .select(['sample_id', 'quantity'])
+      .where('sample_id', 'like', `${prefix}%`)
+      .orderBy('sample_id')
+      .execute(),
   );
 }
 

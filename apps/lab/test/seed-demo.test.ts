@@ -1,5 +1,4 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
 import { seedDemo } from '../src/modules/demo/seed-demo.ts';
@@ -20,13 +19,14 @@ describe('seed-demo', () => {
     const summary = await seedDemo(lab.ctx);
     expect(summary.samples).toBe(300);
     expect(summary.aliquots).toBeGreaterThanOrEqual(300);
-    const [counts] = await inLabs(lab.db, [defaultLabId], (tx) =>
-      queryRows<{ samples: number; links: number; deepest: number }>(
+    const counts = await inLabs(lab.db, [defaultLabId], async (tx) => {
+      const { rows } = await sql<{ samples: number; links: number; deepest: number }>`
+        select (select count(*) from samples) as samples, (select count(*) from sample_lineage) as links,
+          (select count(*) from sample_lineage l join sample_lineage p on p.child_id = l.parent_id) as deepest`.execute(
         tx,
-        sql`select (select count(*)::int from samples) as samples, (select count(*)::int from sample_lineage) as links,
-              (select count(*)::int from sample_lineage l join sample_lineage p on p.child_id = l.parent_id) as deepest`,
-      ),
-    );
+      );
+      return rows[0];
+    });
     expect(counts?.samples).toBe(300 + (summary.aliquots ?? 0));
     expect(counts?.deepest).toBeGreaterThan(0);
 
@@ -58,6 +58,8 @@ describe('seed-demo', () => {
     expect(refused.json().error.code).toBe('device_not_calibrated');
 
     await expect(seedDemo(lab.ctx)).rejects.toThrow(/already/);
-    expect((await lab.db.transaction((tx) => verifyChain(tx))).valid).toBe(true);
+    expect((await lab.db.transaction((tx) => verifyChain(tx, { macKey: lab.ctx.auditMacKey }))).valid).toBe(
+      true,
+    );
   });
 });

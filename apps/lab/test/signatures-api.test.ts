@@ -1,7 +1,6 @@
 import { createHash, randomUUID, verify } from 'node:crypto';
-import { queryRows } from '@ours/platform/db';
 import canonicalize from 'canonicalize';
-import { sql } from 'drizzle-orm';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, goodPassword, type TestAccount, useLabApp } from './support/lab-app.ts';
 import { asSuperuser } from './support/superuser.ts';
@@ -111,11 +110,12 @@ describe('signing a record', () => {
   it('appends a signature.create audit entry with the reason', async () => {
     const scientist = await lab.user(['scientist']);
     const signature = await signed(scientist, { reason: 'annual review 2027' });
-    const entries = await queryRows<Record<string, unknown>>(
-      lab.db.orm,
-      sql`select actor_id, entity_type, entity_id, after, reason from audit_entries
-          where action = 'signature.create' and after->>'signature_id' = ${signature.id}`,
-    );
+    const entries = await lab.db.kysely
+      .selectFrom('audit_entries')
+      .select(['actor_id', 'entity_type', 'entity_id', 'after', 'reason'])
+      .where('action', '=', 'signature.create')
+      .where(sql<string>`after->>'signature_id'`, '=', signature.id)
+      .execute();
     expect(entries).toHaveLength(1);
     const [entry] = entries;
     expect(entry).toMatchObject({
@@ -308,7 +308,7 @@ describe('stored signatures are append-only for the runtime role', () => {
       sql`update signatures set meaning = 'approved' where id = ${signature.id}`,
       sql`delete from signatures where id = ${signature.id}`,
     ]) {
-      await expect(lab.db.transaction((tx) => tx.execute(statement))).rejects.toThrow();
+      await expect(lab.db.transaction((tx) => statement.execute(tx))).rejects.toThrow();
     }
     expect((await verification(signature.id, scientist.token)).signature.meaning).toBe('reviewed');
   });

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -68,20 +67,36 @@ describe('sites and lab membership', () => {
   });
 
   it('is enforced by the database too: row-level security hides and refuses other labs', async () => {
-    await inLabs(lab.db, [otherLabId], (tx) =>
-      tx.execute(sql`insert into nodes (lab_id, hostname) values (${otherLabId}, 'rls-check')`),
-    );
+    await inLabs(lab.db, [otherLabId], async (tx) => {
+      const node = await tx
+        .insertInto('nodes')
+        .values({ lab_id: otherLabId, hostname: 'rls-check' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await lab.ctx.audit.append(tx, {
+        actor_id: null,
+        actor_email: 'system:test',
+        request_id: null,
+        client_ip: null,
+        action: 'node.create',
+        entity_type: 'node',
+        entity_id: node.id,
+        before: null,
+        after: null,
+        reason: null,
+      });
+    });
     const seen = await inLabs(lab.db, [defaultLabId], (tx) =>
-      tx.execute(sql`select * from nodes where hostname = 'rls-check'`),
+      tx.selectFrom('nodes').selectAll().where('hostname', '=', 'rls-check').execute(),
     );
-    expect((seen as unknown as { rows: unknown[] }).rows).toHaveLength(0);
+    expect(seen).toHaveLength(0);
     await expect(
       inLabs(lab.db, [defaultLabId], (tx) =>
-        tx.execute(sql`insert into nodes (lab_id, hostname) values (${otherLabId}, 'sneaky')`),
+        tx.insertInto('nodes').values({ lab_id: otherLabId, hostname: 'sneaky' }).execute(),
       ),
     ).rejects.toThrow();
-    const unscoped = await lab.db.transaction((tx) => tx.execute(sql`select * from nodes`));
-    expect((unscoped as unknown as { rows: unknown[] }).rows).toHaveLength(0);
+    const unscoped = await lab.db.transaction((tx) => tx.selectFrom('nodes').selectAll().execute());
+    expect(unscoped).toHaveLength(0);
   });
 
   it('needs a lab when the caller belongs to several', async () => {

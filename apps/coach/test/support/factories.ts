@@ -1,37 +1,50 @@
-import { type Database, type Executor, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import type { CoachDatabase } from '../../src/db/coach-database.ts';
 import { asService } from './coach-logs.ts';
 
 /** Inserts rows a user cannot create themselves (the service role writes them in production). */
-export async function seedCoachData(db: Database, userId: string, email: string) {
-  return asService(db, async (tx: Executor) => {
-    await tx.execute(
-      sql`insert into auth.users (id, email) values (${userId}, ${email}) on conflict do nothing`,
-    );
-    const [notification] = await queryRows<{ id: string }>(
-      tx,
-      sql`insert into coach_notifications (user_id, message, type) values (${userId}, 'You have been doing great', 'ai_coach_proactive') returning id`,
-    );
-    const [note] = await queryRows<{ id: string }>(
-      tx,
-      sql`insert into ai_coach_notes (user_id, note, type) values (${userId}, 'A steady week of training.', 'weekly_summary') returning id`,
-    );
-    const [log] = await queryRows<{ id: string }>(
-      tx,
-      sql`insert into ai_coach_logs (user_id, session_id, user_message, ai_response) values (${userId}, 's1', 'private question', 'private answer') returning id`,
-    );
-    const [embedding] = await queryRows<{ id: string }>(
-      tx,
-      sql`insert into log_embeddings (user_id, log_type, log_id, text) values (${userId}, 'mood_log', gen_random_uuid(), 'private memory') returning id`,
-    );
-    const [mood] = await queryRows<{ id: string }>(
-      tx,
-      sql`insert into mood_logs (user_id, mood, stress, notes) values (${userId}, 3, 8, 'private mood note') returning id`,
-    );
-    await tx.execute(
-      sql`insert into user_profiles (user_id, display_name) values (${userId}, 'Private Name')`,
-    );
-    if (!notification || !note || !log || !embedding || !mood) throw new Error('seed failed');
+export async function seedCoachData(db: CoachDatabase, userId: string, email: string) {
+  return asService(db, async (tx) => {
+    await tx
+      .insertInto('auth.users')
+      .values({ id: userId, email })
+      .onConflict((c) => c.doNothing())
+      .execute();
+    const notification = await tx
+      .insertInto('coach_notifications')
+      .values({ user_id: userId, message: 'You have been doing great', type: 'ai_coach_proactive' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const note = await tx
+      .insertInto('ai_coach_notes')
+      .values({ user_id: userId, note: 'A steady week of training.', type: 'weekly_summary' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const log = await tx
+      .insertInto('ai_coach_logs')
+      .values({
+        user_id: userId,
+        session_id: 's1',
+        user_message: 'private question',
+        ai_response: 'private answer',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const embedding = await tx
+      .insertInto('log_embeddings')
+      .values(({ fn }) => ({
+        user_id: userId,
+        log_type: 'mood_log',
+        log_id: fn<string>('gen_random_uuid'),
+        text: 'private memory',
+      }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const mood = await tx
+      .insertInto('mood_logs')
+      .values({ user_id: userId, mood: 3, stress: 8, notes: 'private mood note' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx.insertInto('user_profiles').values({ user_id: userId, display_name: 'Private Name' }).execute();
     return {
       notificationId: notification.id,
       noteId: note.id,

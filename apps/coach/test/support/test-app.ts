@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { signUserToken } from '@ours/platform/auth';
-import type { Database } from '@ours/platform/db';
 import type { HttpApp } from '@ours/platform/http';
-import { type FakeOpenAiServer, openTestDatabase, startFakeOpenAiServer } from '@ours/platform/testing';
+import { openTestDatabase } from '@ours/platform/testing';
 import type { DestinationStream } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { envToConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
 import { createContext } from '../../src/create-context.ts';
+import type { CoachDatabase, CoachSchema } from '../../src/db/coach-database.ts';
+import { type FakeOpenAiServer, startFakeOpenAiServer } from './fake-openai-server.ts';
 
 export const testJwtSecret = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -26,8 +27,8 @@ export async function createUser(overrides: { email?: string } = {}): Promise<Te
 }
 
 /** This file's own migrated database (PGlite or PostgreSQL, per the Vitest project). */
-export function openFileDatabase(): Promise<Database> {
-  return openTestDatabase(inject('coachTemplate'));
+export function openFileDatabase(): Promise<CoachDatabase> {
+  return openTestDatabase<CoachSchema>(inject('coachTemplate'));
 }
 
 export interface TestApp {
@@ -39,7 +40,7 @@ export interface TestApp {
 
 /** The real app on the given database, talking to a fake model over real HTTP. */
 export async function startTestApp(
-  db: Database,
+  db: CoachDatabase,
   env: Record<string, string> = {},
   options: { logStream?: DestinationStream } = {},
 ): Promise<TestApp> {
@@ -71,8 +72,8 @@ export async function startTestApp(
  * Registers this file's database and app for the whole file (created in beforeAll, closed in
  * afterAll) and returns a handle whose fields are filled in once the suite starts.
  */
-export function useTestApp(env: Record<string, string> = {}): TestApp & { db: Database } {
-  const handle = {} as TestApp & { db: Database };
+export function useTestApp(env: Record<string, string> = {}): TestApp & { db: CoachDatabase } {
+  const handle = {} as TestApp & { db: CoachDatabase };
   beforeAll(async () => {
     const db = await openFileDatabase();
     Object.assign(handle, { db }, await startTestApp(db, env));

@@ -1,15 +1,11 @@
-import { type Database, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import type { LabDatabase } from '../../src/db/lab-database.ts';
 
 /** Every audit entry about an entity, in chain order, as stored (not through the API that shows them). */
-export function auditEntriesOf(db: Database, entityId: string) {
-  return queryRows<{
-    action: string;
-    before: unknown;
-    after: Record<string, unknown>;
-    reason: string | null;
-  }>(
-    db.orm,
-    sql`select action, before, after, reason from audit_entries where entity_id = ${entityId} order by seq`,
-  );
+export function auditEntriesOf(db: LabDatabase, entityId: string) {
+  return db.kysely
+    .selectFrom('audit_entries')
+    .select(['action', 'before', 'after', 'reason'])
+    .where('entity_id', '=', entityId)
+    .orderBy('seq')
+    .execute();
 }

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from '@ours/platform/db';
 import type { HttpApp } from '@ours/platform/http';
 import { openTestDatabase } from '@ours/platform/testing';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -7,6 +6,7 @@ import { buildApp } from '../../src/app.ts';
 import { envToConfig } from '../../src/config.ts';
 import type { LabContext } from '../../src/context.ts';
 import { createContext } from '../../src/create-context.ts';
+import type { LabDatabase, LabSchema } from '../../src/db/lab-database.ts';
 import { createUser } from '../../src/modules/accounts/accounts.service.ts';
 import type { UserView } from '../../src/modules/accounts/users.repository.ts';
 import { generateSigningKey } from '../../src/modules/audit/manifest-signer.ts';
@@ -46,7 +46,7 @@ export function testClock(start = new Date()): TestClock {
 export interface LabTestApp {
   app: HttpApp;
   ctx: LabContext;
-  db: Database;
+  db: LabDatabase;
   clock: TestClock;
   /** Creates an account directly (as the system) with the given roles. */
   user(
@@ -72,7 +72,7 @@ const system = { actor_id: null, actor_email: 'system:test', request_id: null, c
 
 /** The real lab app on this file's own migrated database (PGlite or PostgreSQL, per project). */
 export async function startLabApp(env: Record<string, string> = {}): Promise<LabTestApp> {
-  const db = await openTestDatabase(inject('labTemplate'), 'lab_app');
+  const db = await openTestDatabase<LabSchema>(inject('labTemplate'), 'lab_app');
   const clock = testClock();
   const config = envToConfig({
     ...testSecrets,
@@ -98,7 +98,12 @@ export async function startLabApp(env: Record<string, string> = {}): Promise<Lab
       const email = overrides.email ?? `user-${randomUUID().slice(0, 8)}@lab.test`;
       const password = overrides.password ?? goodPassword;
       const view = await db.transaction((tx) =>
-        createUser(tx, { email, full_name: overrides.full_name ?? `Test ${email}`, password, roles }, system),
+        createUser(
+          ctx,
+          tx,
+          { email, full_name: overrides.full_name ?? `Test ${email}`, password, roles },
+          system,
+        ),
       );
       return { ...view, password, token: (await login(email, password)).access_token };
     },

@@ -26,4 +26,6 @@ export type Int8 = ColumnType<number, number | bigint | string, number | bigint 
  * column); unlike Kysely's own `Generated`, it also unwraps the column types above.
  */
 export type Generated<T> =
-  T extends ColumnType<infer S, infer I, infer U> ? ColumnType<S, I | undefined, U> : ColumnType<T, T | undefined, T>;
+  T extends ColumnType<infer S, infer I, infer U>
+    ? ColumnType<S, I | undefined, U>
+    : ColumnType<T, T | undefined, T>;

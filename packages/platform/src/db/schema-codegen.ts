@@ -110,6 +110,13 @@ export function checkedLiterals(definition: string): string[] | undefined {
   return literals.length > 0 ? literals : undefined;
 }
 
+/** `Json<JsonObject>` (or an array) when a `CHECK (jsonb_typeof(col) = 'object')` constraint says so. */
+export function checkedJsonShape(definition: string): string | undefined {
+  const match = /^CHECK \(\(jsonb?_typeof\("?[\w]+"?\) = '(object|array)'::text\)\)$/.exec(definition);
+  if (!match) return undefined;
+  return match[1] === 'object' ? 'Json<JsonObject>' : 'Json<JsonValue[]>';
+}
+
 function pascal(name: string): string {
   return name
     .split(/[^a-zA-Z0-9]+/)
@@ -129,9 +136,13 @@ export function renderSchema(
   options: SchemaCodegenOptions,
 ): string {
   const unions = new Map<string, string[]>();
+  const jsonShapes = new Map<string, string>();
   for (const check of checks) {
+    const key = `${check.schema}.${check.table}.${check.column}`;
     const literals = checkedLiterals(check.definition);
-    if (literals) unions.set(`${check.schema}.${check.table}.${check.column}`, literals);
+    if (literals) unions.set(key, literals);
+    const shape = checkedJsonShape(check.definition);
+    if (shape) jsonShapes.set(key, shape);
   }
   const tables = new Map<string, ColumnInfo[]>();
   for (const column of columns) {
@@ -150,6 +161,7 @@ export function renderSchema(
       const literals = unions.get(qualified);
       let type =
         override ??
+        jsonShapes.get(qualified) ??
         (literals
           ? literals
               .map((literal) => `'${literal.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`)
@@ -169,9 +181,15 @@ export function renderSchema(
     });
     blocks.push(`export interface ${typeName} {\n${lines.join('\n')}\n}`);
   }
-  const platformTypes = ['Generated', 'Int8', 'Json', 'JsonObject', 'JsonValue', 'Numeric', 'Timestamp'].filter(
-    (name) => used.has(name),
-  );
+  const platformTypes = [
+    'Generated',
+    'Int8',
+    'Json',
+    'JsonObject',
+    'JsonValue',
+    'Numeric',
+    'Timestamp',
+  ].filter((name) => used.has(name));
   const imports =
     platformTypes.length > 0 ? [`import type { ${platformTypes.join(', ')} } from '@ours/platform/db';`] : [];
   return [

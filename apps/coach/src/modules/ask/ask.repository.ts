@@ -1,6 +1,7 @@
-import { textArray } from '@ours/platform/db';
-import { type SQL, sql } from 'drizzle-orm';
-import { relevantMemoriesJson } from '../memory/memory.repository.ts';
+import { type Selectable, sql } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { CoachExecutor, CoachSchema } from '../../db/coach-database.ts';
+import { type MemoryQuery, relevantMemories } from '../memory/memory.repository.ts';
 
 /** The user's own context for the prompt, read in one statement through row-level security. */
 export interface UserContext {
@@ -17,26 +18,44 @@ export interface UserContext {
   memories: { text: string; at: string }[];
 }
 
-/** The user's context as one statement (run through RLS as that user), memories included. */
-export function userContextQuery(
+/**
+ * The user's context, memories included, as ONE statement: /ask runs it through a one-trip scope
+ * as the user (ADR 0003), so it must not need a second.
+ */
+export function readUserContext(
+  tx: CoachExecutor,
   userId: string,
-  memoryQuery: { text: string; vector?: string | undefined },
-): SQL {
-  return sql`
-    select json_build_object(
-      'profile', (select row_to_json(p) from (
-          select display_name, timezone, goals, coaching_tone, injuries, conditions
-          from user_profiles where user_id = ${userId}) p),
-      'mood_logs', coalesce((select json_agg(m) from (
-          select mood, stress, left(notes, 280) as notes, logged_at
-          from mood_logs where user_id = ${userId} and logged_at > now() - interval '14 days'
-          order by logged_at desc limit 7) m), '[]'::json),
-      'weekly_note', (select row_to_json(n) from (
-          select left(note, 1500) as note, created_at from ai_coach_notes
-          where user_id = ${userId} and type = 'weekly_summary'
-          order by created_at desc limit 1) n),
-      'memories', ${relevantMemoriesJson(userId, memoryQuery)}
-    ) as context`;
+  memoryQuery: MemoryQuery,
+): Promise<UserContext> {
+  return tx
+    .selectNoFrom((eb) => [
+      jsonObjectFrom(
+        eb
+          .selectFrom('user_profiles')
+          .select(['display_name', 'timezone', 'goals', 'coaching_tone', 'injuries', 'conditions'])
+          .where('user_id', '=', userId),
+      ).as('profile'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('mood_logs')
+          .select(['mood', 'stress', sql<string | null>`left(notes, 280)`.as('notes'), 'logged_at'])
+          .where('user_id', '=', userId)
+          .where('logged_at', '>', sql<string>`now() - interval '14 days'`)
+          .orderBy('logged_at', 'desc')
+          .limit(7),
+      ).as('mood_logs'),
+      jsonObjectFrom(
+        eb
+          .selectFrom('ai_coach_notes')
+          .select([sql<string>`left(note, 1500)`.as('note'), 'created_at'])
+          .where('user_id', '=', userId)
+          .where('type', '=', 'weekly_summary')
+          .orderBy('created_at', 'desc')
+          .limit(1),
+      ).as('weekly_note'),
+      jsonArrayFrom(relevantMemories(tx, userId, memoryQuery)).as('memories'),
+    ])
+    .executeTakeFirstOrThrow();
 }
 
 /** One `ai_coach_logs` row: every /ask call writes exactly one, whatever happened. */
@@ -51,26 +70,37 @@ export interface CoachLogEntry {
   completionTokens: number | null;
   latencyMs: number;
   issues: string[];
-  fallbackReason: string | null;
+  fallbackReason: Selectable<CoachSchema['ai_coach_logs']>['fallback_reason'];
   topic: string | null;
   blockedResponse: string | null;
   /** The user's own message showed stress (read by the daily status check). */
   stressSignal: boolean;
 }
 
-/** The insert of one log row, as one statement (run as the service role). */
-export function coachLogInsert(entry: CoachLogEntry): SQL {
+/** Writes one log row in one statement (/ask runs it through a one-trip scope as the service role). */
+export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): Promise<void> {
   const total =
     entry.promptTokens === null && entry.completionTokens === null
       ? null
       : (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0);
-  const issues = entry.issues.length > 0 ? textArray(entry.issues) : sql`null`;
-  return sql`
-    insert into ai_coach_logs (
-      user_id, session_id, user_message, ai_response, success, token_usage, issues, "timestamp",
-      model, prompt_tokens, completion_tokens, latency_ms, fallback_reason, topic, blocked_response, stress_signal)
-    values (
-      ${entry.userId}, ${entry.sessionId}, ${entry.userMessage}, ${entry.aiResponse}, ${entry.success},
-      ${total}, ${issues}, now(), ${entry.model}, ${entry.promptTokens}, ${entry.completionTokens},
-      ${entry.latencyMs}, ${entry.fallbackReason}, ${entry.topic}, ${entry.blockedResponse}, ${entry.stressSignal})`;
+  await tx
+    .insertInto('ai_coach_logs')
+    .values({
+      user_id: entry.userId,
+      session_id: entry.sessionId,
+      user_message: entry.userMessage,
+      ai_response: entry.aiResponse,
+      success: entry.success,
+      token_usage: total,
+      issues: entry.issues.length > 0 ? entry.issues : null,
+      model: entry.model,
+      prompt_tokens: entry.promptTokens,
+      completion_tokens: entry.completionTokens,
+      latency_ms: entry.latencyMs,
+      fallback_reason: entry.fallbackReason,
+      topic: entry.topic,
+      blocked_response: entry.blockedResponse,
+      stress_signal: entry.stressSignal,
+    })
+    .execute();
 }

@@ -9,8 +9,9 @@ import { crisisReply, fallbackReplies, safetyFallbackReply } from '../safety/can
 import { detectCrisis } from '../safety/crisis-detector.ts';
 import { validateReply } from '../safety/reply-validator.ts';
 import { createStreamGate } from '../safety/stream-gate.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { detectStressSignal } from '../status-check/stress-signals.ts';
-import { type CoachLogEntry, coachLogInsert, type UserContext, userContextQuery } from './ask.repository.ts';
+import { type CoachLogEntry, insertCoachLog, readUserContext } from './ask.repository.ts';
 import type { AskBody, AskResult, FallbackReason } from './ask.schema.ts';
 import { buildPrompt } from './prompt-builder.ts';
 
@@ -67,7 +68,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   };
   const finish = async (result: AskResult | null): Promise<AskOutcome> => {
     log.latencyMs = Math.round(performance.now() - startedAt);
-    await queryAs(ctx.db, { role: 'service_role' }, coachLogInsert(log));
+    await insertCoachLog(queryAs(ctx.db, serviceRole), log);
     return result ? { kind: 'answered', result } : { kind: 'disconnected' };
   };
   const fallback = (reason: FallbackReason, reply: string) => {
@@ -83,13 +84,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   if (!ctx.llm.configured) return fallback('not_configured', fallbackReplies.not_configured);
 
   const memoryQuery = { text: userMessage, vector: await queryVector(ctx, userMessage) };
-  const [row] = await queryAs<{ context: UserContext }>(
-    ctx.db,
-    userClaims(user),
-    userContextQuery(user.id, memoryQuery),
-  );
-  if (!row) throw new Error('user context query returned no row');
-  const context = row.context;
+  const context = await readUserContext(queryAs(ctx.db, userClaims(user)), user.id, memoryQuery);
   // Streamed text passes the reply validator before it is sent; a block stops the model at once.
   const gate = input.onDelta ? createStreamGate(input.onDelta) : undefined;
   const stopModel = new AbortController();

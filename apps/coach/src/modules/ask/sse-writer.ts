@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -10,8 +11,11 @@ export function createSseWriter(reply: FastifyReply) {
     if (started) return;
     started = true;
     reply.hijack();
-    const headers = { ...reply.getHeaders() } as Record<string, string | string[] | number>;
-    delete headers['content-length'];
+    // What the hooks set (CORS, security headers, request id), minus the length a stream cannot have.
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined && name !== 'content-length') headers[name] = value;
+    }
     reply.raw.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',

@@ -7,8 +7,13 @@ import type { AppContext } from '../../context.ts';
 /** A foreign-key violation against auth.users: the user row is gone. */
 function isMissingUser(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
-    const { code, constraint } = current as { code?: string; constraint?: string };
-    if (code === '23503' && typeof constraint === 'string' && constraint.endsWith('_user_id_fkey'))
+    if (
+      'code' in current &&
+      current.code === '23503' &&
+      'constraint' in current &&
+      typeof current.constraint === 'string' &&
+      current.constraint.endsWith('_user_id_fkey')
+    )
       return true;
   }
   return false;
@@ -41,6 +46,7 @@ export async function authenticatedRoutes(
   const routeLimiters = new Map<string, ReturnType<typeof createLimiter>>();
 
   await app.register(async (scope) => {
+    // Fastify needs an initial value; the onRequest hook below sets the real user before any handler.
     scope.decorateRequest('user', null as unknown as VerifiedUser);
     scope.addHook('onRoute', (route) => {
       const limit = route.config?.userRateLimit;

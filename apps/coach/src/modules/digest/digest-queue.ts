@@ -1,4 +1,4 @@
-import { asRole } from '@ours/platform/db';
+import { asRole, queryAs } from '@ours/platform/db';
 import type { JobWithMetadata, PgBoss } from '@ours/platform/jobs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
@@ -11,6 +11,8 @@ import {
   recordItems,
   startRun,
 } from '../jobs/job-runs.repository.ts';
+import { errorMessage } from '../shared/error-message.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { countDigestOutcome, currentWeek, digestUser, planDigest, weekWindow } from './digest.service.ts';
 
 interface DigestUserData {
@@ -88,7 +90,7 @@ export async function workDigestQueues(boss: PgBoss, ctx: AppContext, log: Fasti
         if (final)
           byRun.set(job.data.runId, countDigestOutcome(byRun.get(job.data.runId) ?? noItems(), outcome));
       }
-      for (const [runId, counts] of byRun) await recordItems(ctx.db, runId, counts);
+      for (const [runId, counts] of byRun) await recordItems(queryAs(ctx.db, serviceRole), runId, counts);
       return settled.map(({ job, outcome }) =>
         outcome instanceof Error
           ? { id: job.id, status: 'failed' as const, output: { message: outcome.message } }
@@ -102,7 +104,7 @@ async function planAndQueue(boss: PgBoss, ctx: AppContext, slot: SlotData, fired
   const week = slot.week ?? currentWeek(firedAt, ctx.config.jobs.timeZone);
   const plan = await planDigest(ctx, week);
   const total = plan.pending.length + plan.alreadyDone;
-  const run = await startRun(ctx.db, {
+  const run = await startRun(queryAs(ctx.db, serviceRole), {
     name: 'weekly-digest',
     slot: week,
     trigger: slot.trigger ?? 'schedule',
@@ -112,7 +114,7 @@ async function planAndQueue(boss: PgBoss, ctx: AppContext, slot: SlotData, fired
     details: { window: { start: plan.window.start, end: plan.window.end } },
   });
   if (total === 0) {
-    await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+    await asRole(ctx.db, serviceRole, (tx) =>
       finishRun(tx, run.id, { processed: 0, succeeded: 0, failed: 0, skipped: 0 }, {}),
     );
     return;
@@ -125,7 +127,7 @@ async function planAndQueue(boss: PgBoss, ctx: AppContext, slot: SlotData, fired
     );
   } catch (error) {
     // Nothing was queued: close this run as failed (the slot's retry starts a fresh one).
-    await failRun(ctx.db, run.id, `could not queue the users: ${(error as Error).message}`);
+    await failRun(queryAs(ctx.db, serviceRole), run.id, `could not queue the users: ${errorMessage(error)}`);
     throw error;
   }
 }
@@ -141,6 +143,6 @@ async function attemptUser(ctx: AppContext, job: JobWithMetadata<DigestUserData>
       { err: error, runId: job.data.runId, attempt: job.retryCount + 1, final },
       'weekly digest failed for a user',
     );
-    return { job, outcome: error as Error, final };
+    return { job, outcome: error instanceof Error ? error : new Error(errorMessage(error)), final };
   }
 }

@@ -1,6 +1,7 @@
-import { asRole } from '@ours/platform/db';
+import { asRole, queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
 import { finishRun, getRun, type JobRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { digestUser, planDigest, recordDigestOutcome } from './digest.service.ts';
 
 export interface DigestRunOptions {
@@ -29,7 +30,7 @@ export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): 
     return { dryRun: true, week: options.week, pending: plan.pending.length, alreadyDone: plan.alreadyDone };
   }
   const total = plan.pending.length + plan.alreadyDone;
-  const run = await startRun(ctx.db, {
+  const run = await startRun(queryAs(ctx.db, serviceRole), {
     name: 'weekly-digest',
     slot: options.week,
     trigger: options.trigger,
@@ -39,7 +40,7 @@ export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): 
     details: { window: { start: plan.window.start, end: plan.window.end } },
   });
   if (total === 0) {
-    const finished = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+    const finished = await asRole(ctx.db, serviceRole, (tx) =>
       finishRun(tx, run.id, { processed: 0, succeeded: 0, failed: 0, skipped: 0 }, {}),
     );
     return { dryRun: false, run: finished };
@@ -56,7 +57,7 @@ export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): 
           outcome = await digestUser(ctx, userId, plan.window);
           break;
         } catch (error) {
-          outcome = error as Error;
+          outcome = error instanceof Error ? error : new Error(String(error));
           if (attempt < attempts) await sleep(250 * 2 ** attempt);
         }
       }
@@ -66,5 +67,5 @@ export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): 
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, plan.pending.length) }, worker));
-  return { dryRun: false, run: (await getRun(ctx.db, run.id)) ?? run };
+  return { dryRun: false, run: (await getRun(queryAs(ctx.db, serviceRole), run.id)) ?? run };
 }

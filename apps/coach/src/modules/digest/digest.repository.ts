@@ -1,5 +1,6 @@
-import { type Executor, queryRows, textArray } from '@ours/platform/db';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { CoachExecutor } from '../../db/coach-database.ts';
 
 export interface WeekWindow {
   week: string;
@@ -7,28 +8,52 @@ export interface WeekWindow {
   end: Date;
 }
 
-/** Users with a conversation or a mood log in the week, and whether they already have its note. */
+/**
+ * Users with a conversation or a mood log in the week, and whether they already have its note: one
+ * set-based statement for every user (service role).
+ */
 export function findActiveUsers(
-  tx: Executor,
+  tx: CoachExecutor,
   window: WeekWindow,
 ): Promise<{ user_id: string; has_note: boolean }[]> {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
-  return queryRows(
-    tx,
-    sql`
-    with active as (
-      select user_id from ai_coach_logs where "timestamp" >= ${start}::timestamptz and "timestamp" < ${end}::timestamptz
-      union
-      select user_id from mood_logs where logged_at >= ${start}::timestamptz and logged_at < ${end}::timestamptz
+  return tx
+    .with('active', (db) =>
+      db
+        .selectFrom('ai_coach_logs')
+        .select('user_id')
+        .where('timestamp', '>=', start)
+        .where('timestamp', '<', end)
+        .union(
+          db
+            .selectFrom('mood_logs')
+            .select('user_id')
+            .where('logged_at', '>=', start)
+            .where('logged_at', '<', end),
+        ),
     )
-    select a.user_id, exists (
-      select 1 from ai_coach_notes n where n.user_id = a.user_id and n.type = 'weekly_summary' and n.week_key = ${window.week}
-    ) as has_note
-    from active a order by a.user_id`,
-  );
+    .selectFrom('active as a')
+    .select((eb) => [
+      'a.user_id',
+      eb
+        .exists(
+          eb
+            .selectFrom('ai_coach_notes as n')
+            .select(sql.lit(1).as('one'))
+            .whereRef('n.user_id', '=', 'a.user_id')
+            .where('n.type', '=', 'weekly_summary')
+            .where('n.week_key', '=', window.week),
+        )
+        // PostgreSQL answers `exists` with a boolean; Kysely types it for every dialect.
+        .$castTo<boolean>()
+        .as('has_note'),
+    ])
+    .orderBy('a.user_id')
+    .execute();
 }
 
+/** What the summary is written from: the user's own messages and replies, and mood check-ins. */
 export interface UserWeek {
   tone: string;
   display_name: string | null;
@@ -37,31 +62,78 @@ export interface UserWeek {
   has_note: boolean;
 }
 
-/** What the summary is written from: the user's own messages and replies, and mood check-ins. */
-export function userWeekQuery(userId: string, window: WeekWindow): SQL {
+/** The user's week in one statement (the digest runs it through a one-trip scope). */
+export function readUserWeek(tx: CoachExecutor, userId: string, window: WeekWindow): Promise<UserWeek> {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
-  return sql`
-    select
-      coalesce((select coaching_tone from user_profiles where user_id = ${userId}), 'balanced') as tone,
-      (select display_name from user_profiles where user_id = ${userId}) as display_name,
-      coalesce((select json_agg(e) from (
-        select to_json("timestamp") #>> '{}' as at, left(user_message, 400) as user, left(ai_response, 400) as coach
-        from ai_coach_logs
-        where user_id = ${userId} and success and "timestamp" >= ${start}::timestamptz and "timestamp" < ${end}::timestamptz
-        order by "timestamp" limit 40) e), '[]'::json) as exchanges,
-      coalesce((select json_agg(m) from (
-        select to_json(logged_at) #>> '{}' as at, mood, stress, left(notes, 300) as notes
-        from mood_logs
-        where user_id = ${userId} and logged_at >= ${start}::timestamptz and logged_at < ${end}::timestamptz
-        order by logged_at) m), '[]'::json) as moods,
-      exists (select 1 from ai_coach_notes where user_id = ${userId} and type = 'weekly_summary' and week_key = ${window.week}) as has_note`;
+  return tx
+    .selectNoFrom((eb) => [
+      eb.fn
+        .coalesce(
+          eb.selectFrom('user_profiles').select('coaching_tone').where('user_id', '=', userId),
+          sql.lit('balanced'),
+        )
+        .as('tone'),
+      eb.selectFrom('user_profiles').select('display_name').where('user_id', '=', userId).as('display_name'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('ai_coach_logs')
+          .select([
+            'timestamp as at',
+            sql<string>`left(user_message, 400)`.as('user'),
+            sql<string>`left(ai_response, 400)`.as('coach'),
+          ])
+          .where('user_id', '=', userId)
+          .where(({ ref }) => ref('success'))
+          .where('timestamp', '>=', start)
+          .where('timestamp', '<', end)
+          .orderBy('timestamp')
+          .limit(40),
+      ).as('exchanges'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('mood_logs')
+          .select(['logged_at as at', 'mood', 'stress', sql<string | null>`left(notes, 300)`.as('notes')])
+          .where('user_id', '=', userId)
+          .where('logged_at', '>=', start)
+          .where('logged_at', '<', end)
+          .orderBy('logged_at'),
+      ).as('moods'),
+      eb
+        .exists(
+          eb
+            .selectFrom('ai_coach_notes')
+            .select(sql.lit(1).as('one'))
+            .where('user_id', '=', userId)
+            .where('type', '=', 'weekly_summary')
+            .where('week_key', '=', window.week),
+        )
+        // PostgreSQL answers `exists` with a boolean; Kysely types it for every dialect.
+        .$castTo<boolean>()
+        .as('has_note'),
+    ])
+    .executeTakeFirstOrThrow();
 }
 
-/** The week's note; a second one for the same week is silently refused by the unique index. */
-export function weeklyNoteInsert(note: { userId: string; week: string; text: string; flags: string[] }): SQL {
-  return sql`insert into ai_coach_notes (user_id, note, type, week_key, flags)
-        values (${note.userId}, ${note.text}, 'weekly_summary', ${note.week}, ${textArray(note.flags)})
-        on conflict (user_id, type, week_key) do nothing
-        returning id`;
+/**
+ * The week's note; a second one for the same week is silently refused by the unique index.
+ * Answers whether this call wrote it.
+ */
+export async function insertWeeklyNote(
+  tx: CoachExecutor,
+  note: { userId: string; week: string; text: string; flags: string[] },
+): Promise<boolean> {
+  const row = await tx
+    .insertInto('ai_coach_notes')
+    .values({
+      user_id: note.userId,
+      note: note.text,
+      type: 'weekly_summary',
+      week_key: note.week,
+      flags: note.flags,
+    })
+    .onConflict((conflict) => conflict.columns(['user_id', 'type', 'week_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -3,13 +3,8 @@ import { ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
 import { countItem, type ItemCounts, noItems, recordItems } from '../jobs/job-runs.repository.ts';
 import { addDays, isoWeekOf, localDateOf, mondayOfIsoWeek, startOfLocalDate } from '../jobs/zoned-time.ts';
-import {
-  findActiveUsers,
-  type UserWeek,
-  userWeekQuery,
-  type WeekWindow,
-  weeklyNoteInsert,
-} from './digest.repository.ts';
+import { serviceRole } from '../shared/service-role.ts';
+import { findActiveUsers, insertWeeklyNote, readUserWeek, type WeekWindow } from './digest.repository.ts';
 import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';
 
 /** The weekly digest's slot (see job-schedules): Sunday 20:00 local closes the week. */
@@ -46,15 +41,13 @@ export interface DigestPlan {
 
 export async function planDigest(ctx: AppContext, week: string): Promise<DigestPlan> {
   const window = weekWindow(week, ctx.config.jobs.timeZone);
-  const users = await asRole(ctx.db, { role: 'service_role' }, (tx) => findActiveUsers(tx, window));
+  const users = await asRole(ctx.db, serviceRole, (tx) => findActiveUsers(tx, window));
   return {
     window,
     pending: users.filter((user) => !user.has_note).map((user) => user.user_id),
     alreadyDone: users.filter((user) => user.has_note).length,
   };
 }
-
-const service = { role: 'service_role' } as const;
 
 export type DigestOutcome = 'written' | 'already_written' | 'not_configured' | 'no_activity';
 
@@ -68,8 +61,7 @@ export async function digestUser(
   window: WeekWindow,
 ): Promise<DigestOutcome> {
   if (!ctx.llm.configured) return 'not_configured';
-  const [data] = await queryAs<UserWeek>(ctx.db, service, userWeekQuery(userId, window));
-  if (!data) throw new Error('user week query returned no row');
+  const data = await readUserWeek(queryAs(ctx.db, serviceRole), userId, window);
   if (data.has_note) return 'already_written';
   if (data.exchanges.length === 0 && data.moods.length === 0) return 'no_activity';
   const prompt = digestPrompt(window.week, data);
@@ -86,12 +78,13 @@ export async function digestUser(
     words = countWords(text);
     if (words < minWords || words > maxWords) flags.push(`word_count_${words}`);
   }
-  const inserted = await queryAs(
-    ctx.db,
-    service,
-    weeklyNoteInsert({ userId, week: window.week, text, flags }),
-  );
-  return inserted.length === 1 ? 'written' : 'already_written';
+  const written = await insertWeeklyNote(queryAs(ctx.db, serviceRole), {
+    userId,
+    week: window.week,
+    text,
+    flags,
+  });
+  return written ? 'written' : 'already_written';
 }
 
 /** Adds a final outcome to a run's counts. */
@@ -107,5 +100,5 @@ export function recordDigestOutcome(
   runId: string,
   outcome: DigestOutcome | Error,
 ): Promise<void> {
-  return recordItems(ctx.db, runId, countDigestOutcome(noItems(), outcome));
+  return recordItems(queryAs(ctx.db, serviceRole), runId, countDigestOutcome(noItems(), outcome));
 }

@@ -1,17 +1,22 @@
-import { type Executor, olderThan, queryRows } from '@ours/platform/db';
+import { olderThan } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
-import { sql } from 'drizzle-orm';
+import type { CoachExecutor } from '../../db/coach-database.ts';
 import type { HistoryItem } from './history.schema.ts';
 
-export async function listExchanges(tx: Executor, userId: string, limit: number, cursor: Cursor | undefined) {
-  const rows = await queryRows<HistoryItem>(
-    tx,
-    sql`
-    select id, session_id, user_message, ai_response, success, topic, to_json("timestamp") #>> '{}' as "timestamp"
-    from ai_coach_logs
-    where user_id = ${userId} ${olderThan(cursor, sql`"timestamp"`)}
-    order by "timestamp" desc, id desc
-    limit ${limit + 1}`,
-  );
-  return rows;
+export function listExchanges(
+  tx: CoachExecutor,
+  userId: string,
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<HistoryItem[]> {
+  let query = tx
+    .selectFrom('ai_coach_logs')
+    .select(['id', 'session_id', 'user_message', 'ai_response', 'success', 'topic', 'timestamp'])
+    .where('user_id', '=', userId);
+  if (cursor) query = query.where(({ ref }) => olderThan(ref('timestamp'), ref('id'), cursor));
+  return query
+    .orderBy('timestamp', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }

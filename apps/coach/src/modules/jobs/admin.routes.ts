@@ -1,9 +1,11 @@
 import { bearerToken } from '@ours/platform/auth';
+import { queryAs } from '@ours/platform/db';
 import { AppError, ValidationError } from '@ours/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { currentWeek, planDigest, weekWindow } from '../digest/digest.service.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import { latestRuns, listRuns } from './job-runs.repository.ts';
 import { isRunnableJob, jobSchedules } from './job-schedules.ts';
@@ -52,8 +54,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
               .previewSchedule(cron, { tz: ctx.config.jobs.timeZone, from: ctx.now(), count: 3 })
               .map((date) => date.toISOString()) ?? [],
         })),
-        latest: await latestRuns(ctx.db),
-        recent: await listRuns(ctx.db, 50),
+        latest: await latestRuns(queryAs(ctx.db, serviceRole)),
+        recent: await listRuns(queryAs(ctx.db, serviceRole), 50),
       }),
     );
 

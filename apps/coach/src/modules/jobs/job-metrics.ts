@@ -1,5 +1,7 @@
+import { queryAs } from '@ours/platform/db';
 import { Gauge, type Registry } from 'prom-client';
 import type { AppContext } from '../../context.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { type JobRun, latestRuns } from './job-runs.repository.ts';
 
 /**
@@ -10,7 +12,7 @@ export function registerJobMetrics(registry: Registry, ctx: AppContext): void {
   let cached: { at: number; runs: Promise<JobRun[]> } | undefined;
   const load = (): Promise<JobRun[]> => {
     if (!cached || Date.now() - cached.at > 1_000) {
-      cached = { at: Date.now(), runs: latestRuns(ctx.db).catch(() => []) };
+      cached = { at: Date.now(), runs: latestRuns(queryAs(ctx.db, serviceRole)).catch(() => []) };
     }
     return cached.runs;
   };

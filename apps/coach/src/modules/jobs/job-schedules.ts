@@ -13,5 +13,5 @@ export const runnableJobs = ['weekly-digest', 'check-user-status', 'memory-reten
 export type RunnableJob = (typeof runnableJobs)[number];
 
 export function isRunnableJob(name: string): name is RunnableJob {
-  return (runnableJobs as readonly string[]).includes(name);
+  return runnableJobs.some((job) => job === name);
 }

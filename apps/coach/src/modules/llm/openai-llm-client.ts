@@ -41,6 +41,13 @@ function toUsage(usage: OpenAI.CompletionUsage | null | undefined): LlmUsage | n
  * An OpenAI-compatible chat model. The SDK's own retries are off: this is the one retry layer
  * (primary model, then the fallback model), all under one deadline.
  */
+/** What a failed attempt had already streamed (attached to the error by the streaming path). */
+function partialTextOf(error: unknown): string {
+  return error instanceof Error && 'partialText' in error && typeof error.partialText === 'string'
+    ? error.partialText
+    : '';
+}
+
 export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
   const sdk = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
   const models = [options.model, options.fallbackModel].filter(
@@ -81,7 +88,8 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
         }
       }
     } catch (error) {
-      throw Object.assign(error as Error, { partialText: text });
+      // The text streamed so far travels with the failure (see partialTextOf).
+      throw error instanceof Error ? Object.assign(error, { partialText: text }) : error;
     }
     // @NOTE an aborted stream just ends the loop early in SDK v7, without throwing.
     if (signal.aborted) throw Object.assign(new Error('stream aborted'), { partialText: text });
@@ -116,7 +124,7 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
           return reply;
         } catch (error) {
           lastError = error;
-          const partialText = (error as { partialText?: string }).partialText ?? '';
+          const partialText = partialTextOf(error);
           if (callOptions.signal?.aborted) {
             throw new LlmUnavailableError('aborted', 'The caller went away', { cause: error, partialText });
           }

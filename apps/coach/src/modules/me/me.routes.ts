@@ -2,6 +2,7 @@ import { asRole, asUser } from '@ours/platform/db';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { deleteUserData, exportReviews, exportUserData } from './me.repository.ts';
 
 const DeleteBody = Type.Object({ confirm: Type.Literal('DELETE_MY_DATA') }, { additionalProperties: false });
@@ -23,9 +24,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
     async (request, reply) => {
       const data = await asUser(ctx.db, request.user, exportUserData);
       // Review records are service-only (users cannot read them directly) but are still theirs.
-      const reviews = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
-        exportReviews(tx, request.user.id),
-      );
+      const reviews = await asRole(ctx.db, serviceRole, (tx) => exportReviews(tx, request.user.id));
       reply.header(
         'content-disposition',
         `attachment; filename="strukt-coach-export-${request.user.id}.json"`,
@@ -54,7 +53,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
       },
     },
     async (request) => {
-      const deleted = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
+      const deleted = await asRole(ctx.db, serviceRole, (tx) =>
         deleteUserData(tx, request.user.id, ctx.managesAuthUsers),
       );
       ctx.users.forget(request.user.id);

@@ -1,7 +1,9 @@
-import { asRole } from '@ours/platform/db';
+import { asRole, queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
 import { failRun, finishRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
 import { localDateOf } from '../jobs/zoned-time.ts';
+import { errorMessage } from '../shared/error-message.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { vectorLiteral } from './embedding-client.ts';
 import {
   countEmbeddingFailure,
@@ -28,9 +30,7 @@ export async function syncMemories(ctx: AppContext): Promise<{ remembered: numbe
 export async function rememberNewConversations(ctx: AppContext): Promise<number> {
   let remembered = 0;
   for (;;) {
-    const added = await asRole(ctx.db, { role: 'service_role' }, (tx) =>
-      rememberConversations(tx, conversationsPerPass),
-    );
+    const added = await asRole(ctx.db, serviceRole, (tx) => rememberConversations(tx, conversationsPerPass));
     remembered += added;
     if (added < conversationsPerPass) return remembered;
   }
@@ -45,16 +45,15 @@ export async function rememberNewConversations(ctx: AppContext): Promise<number>
 export async function embedPendingMemories(ctx: AppContext): Promise<number> {
   const { embed, embeddingModel } = ctx.memory;
   if (!embed || !embeddingModel) return 0;
-  const service = { role: 'service_role' } as const;
   let embedded = 0;
   for (let batch = 0; batch < maxBatchesPerRun; batch += 1) {
-    const rows = await asRole(ctx.db, service, (tx) => pendingEmbeddings(tx, batchSize));
+    const rows = await asRole(ctx.db, serviceRole, (tx) => pendingEmbeddings(tx, batchSize));
     if (rows.length === 0) break;
     let vectors: number[][];
     try {
       vectors = await embed(rows.map((row) => row.text));
     } catch (error) {
-      await asRole(ctx.db, service, (tx) =>
+      await asRole(ctx.db, serviceRole, (tx) =>
         countEmbeddingFailure(
           tx,
           rows.map((row) => row.id),
@@ -63,7 +62,7 @@ export async function embedPendingMemories(ctx: AppContext): Promise<number> {
       throw error;
     }
     const stored = rows.map((row, index) => ({ id: row.id, vector: vectorLiteral(vectors[index] ?? []) }));
-    await asRole(ctx.db, service, (tx) => storeEmbeddings(tx, embeddingModel, stored));
+    await asRole(ctx.db, serviceRole, (tx) => storeEmbeddings(tx, embeddingModel, stored));
     embedded += rows.length;
     if (rows.length < batchSize) break;
   }
@@ -72,7 +71,7 @@ export async function embedPendingMemories(ctx: AppContext): Promise<number> {
 
 /** Deletes memories older than MEMORY_RETENTION_DAYS and records the run. */
 export async function pruneMemories(ctx: AppContext, trigger: RunTrigger) {
-  const run = await startRun(ctx.db, {
+  const run = await startRun(queryAs(ctx.db, serviceRole), {
     name: 'memory-retention',
     slot: localDateOf(ctx.now(), ctx.config.jobs.timeZone),
     trigger,
@@ -81,7 +80,7 @@ export async function pruneMemories(ctx: AppContext, trigger: RunTrigger) {
     details: { retention_days: ctx.config.memory.retentionDays },
   });
   try {
-    return await asRole(ctx.db, { role: 'service_role' }, async (tx) => {
+    return await asRole(ctx.db, serviceRole, async (tx) => {
       const deleted = await deleteMemoriesOlderThan(tx, ctx.config.memory.retentionDays);
       return finishRun(
         tx,
@@ -91,7 +90,7 @@ export async function pruneMemories(ctx: AppContext, trigger: RunTrigger) {
       );
     });
   } catch (error) {
-    await failRun(ctx.db, run.id, (error as Error).message);
+    await failRun(queryAs(ctx.db, serviceRole), run.id, errorMessage(error));
     throw error;
   }
 }

@@ -1,6 +1,7 @@
-import { type Executor, olderThan, queryRows } from '@ours/platform/db';
+import { olderThan } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
-import { type SQL, sql } from 'drizzle-orm';
+import { type Expression, sql } from 'kysely';
+import type { CoachExecutor } from '../../db/coach-database.ts';
 
 export interface Memory {
   id: string;
@@ -9,137 +10,234 @@ export interface Memory {
   created_at: string;
 }
 
-const columns = sql`id, log_type, text, to_json(created_at) #>> '{}' as created_at`;
+/** What /ask looks memories up by: the user's words, and their vector in vector mode. */
+export interface MemoryQuery {
+  text: string;
+  vector?: string | undefined;
+}
+
 /** How many of a user's most recent memories a word search looks through. */
 const searchWindow = 300;
 
 /**
- * The user's most relevant memories, as a SQL expression returning a JSON array (it is embedded in
- * the /ask context statement). By meaning when a query vector is given, else by full-text match
- * with any of the query's words. Always filtered to the user's own rows.
+ * Memories matching any of the query's words, best first. Words are matched within the user's most
+ * recent memories only, read through the user_id index: the cost stays bounded however many
+ * memories everyone else has.
  */
-export function relevantMemoriesJson(
+function matchingWords(
+  tx: CoachExecutor,
   userId: string,
-  query: { text: string; vector?: string | undefined },
+  text: string,
+  limit: number,
+  onlyUnembedded: boolean,
+) {
+  let recent = tx
+    .selectFrom('log_embeddings')
+    .select(['text', 'text_search', 'created_at'])
+    .where('user_id', '=', userId);
+  // `embedding` exists only where pgvector does: this filter runs in vector mode only.
+  if (onlyUnembedded) recent = recent.where('embedding', 'is', null);
+  return tx
+    .selectFrom(recent.orderBy('created_at', 'desc').limit(searchWindow).as('recent'))
+    .innerJoinLateral(
+      tx
+        .selectNoFrom(
+          sql<string>`replace(plainto_tsquery('english', ${text})::text, '&', '|')::tsquery`.as('q'),
+        )
+        .as('terms'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      sql<string>`left(recent.text, 300)`.as('text'),
+      'recent.created_at as at',
+      sql<number>`1`.as('source'),
+      sql<number>`-ts_rank(recent.text_search, terms.q)`.as('distance'),
+      'recent.created_at',
+    ])
+    .where(sql<boolean>`recent.text_search @@ terms.q`)
+    .orderBy('distance')
+    .orderBy('recent.created_at', 'desc')
+    .limit(limit);
+}
+
+/**
+ * The user's most relevant memories as a subquery (the /ask context statement aggregates it), by
+ * meaning when a query vector is given, else by full-text match with any of the query's words.
+ * Always filtered to the user's own rows.
+ */
+export function relevantMemories(
+  tx: CoachExecutor,
+  userId: string,
+  query: MemoryQuery,
   limit = 3,
-): SQL {
-  // Words are matched within the user's most recent memories only, read through the user_id
-  // index: the cost stays bounded however many memories everyone else has.
-  const byWords = (onlyUnembedded: boolean) => sql`
-    select left(text, 300) as text, to_json(created_at) #>> '{}' as at, 1 as source,
-      -ts_rank(text_search, terms.q) as distance, created_at
-    from (select text, text_search, created_at from log_embeddings
-          where user_id = ${userId} ${onlyUnembedded ? sql`and embedding is null` : sql``}
-          order by created_at desc limit ${searchWindow}) recent,
-      lateral (select replace(plainto_tsquery('english', ${query.text})::text, '&', '|')::tsquery as q) terms
-    where text_search @@ terms.q
-    order by distance, created_at desc limit ${limit}`;
+): Expression<{ text: string; at: string }> {
+  if (!query.vector) {
+    return tx
+      .selectFrom(matchingWords(tx, userId, query.text, limit, false).as('found'))
+      .select(['text', 'at']);
+  }
   // By meaning where a vector exists; memories still waiting for one (or that never got one) are
   // found by their words, so nothing is invisible to retrieval.
-  const ranked = query.vector
-    ? sql`select text, at from (
-        (select left(text, 300) as text, to_json(created_at) #>> '{}' as at, 0 as source,
-           embedding <=> ${query.vector}::vector as distance, created_at
-         from log_embeddings where user_id = ${userId} and embedding is not null
-         order by embedding <=> ${query.vector}::vector limit ${limit})
-        union all (${byWords(true)})) found
-      order by source, distance limit ${limit}`
-    : sql`select text, at from (${byWords(false)}) found`;
-  return sql`coalesce((select json_agg(m) from (${ranked}) m), '[]'::json)`;
+  const distance = sql<number>`embedding <=> ${query.vector}::vector`;
+  const byMeaning = tx
+    .selectFrom('log_embeddings')
+    .select([
+      sql<string>`left(text, 300)`.as('text'),
+      'created_at as at',
+      sql<number>`0`.as('source'),
+      distance.as('distance'),
+      'created_at',
+    ])
+    .where('user_id', '=', userId)
+    .where('embedding', 'is not', null)
+    .orderBy(distance)
+    .limit(limit);
+  const candidates = tx
+    .selectFrom(byMeaning.as('meaning'))
+    .selectAll()
+    .unionAll(tx.selectFrom(matchingWords(tx, userId, query.text, limit, true).as('words')).selectAll());
+  return tx
+    .selectFrom(candidates.as('found'))
+    .select(['text', 'at'])
+    .orderBy('source')
+    .orderBy('distance')
+    .limit(limit);
 }
 
 export function listMemories(
-  tx: Executor,
+  tx: CoachExecutor,
   userId: string,
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<Memory[]> {
-  return queryRows<Memory>(
-    tx,
-    sql`select ${columns} from log_embeddings where user_id = ${userId} ${olderThan(cursor, sql`created_at`)}
-        order by created_at desc, id desc limit ${limit + 1}`,
-  );
+  let query = tx
+    .selectFrom('log_embeddings')
+    .select(['id', 'log_type', 'text', 'created_at'])
+    .where('user_id', '=', userId);
+  if (cursor) query = query.where(({ ref }) => olderThan(ref('created_at'), ref('id'), cursor));
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }
 
-export async function deleteMemory(tx: Executor, userId: string, id: string): Promise<boolean> {
-  const rows = await queryRows(
-    tx,
-    sql`delete from log_embeddings where id = ${id} and user_id = ${userId} returning id`,
-  );
-  return rows.length === 1;
+export async function deleteMemory(tx: CoachExecutor, userId: string, id: string): Promise<boolean> {
+  const result = await tx
+    .deleteFrom('log_embeddings')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return result.numDeletedRows === 1n;
 }
 
-export async function deleteAllMemories(tx: Executor, userId: string): Promise<number> {
-  const rows = await queryRows(tx, sql`delete from log_embeddings where user_id = ${userId} returning id`);
-  return rows.length;
+export async function deleteAllMemories(tx: CoachExecutor, userId: string): Promise<number> {
+  const result = await tx.deleteFrom('log_embeddings').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /**
  * Remembers answered conversation turns the job has not seen yet (the last few days only), marking
- * each as seen, so a memory the user deletes is never written back. Crisis turns are never remembered.
- * Returns how many turns were seen (the caller loops while a full batch comes back).
+ * each as seen, so a memory the user deletes is never written back. Crisis turns are never
+ * remembered. Returns how many memories were written (the caller loops while a full batch comes back).
  */
-export async function rememberConversations(tx: Executor, limit: number): Promise<number> {
-  const rows = await queryRows(
-    tx,
-    sql`with picked as (
-          select id, user_id, user_message, ai_response, "timestamp", coalesce(issues @> '{crisis}', false) as crisis
-          from ai_coach_logs
-          where success and remembered_at is null and "timestamp" > now() - interval '7 days'
-          order by "timestamp" limit ${limit}
-          for update skip locked),
-        marked as (
-          update ai_coach_logs l set remembered_at = now() from picked p where l.id = p.id)
-        insert into log_embeddings (user_id, log_type, log_id, text, created_at)
-        select user_id, 'conversation', id,
-          'User: ' || left(user_message, 1000) || E'\n' || 'Coach: ' || left(ai_response, 1000), "timestamp"
-        from picked where not crisis
-        on conflict (log_type, log_id) do nothing
-        returning 1`,
-  );
-  return rows.length;
+export async function rememberConversations(tx: CoachExecutor, limit: number): Promise<number> {
+  const result = await tx
+    .with('picked', (db) =>
+      db
+        .selectFrom('ai_coach_logs')
+        .select([
+          'id',
+          'user_id',
+          'user_message',
+          'ai_response',
+          'timestamp',
+          sql<boolean>`coalesce(issues @> '{crisis}', false)`.as('crisis'),
+        ])
+        // Bare `success` and `remembered_at is null`: the partial index's own predicate.
+        .where(({ ref }) => ref('success'))
+        .where('remembered_at', 'is', null)
+        .where('timestamp', '>', sql<string>`now() - interval '7 days'`)
+        .orderBy('timestamp')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .with('marked', (db) =>
+      db
+        .updateTable('ai_coach_logs as l')
+        .set({ remembered_at: sql<string>`now()` })
+        .from('picked as p')
+        .whereRef('l.id', '=', 'p.id'),
+    )
+    .insertInto('log_embeddings')
+    .columns(['user_id', 'log_type', 'log_id', 'text', 'created_at'])
+    .expression((db) =>
+      db
+        .selectFrom('picked')
+        .select([
+          'user_id',
+          sql.lit('conversation').as('log_type'),
+          'id',
+          sql<string>`'User: ' || left(user_message, 1000) || E'\\n' || 'Coach: ' || left(ai_response, 1000)`.as(
+            'text',
+          ),
+          'timestamp',
+        ])
+        .where(({ not, ref }) => not(ref('crisis'))),
+    )
+    .onConflict((conflict) => conflict.columns(['log_type', 'log_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
-/** Memories still waiting for a vector (service role), oldest first. */
-export function pendingEmbeddings(tx: Executor, limit: number): Promise<{ id: string; text: string }[]> {
-  return queryRows(
-    tx,
-    sql`select id, text from log_embeddings where embedding is null and embedding_attempts < 3
-        order by created_at limit ${limit}`,
-  );
+/** Memories still waiting for a vector (service role), oldest first; vector mode only. */
+export function pendingEmbeddings(tx: CoachExecutor, limit: number): Promise<{ id: string; text: string }[]> {
+  return tx
+    .selectFrom('log_embeddings')
+    .select(['id', 'text'])
+    .where('embedding', 'is', null)
+    .where('embedding_attempts', '<', 3)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
 }
 
 export async function storeEmbeddings(
-  tx: Executor,
+  tx: CoachExecutor,
   model: string,
   rows: { id: string; vector: string }[],
 ): Promise<void> {
-  await tx.execute(sql`
+  // Raw: a whole batch of vectors travels as one JSON parameter, unpacked by jsonb_to_recordset.
+  await sql`
     update log_embeddings e set embedding = v.vector::vector, embedding_model = ${model}
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, vector text)
-    where e.id = v.id`);
+    where e.id = v.id`.execute(tx);
 }
 
-export async function countEmbeddingFailure(tx: Executor, ids: string[]): Promise<void> {
-  await tx.execute(sql`
-    update log_embeddings set embedding_attempts = embedding_attempts + 1
-    where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
+export async function countEmbeddingFailure(tx: CoachExecutor, ids: string[]): Promise<void> {
+  await tx
+    .updateTable('log_embeddings')
+    .set((eb) => ({ embedding_attempts: eb('embedding_attempts', '+', 1) }))
+    .where((eb) => eb('id', '=', eb.fn.any(eb.val(ids))))
+    .execute();
 }
 
-export async function deleteMemoriesOlderThan(tx: Executor, days: number): Promise<number> {
-  const rows = await queryRows(
-    tx,
-    sql`delete from log_embeddings where created_at < now() - make_interval(days => ${days}) returning id`,
-  );
-  return rows.length;
+export async function deleteMemoriesOlderThan(tx: CoachExecutor, days: number): Promise<number> {
+  const result = await tx
+    .deleteFrom('log_embeddings')
+    .where('created_at', '<', sql<string>`now() - make_interval(days => ${days})`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Whether this database has the vector column (pgvector was available when it was migrated). */
-export async function hasVectorColumn(tx: Executor): Promise<boolean> {
-  const rows = await queryRows(
+export async function hasVectorColumn(tx: CoachExecutor): Promise<boolean> {
+  // Raw: the catalog is not part of the generated schema.
+  const { rows } = await sql<{ present: boolean }>`
+    select exists (select 1 from information_schema.columns
+      where table_schema = 'public' and table_name = 'log_embeddings' and column_name = 'embedding') as present`.execute(
     tx,
-    sql`select 1 from information_schema.columns
-        where table_schema = 'public' and table_name = 'log_embeddings' and column_name = 'embedding'`,
   );
-  return rows.length === 1;
+  return rows[0]?.present === true;
 }

@@ -1,38 +1,34 @@
-import { type Executor, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import type { CoachExecutor } from '../../db/coach-database.ts';
 import type { MoodLog } from './mood-logs.schema.ts';
 
-const columns = sql`id, mood, stress, notes, to_json(logged_at) #>> '{}' as logged_at, to_json(created_at) #>> '{}' as created_at`;
+const columns = ['id', 'mood', 'stress', 'notes', 'logged_at', 'created_at'] as const;
 
-export async function insertMoodLog(
-  tx: Executor,
+/** `loggedAt` left out means now (the column's default). */
+export function insertMoodLog(
+  tx: CoachExecutor,
   userId: string,
-  input: { mood: number; stress: number; notes: string | null; loggedAt: string | null },
+  input: { mood: number; stress: number; notes: string | null; loggedAt: string | undefined },
 ): Promise<MoodLog> {
-  const rows = await queryRows<MoodLog>(
-    tx,
-    sql`
-    insert into mood_logs (user_id, mood, stress, notes, logged_at)
-    values (${userId}, ${input.mood}, ${input.stress}, ${input.notes}, coalesce(${input.loggedAt}::timestamptz, now()))
-    returning ${columns}`,
-  );
-  const row = rows[0];
-  if (!row) throw new Error('insert returned no row');
-  return row;
+  return tx
+    .insertInto('mood_logs')
+    .values({
+      user_id: userId,
+      mood: input.mood,
+      stress: input.stress,
+      notes: input.notes,
+      logged_at: input.loggedAt,
+    })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
 }
 
-export async function listMoodLogs(
-  tx: Executor,
+export function listMoodLogs(
+  tx: CoachExecutor,
   userId: string,
   range: { from: string | undefined; to: string | undefined; limit: number },
 ): Promise<MoodLog[]> {
-  const from = range.from ? sql`and logged_at >= ${range.from}::timestamptz` : sql``;
-  const to = range.to ? sql`and logged_at < ${range.to}::timestamptz` : sql``;
-  const rows = await queryRows<MoodLog>(
-    tx,
-    sql`
-    select ${columns} from mood_logs where user_id = ${userId} ${from} ${to}
-    order by logged_at desc, id desc limit ${range.limit}`,
-  );
-  return rows;
+  let query = tx.selectFrom('mood_logs').select(columns).where('user_id', '=', userId);
+  if (range.from) query = query.where('logged_at', '>=', range.from);
+  if (range.to) query = query.where('logged_at', '<', range.to);
+  return query.orderBy('logged_at', 'desc').orderBy('id', 'desc').limit(range.limit).execute();
 }

@@ -18,7 +18,7 @@ export async function logMood(ctx: AppContext, user: VerifiedUser, input: MoodLo
       mood: input.mood,
       stress: input.stress,
       notes,
-      loggedAt: input.logged_at ?? null,
+      loggedAt: input.logged_at,
     }),
   );
   if (notes && ctx.memory.vectorSearch) ctx.jobs?.nudgeMemory();

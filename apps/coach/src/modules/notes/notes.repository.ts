@@ -1,19 +1,22 @@
-import { type Executor, olderThan, queryRows } from '@ours/platform/db';
+import { olderThan } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
-import { sql } from 'drizzle-orm';
+import type { CoachExecutor } from '../../db/coach-database.ts';
 import type { Note } from './notes.schema.ts';
 
 export function listNotes(
-  tx: Executor,
+  tx: CoachExecutor,
   userId: string,
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<Note[]> {
-  return queryRows<Note>(
-    tx,
-    sql`
-    select id, note, type, to_json(created_at) #>> '{}' as created_at from ai_coach_notes
-    where user_id = ${userId} ${olderThan(cursor, sql`created_at`)}
-    order by created_at desc, id desc limit ${limit + 1}`,
-  );
+  let query = tx
+    .selectFrom('ai_coach_notes')
+    .select(['id', 'note', 'type', 'created_at'])
+    .where('user_id', '=', userId);
+  if (cursor) query = query.where(({ ref }) => olderThan(ref('created_at'), ref('id'), cursor));
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }

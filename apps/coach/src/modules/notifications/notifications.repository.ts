@@ -1,37 +1,36 @@
-import { type Executor, olderThan, queryRows } from '@ours/platform/db';
+import { olderThan } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
-import { sql } from 'drizzle-orm';
+import type { CoachExecutor } from '../../db/coach-database.ts';
 import type { Notification } from './notifications.schema.ts';
 
-const columns = sql`id, message, type, read, priority, to_json(created_at) #>> '{}' as created_at`;
+const columns = ['id', 'message', 'type', 'read', 'priority', 'created_at'] as const;
 
-export async function listNotifications(
-  tx: Executor,
+export function listNotifications(
+  tx: CoachExecutor,
   userId: string,
   options: { limit: number; cursor: Cursor | undefined; unreadOnly: boolean },
-) {
-  const unread = options.unreadOnly ? sql`and not read` : sql``;
-  const rows = await queryRows<Notification>(
-    tx,
-    sql`
-    select ${columns} from coach_notifications
-    where user_id = ${userId} ${unread} ${olderThan(options.cursor, sql`created_at`)}
-    order by created_at desc, id desc
-    limit ${options.limit + 1}`,
-  );
-  return rows;
+): Promise<Notification[]> {
+  const { cursor } = options;
+  let query = tx.selectFrom('coach_notifications').select(columns).where('user_id', '=', userId);
+  if (options.unreadOnly) query = query.where(({ not, ref }) => not(ref('read')));
+  if (cursor) query = query.where(({ ref }) => olderThan(ref('created_at'), ref('id'), cursor));
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
 }
 
 /** Row-level security decides which rows are visible; nothing found means not yours or not there. */
-export async function setNotificationRead(
-  tx: Executor,
+export function setNotificationRead(
+  tx: CoachExecutor,
   id: string,
   read: boolean,
 ): Promise<Notification | undefined> {
-  const rows = await queryRows<Notification>(
-    tx,
-    sql`
-    update coach_notifications set read = ${read} where id = ${id} returning ${columns}`,
-  );
-  return rows[0];
+  return tx
+    .updateTable('coach_notifications')
+    .set({ read })
+    .where('id', '=', id)
+    .returning(columns)
+    .executeTakeFirst();
 }

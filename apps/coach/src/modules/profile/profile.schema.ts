@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 const ShortList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20 });
 
 export const coachingTones = ['gentle', 'direct', 'cheerleader', 'brief', 'balanced'] as const;
+export const defaultCoachingTone = 'balanced' satisfies (typeof coachingTones)[number];
 
 export const ProfileInput = Type.Object(
   {
@@ -35,7 +36,7 @@ export const defaultProfile: Profile = {
   display_name: null,
   timezone: 'Europe/London',
   goals: [],
-  coaching_tone: 'balanced',
+  coaching_tone: defaultCoachingTone,
   injuries: [],
   conditions: [],
   updated_at: null,

@@ -1,7 +1,9 @@
-import { asRole } from '@ours/platform/db';
+import { asRole, queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
 import { failRun, finishRun, type JobRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
 import { addDays, type LocalDate, localDateOf, startOfLocalDate } from '../jobs/zoned-time.ts';
+import { errorMessage } from '../shared/error-message.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { nudgeMessage } from './nudge-messages.ts';
 import {
   findCrisisUsers,
@@ -55,7 +57,7 @@ export async function runStatusCheck(
   // A dry run reads the same picture but writes nothing, not even its run record.
   const run = dryRun
     ? null
-    : await startRun(ctx.db, {
+    : await startRun(queryAs(ctx.db, serviceRole), {
         name: 'check-user-status',
         slot: date,
         trigger: options.trigger,
@@ -64,7 +66,7 @@ export async function runStatusCheck(
         details: { window: summary },
       });
   try {
-    return await asRole(ctx.db, { role: 'service_role' }, async (tx) => {
+    return await asRole(ctx.db, serviceRole, async (tx) => {
       const stressed = await findStressedUsers(tx, window);
       const crisis = await findCrisisUsers(tx, window);
       const held = new Set(crisis);
@@ -86,7 +88,7 @@ export async function runStatusCheck(
       return { ...result, run: finished, nudged, alreadyNudged };
     });
   } catch (error) {
-    if (run) await failRun(ctx.db, run.id, (error as Error).message);
+    if (run) await failRun(queryAs(ctx.db, serviceRole), run.id, errorMessage(error));
     throw error;
   }
 }

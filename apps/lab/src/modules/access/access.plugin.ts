@@ -4,7 +4,7 @@ import { createLimiter } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { type AccessClaims, accessTokenVerifier } from '../auth/tokens.ts';
-import { grants, type Permission } from './permissions.ts';
+import { allows } from './permissions.ts';
 import { type Principal, requestPrincipal } from './principal.repository.ts';
 
 declare module 'fastify' {
@@ -16,10 +16,10 @@ declare module 'fastify' {
 }
 
 /**
- * Wraps every signed-in route: a valid access token for an active account whose sessions were not
- * revoked, the route's declared permission held through the user's roles (default deny), and the
- * per-user rate limit. A route without a declared access rule fails at start-up, so nothing is ever
- * open by omission.
+ * Wraps every signed-in route: a valid access token for an active account whose sessions (and the
+ * token's own session) were not revoked, the route's declared permission held through the user's
+ * roles (default deny), and the per-user rate limit. A route without a declared access rule fails at
+ * start-up, so nothing is ever open by omission.
  */
 export async function protectedRoutes(
   app: FastifyInstance,
@@ -32,8 +32,9 @@ export async function protectedRoutes(
     windowMs: 60_000,
   });
   await app.register(async (scope) => {
-    scope.decorateRequest('principal', null as unknown as Principal);
-    scope.decorateRequest('amr', null as unknown as string[]);
+    // Set by the hook below before any handler runs.
+    scope.decorateRequest('principal');
+    scope.decorateRequest('amr');
     scope.addHook('onRoute', (route) => {
       const access = route.config?.access;
       if (!access || access === 'public') {
@@ -48,15 +49,16 @@ export async function protectedRoutes(
         if (error instanceof AppError) await app.limitAnonymous(request, request.ip);
         throw error;
       }
-      const principal = await requestPrincipal(ctx.db, claims.sub);
+      const principal = await requestPrincipal(ctx.db, claims.sub, claims.rti);
       if (!principal?.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
       const epochEnded = claims.sep !== undefined && claims.sep !== principal.session_epoch;
-      if (epochEnded || claims.iat_ms < principal.sessions_valid_after_ms) {
+      // The token's own session: ended by logout or a detected refresh-token reuse, on any instance.
+      if (epochEnded || principal.session_revoked || claims.iat_ms < principal.sessions_valid_after_ms) {
         throw new UnauthorizedError('session_revoked', 'This session has ended; please sign in again');
       }
       await userLimiter(request, principal.id);
       const access = request.routeOptions.config.access;
-      if (access !== 'authenticated' && !grants(new Set(principal.permissions), access as Permission)) {
+      if (!allows(principal.permissions, access)) {
         throw new ForbiddenError('forbidden', `This needs the ${access} permission`);
       }
       request.principal = principal;

@@ -56,6 +56,16 @@ export function grants(granted: ReadonlySet<string>, wanted: Permission): boolea
   return granted.has('*') || granted.has(wanted);
 }
 
+/**
+ * Whether a signed-in user with these permissions may call a route declared with `access`. A route
+ * without a permission never gets here (start-up refuses it); were one to, it would be refused.
+ */
+export function allows(granted: readonly string[], access: RouteAccess | undefined): boolean {
+  if (access === 'authenticated') return true;
+  if (access === undefined || access === 'public') return false;
+  return grants(new Set(granted), access);
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route; required on every route the lab registers. */

@@ -1,41 +1,26 @@
-import type { Executor } from '@ours/platform/db';
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { reauthenticate } from '../auth/reauthenticate.ts';
+import { changedFields } from '../shared/changed-fields.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
+import { signaturesOf } from '../signatures/signatures.repository.ts';
 import { defaultLabId } from '../sites/lab-scope.ts';
 import { addMemberships } from '../sites/sites.repository.ts';
-import { hashPassword, isReused, passwordHistoryDepth } from './password-hasher.ts';
-import { checkPassword } from './password-policy.ts';
+import { hashPassword } from './password-hasher.ts';
+import { assertPasswordAcceptable } from './password-policy.ts';
+import { activeAdminCount, grantRoles, listRoles, roleExists } from './roles.repository.ts';
 import {
-  activeAdminCount,
-  grantRoles,
+  clearFailures,
+  endSessions,
+  existingUserView,
   insertUser,
+  listUsers,
   lockLoginRecord,
-  recentPasswordHashes,
-  replacePassword,
-  revokeAllRefreshTokens,
-  revokeRole,
-  roleExists,
   type UserView,
-  unlockUser,
   updateUser,
   userView,
 } from './users.repository.ts';
-
-/** Refuses a password that breaks the policy, listing every problem at once. */
-export function assertPasswordAcceptable(password: string, email: string): void {
-  const problems = checkPassword(password, email);
-  if (problems.length > 0) {
-    throw new ValidationError(
-      'weak_password',
-      problems.map((problem) => problem.message).join('; '),
-      problems,
-    );
-  }
-}
 
 export interface NewUser {
   email: string;
@@ -46,9 +31,13 @@ export interface NewUser {
   labs?: string[] | undefined;
 }
 
-/** Creates an account with its roles and audits it; a taken e-mail is a 409. */
+/**
+ * Creates an account with its roles and labs inside the caller's transaction, audited as the last
+ * step (callers add no statements after it); a taken e-mail is a 409.
+ */
 export async function createUser(
-  tx: Executor,
+  ctx: Pick<LabContext, 'audit'>,
+  tx: LabExecutor,
   user: NewUser,
   actor: AuditActor,
   reason: string | null = null,
@@ -75,7 +64,8 @@ export async function createUser(
   if (labs.length !== new Set(wantedLabs).size) {
     throw new ValidationError('unknown_lab', 'One of the labs does not exist');
   }
-  await appendAudit(tx, {
+  const view = await existingUserView(tx, id);
+  await ctx.audit.append(tx, {
     ...actor,
     action: 'user.create',
     entity_type: 'user',
@@ -84,79 +74,25 @@ export async function createUser(
     after: { email, full_name: user.full_name.trim(), active: true, roles: granted, labs },
     reason,
   });
-  return (await userView(tx, id)) as UserView;
+  return view;
 }
 
-/** Sets a new password after the policy and the last-five check; ends every session. */
-async function setPassword(tx: Executor, ctx: LabContext, userId: string, email: string, password: string) {
-  assertPasswordAcceptable(password, email);
-  const recent = await recentPasswordHashes(tx, userId, passwordHistoryDepth);
-  if (await isReused(password, recent)) {
-    throw new ValidationError(
-      'password_reused',
-      `Choose a password you have not used for your last ${passwordHistoryDepth} passwords`,
-    );
-  }
-  await replacePassword(tx, userId, await hashPassword(password), passwordHistoryDepth, ctx.now());
+/** An administrator creates an account (`POST /api/admin/users`). */
+export function createAccount(ctx: LabContext, user: NewUser, actor: AuditActor): Promise<UserView> {
+  return ctx.db.transaction((tx) => createUser(ctx, tx, user, actor));
 }
 
-/** The user changes their own password, proving the current one (and MFA code when enabled). */
-export async function changeOwnPassword(
-  ctx: LabContext,
-  userId: string,
-  input: { current_password: string; new_password: string; code?: string | undefined },
-  actor: AuditActor,
-): Promise<void> {
-  const record = await reauthenticate(
-    ctx,
-    userId,
-    { password: input.current_password, code: input.code },
-    actor,
-    'user.password_change_failed',
-  );
-  await ctx.db.transaction(async (tx) => {
-    await setPassword(tx, ctx, userId, record.email, input.new_password);
-    await appendAudit(tx, {
-      ...actor,
-      action: 'user.password_change',
-      entity_type: 'user',
-      entity_id: userId,
-      before: null,
-      after: null,
-      reason: null,
-    });
-  });
-}
-
-async function existingUser(tx: Executor, userId: string) {
+/** The user's login record, row-locked; 404 when there is no such user. */
+export async function existingUser(tx: LabExecutor, userId: string) {
   const record = await lockLoginRecord(tx, userId);
   if (!record) throw new NotFoundError('user_not_found', 'There is no such user');
   return record;
 }
 
-/** An administrator sets a new password for someone (e.g. a forgotten one); it also unlocks them. */
-export async function resetPassword(
-  ctx: LabContext,
-  userId: string,
-  input: { password: string; reason: string },
-  actor: AuditActor,
-): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const record = await existingUser(tx, userId);
-    await setPassword(tx, ctx, userId, record.email, input.password);
-    await appendAudit(tx, {
-      ...actor,
-      action: 'user.password_reset',
-      entity_type: 'user',
-      entity_id: userId,
-      before: null,
-      after: null,
-      reason: input.reason,
-    });
-  });
-}
-
-/** Renames or (de)activates an account; deactivation ends its sessions. The last admin stays active. */
+/**
+ * Renames or (de)activates an account; deactivating an active account ends its sessions. The last
+ * admin stays active.
+ */
 export async function updateAccount(
   ctx: LabContext,
   userId: string,
@@ -165,24 +101,27 @@ export async function updateAccount(
 ): Promise<UserView> {
   return ctx.db.transaction(async (tx) => {
     await existingUser(tx, userId);
-    const before = (await userView(tx, userId)) as UserView;
+    const before = await existingUserView(tx, userId);
     const changes = {
       full_name: input.full_name?.trim(),
       active: input.active,
     };
-    if (changes.active === false && before.active && before.roles.includes('admin')) {
+    const deactivates = changes.active === false && before.active;
+    if (deactivates && before.roles.includes('admin')) {
       if ((await activeAdminCount(tx)) <= 1) {
         throw new ConflictError('last_admin', 'The last active administrator cannot be deactivated');
       }
     }
     await updateUser(tx, userId, changes, ctx.now());
-    if (changes.active === false) await revokeAllRefreshTokens(tx, userId, ctx.now());
-    const after = (await userView(tx, userId)) as UserView;
+    // An inactive account has no session left to end (its tokens stopped working when it was
+    // deactivated), so only the change from active ends them.
+    if (deactivates) await endSessions(tx, userId, ctx.now());
+    const after = await existingUserView(tx, userId);
     const diff = changedFields(before, after, ['full_name', 'active']);
     if (diff) {
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
-        action: changes.active === false && before.active ? 'user.deactivate' : 'user.update',
+        action: deactivates ? 'user.deactivate' : 'user.update',
         entity_type: 'user',
         entity_id: userId,
         ...diff,
@@ -193,69 +132,12 @@ export async function updateAccount(
   });
 }
 
-export async function assignRole(
-  ctx: LabContext,
-  userId: string,
-  role: string,
-  reason: string | undefined,
-  actor: AuditActor,
-): Promise<UserView> {
-  return ctx.db.transaction(async (tx) => {
-    await existingUser(tx, userId);
-    if (!(await roleExists(tx, role)))
-      throw new NotFoundError('role_not_found', `There is no role "${role}"`);
-    const granted = await grantRoles(tx, userId, [role], actor.actor_id);
-    if (granted.length > 0) {
-      await appendAudit(tx, {
-        ...actor,
-        action: 'user.role_grant',
-        entity_type: 'user',
-        entity_id: userId,
-        before: null,
-        after: { role },
-        reason: reason ?? null,
-      });
-    }
-    return (await userView(tx, userId)) as UserView;
-  });
-}
-
-export async function removeRole(
-  ctx: LabContext,
-  userId: string,
-  role: string,
-  reason: string,
-  actor: AuditActor,
-): Promise<UserView> {
-  return ctx.db.transaction(async (tx) => {
-    const record = await existingUser(tx, userId);
-    if (role === 'admin' && record.active && (await activeAdminCount(tx)) <= 1) {
-      const view = await userView(tx, userId);
-      if (view?.roles.includes('admin')) {
-        throw new ConflictError('last_admin', 'The last active administrator cannot lose the admin role');
-      }
-    }
-    if (!(await revokeRole(tx, userId, role))) {
-      throw new NotFoundError('role_not_held', `This user does not hold the role "${role}"`);
-    }
-    await appendAudit(tx, {
-      ...actor,
-      action: 'user.role_revoke',
-      entity_type: 'user',
-      entity_id: userId,
-      before: { role },
-      after: null,
-      reason,
-    });
-    return (await userView(tx, userId)) as UserView;
-  });
-}
-
 export async function unlockAccount(ctx: LabContext, userId: string, reason: string, actor: AuditActor) {
   return ctx.db.transaction(async (tx) => {
     const record = await existingUser(tx, userId);
-    await unlockUser(tx, userId);
-    await appendAudit(tx, {
+    await clearFailures(tx, userId);
+    const view = await existingUserView(tx, userId);
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'user.unlock',
       entity_type: 'user',
@@ -264,6 +146,23 @@ export async function unlockAccount(ctx: LabContext, userId: string, reason: str
       after: { failed_attempts: 0, locked_until: null },
       reason,
     });
-    return (await userView(tx, userId)) as UserView;
+    return view;
   });
+}
+
+/** Every account, by e-mail. */
+export function listAccounts(ctx: LabContext): Promise<UserView[]> {
+  return listUsers(ctx.db.kysely);
+}
+
+/** One account with the signatures made on it (e.g. access reviews); 404 when there is none. */
+export async function accountWithSignatures(ctx: LabContext, userId: string) {
+  const user = await userView(ctx.db.kysely, userId);
+  if (!user) throw new NotFoundError('user_not_found', 'There is no such user');
+  return { ...user, signatures: await signaturesOf(ctx.db.kysely, 'user', user.id) };
+}
+
+/** The roles that exist, with their permissions. */
+export function listAccountRoles(ctx: LabContext) {
+  return listRoles(ctx.db.kysely);
 }

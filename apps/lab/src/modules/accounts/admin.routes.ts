@@ -1,11 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NotFoundError } from '@ours/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { NoContent } from '../auth/auth.schema.ts';
-import { signaturesOf } from '../signatures/signatures.repository.ts';
 import { SignatureView } from '../signatures/signatures.schema.ts';
 import {
   CreateUserBody,
@@ -19,14 +17,15 @@ import {
   UserId,
 } from './accounts.schema.ts';
 import {
-  assignRole,
-  createUser,
-  removeRole,
-  resetPassword,
+  accountWithSignatures,
+  createAccount,
+  listAccountRoles,
+  listAccounts,
   unlockAccount,
   updateAccount,
 } from './accounts.service.ts';
-import { listRoles, listUsers, userView } from './users.repository.ts';
+import { resetPassword } from './passwords.service.ts';
+import { assignRole, removeRole } from './roles.service.ts';
 
 /** Account administration: users:manage (admins). */
 export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
@@ -37,7 +36,7 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
   app.get(
     '/api/admin/users',
     { config, schema: { ...base, summary: 'All accounts', response: { 200: Type.Array(User) } } },
-    async () => listUsers(ctx.db.orm),
+    async () => listAccounts(ctx),
   );
 
   app.get(
@@ -51,11 +50,7 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
         response: { 200: Type.Object({ ...User.properties, signatures: Type.Array(SignatureView) }) },
       },
     },
-    async (request) => {
-      const user = await userView(ctx.db.orm, request.params.id);
-      if (!user) throw new NotFoundError('user_not_found', 'There is no such user');
-      return { ...user, signatures: await signaturesOf(ctx.db.orm, 'user', user.id) };
-    },
+    async (request) => accountWithSignatures(ctx, request.params.id),
   );
 
   app.post(
@@ -65,8 +60,10 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
       schema: { ...base, summary: 'Create an account', body: CreateUserBody, response: { 201: User } },
     },
     async (request, reply) => {
-      const user = await ctx.db.transaction((tx) =>
-        createUser(tx, { ...request.body, roles: request.body.roles ?? [] }, actorOf(request)),
+      const user = await createAccount(
+        ctx,
+        { ...request.body, roles: request.body.roles ?? [] },
+        actorOf(request),
       );
       return reply.code(201).send(user);
     },
@@ -158,6 +155,6 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
       config,
       schema: { ...base, summary: 'Roles and their permissions', response: { 200: Type.Array(Role) } },
     },
-    async () => listRoles(ctx.db.orm),
+    async () => listAccountRoles(ctx),
   );
 }

@@ -1,3 +1,5 @@
+import { ValidationError } from '@ours/platform/errors';
+
 /** Why a password was refused; `code` is stable for clients, `message` is for people. */
 export interface PasswordProblem {
   code:
@@ -46,4 +48,16 @@ export function checkPassword(password: string, email: string): PasswordProblem[
     });
   }
   return problems;
+}
+
+/** Refuses a password that breaks the policy, listing every problem at once. */
+export function assertPasswordAcceptable(password: string, email: string): void {
+  const problems = checkPassword(password, email);
+  if (problems.length > 0) {
+    throw new ValidationError(
+      'weak_password',
+      problems.map((problem) => problem.message).join('; '),
+      problems,
+    );
+  }
 }

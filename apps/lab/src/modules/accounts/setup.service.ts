@@ -1,12 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { queryRows } from '@ours/platform/db';
 import { ConflictError, UnauthorizedError } from '@ours/platform/errors';
-import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { createUser, type NewUser } from './accounts.service.ts';
-import { grantRoles, loginRecordByEmail, type UserView, userCount, userView } from './users.repository.ts';
+import { grantRoles } from './roles.repository.ts';
+import { deleteSetupTokens, lockSetupToken, storeSetupToken } from './setup-tokens.repository.ts';
+import { existingUserView, loginRecordByEmail, type UserView, userCount } from './users.repository.ts';
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
@@ -17,12 +16,11 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 export async function prepareSetupToken(ctx: LabContext): Promise<string | undefined> {
   return ctx.db.transaction(async (tx) => {
     if ((await userCount(tx)) > 0) {
-      await tx.execute(sql`delete from setup_tokens`);
+      await deleteSetupTokens(tx);
       return undefined;
     }
     const token = randomBytes(24).toString('base64url');
-    await tx.execute(sql`insert into setup_tokens (id, token_hash) values (true, ${hashToken(token)})
-      on conflict (id) do update set token_hash = excluded.token_hash, created_at = now()`);
+    await storeSetupToken(tx, hashToken(token));
     return token;
   });
 }
@@ -34,20 +32,17 @@ export async function completeSetup(
   actor: AuditActor,
 ): Promise<UserView> {
   return ctx.db.transaction(async (tx) => {
-    const [row] = await queryRows<{ token_hash: string }>(
-      tx,
-      sql`select token_hash from setup_tokens where id for update`,
-    );
+    const storedHash = await lockSetupToken(tx);
     if ((await userCount(tx)) > 0) throw new ConflictError('setup_complete', 'This lab already has accounts');
     const presented = Buffer.from(hashToken(input.setup_token), 'hex');
-    if (!row || !timingSafeEqual(presented, Buffer.from(row.token_hash, 'hex'))) {
+    if (!storedHash || !timingSafeEqual(presented, Buffer.from(storedHash, 'hex'))) {
       throw new UnauthorizedError(
         'invalid_setup_token',
         'The setup token is not valid (see the lab start-up output)',
       );
     }
-    await tx.execute(sql`delete from setup_tokens`);
-    return createUser(tx, { ...input, roles: ['admin'] }, actor, 'first-run setup');
+    await deleteSetupTokens(tx);
+    return createUser(ctx, tx, { ...input, roles: ['admin'] }, actor, 'first-run setup');
   });
 }
 
@@ -63,13 +58,20 @@ export async function ensureAdmin(
   return ctx.db.transaction(async (tx) => {
     const existing = await loginRecordByEmail(tx, input.email);
     if (!existing) {
-      await tx.execute(sql`delete from setup_tokens`);
-      const user = await createUser(tx, { ...input, roles: ['admin'] }, actor, 'created with create-admin');
+      await deleteSetupTokens(tx);
+      const user = await createUser(
+        ctx,
+        tx,
+        { ...input, roles: ['admin'] },
+        actor,
+        'created with create-admin',
+      );
       return { created: true, user };
     }
     const granted = await grantRoles(tx, existing.id, ['admin'], null);
+    const user = await existingUserView(tx, existing.id);
     if (granted.length > 0) {
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
         action: 'user.role_grant',
         entity_type: 'user',
@@ -79,6 +81,6 @@ export async function ensureAdmin(
         reason: 'granted with create-admin',
       });
     }
-    return { created: false, user: (await userView(tx, existing.id)) as UserView };
+    return { created: false, user };
   });
 }

@@ -58,7 +58,9 @@ export function auditHash(fields: AuditFields): string {
  * someone with only the database's credentials can append an entry but cannot seal it.
  */
 export function auditMacKey(secretKey: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'polymorph-lite audit entry seal v1', 32));
+  return Buffer.from(
+    hkdfSync('sha256', secretKey, Buffer.alloc(0), 'polymorph-lite audit entry seal v1', 32),
+  );
 }
 
 /** An entry's seal: HMAC-SHA-256 of its hash under the server's audit key. */

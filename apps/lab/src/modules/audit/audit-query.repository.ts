@@ -32,7 +32,10 @@ const entryColumns = [
 ] as const;
 
 /** Entries matching the filter (every field optional), columns as the API shows them. */
-function filtered(tx: LabExecutor, filter: AuditFilter): SelectQueryBuilder<LabSchema, 'audit_entries', AuditEntry> {
+function filtered(
+  tx: LabExecutor,
+  filter: AuditFilter,
+): SelectQueryBuilder<LabSchema, 'audit_entries', AuditEntry> {
   let query = tx.selectFrom('audit_entries').select(entryColumns);
   if (filter.actor) {
     query = isUuid(filter.actor)

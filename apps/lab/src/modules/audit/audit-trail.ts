@@ -1,5 +1,11 @@
 import type { LabExecutor } from '../../db/lab-database.ts';
-import { type AuditEntry, type AuditInput, chainEntries, insertEntries, lockHead } from './audit.repository.ts';
+import {
+  type AuditEntry,
+  type AuditInput,
+  chainEntries,
+  insertEntries,
+  lockHead,
+} from './audit.repository.ts';
 
 /** Writes the audit trail: every regulated change appends its entries in its own transaction. */
 export interface AuditTrail {

@@ -19,11 +19,7 @@ export interface AuditEntry extends AuditFields {
 export async function lockHead(tx: LabExecutor): Promise<{ seq: number; hash: string; occurred_at: string }> {
   const head = await tx
     .selectFrom('audit_head')
-    .select([
-      'seq',
-      'hash',
-      sql<string>`date_trunc('milliseconds', clock_timestamp())`.as('occurred_at'),
-    ])
+    .select(['seq', 'hash', sql<string>`date_trunc('milliseconds', clock_timestamp())`.as('occurred_at')])
     .where('id', '=', true)
     .where(sql<boolean>`(select pg_advisory_xact_lock(hashtext('lab:audit-head'))) is not null`)
     .forUpdate()

@@ -47,7 +47,9 @@ function serialise(input: unknown, key: string, depth: number): string {
 }
 
 function hasToJson(value: unknown): value is { toJSON(key: string): unknown } {
-  return typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function';
+  return (
+    typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function'
+  );
 }
 
 /** What the canonicaliser refuses; a caller's bug, never user input (validation refuses that first). */

@@ -39,7 +39,11 @@ export async function hashAt(tx: LabExecutor, seq: number, genesis: string): Pro
  */
 export async function tryCheckpointLock(tx: LabExecutor): Promise<boolean> {
   const row = await tx
-    .selectNoFrom((eb) => eb.fn<boolean>('pg_try_advisory_xact_lock', [eb.fn('hashtext', [eb.val('lab:audit-checkpoint')])]).as('locked'))
+    .selectNoFrom((eb) =>
+      eb
+        .fn<boolean>('pg_try_advisory_xact_lock', [eb.fn('hashtext', [eb.val('lab:audit-checkpoint')])])
+        .as('locked'),
+    )
     .executeTakeFirst();
   return row?.locked === true;
 }

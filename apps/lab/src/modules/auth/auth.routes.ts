@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Me, User } from '../accounts/accounts.schema.ts';
-import { changeOwnPassword } from '../accounts/accounts.service.ts';
+import { changeOwnPassword } from '../accounts/passwords.service.ts';
 import { completeSetup } from '../accounts/setup.service.ts';
 import { actorOf, claimantOf } from '../audit/audit-actor.ts';
 import { beginEnrolment, confirmEnrolment, turnOffMfa } from '../mfa/mfa.service.ts';

@@ -1,15 +1,15 @@
-import type { Executor } from '@ours/platform/db';
 import { AppError, UnauthorizedError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import { passwordMatches } from '../accounts/password-hasher.ts';
 import {
+  clearFailures,
   type LoginRecord,
   lockLoginRecord,
   loginRecordByEmail,
   recordFailure,
-  recordSuccess,
 } from '../accounts/users.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditInput } from '../audit/audit.repository.ts';
 import { type AuditActor, identified } from '../audit/audit-actor.ts';
 import { checkSecondFactor } from '../mfa/second-factor.ts';
 import { issueSession, type TokenPair } from './sessions.service.ts';
@@ -33,8 +33,9 @@ export function accountLocked(lockedUntil: string): AppError {
   );
 }
 
-export function isLocked(record: Pick<LoginRecord, 'locked_until'>, now: Date): boolean {
-  return record.locked_until !== null && new Date(record.locked_until) > now;
+/** When the account is locked at `now`, the time the lock ends; otherwise null. */
+export function activeLock(record: Pick<LoginRecord, 'locked_until'>, now: Date): string | null {
+  return record.locked_until !== null && new Date(record.locked_until) > now ? record.locked_until : null;
 }
 
 /**
@@ -51,17 +52,19 @@ export async function failProof(
     const policy = { attempts: ctx.config.auth.lockoutAttempts, minutes: ctx.config.auth.lockoutMinutes };
     const counted = await recordFailure(tx, record.id, ctx.now(), policy);
     const who = identified(actor, record);
-    await appendAudit(tx, {
-      ...who,
-      action,
-      entity_type: 'user',
-      entity_id: record.id,
-      before: null,
-      after: { failed_attempts: counted.failed_attempts },
-      reason: null,
-    });
+    const entries: AuditInput[] = [
+      {
+        ...who,
+        action,
+        entity_type: 'user',
+        entity_id: record.id,
+        before: null,
+        after: { failed_attempts: counted.failed_attempts },
+        reason: null,
+      },
+    ];
     if (counted.locked_now) {
-      await appendAudit(tx, {
+      entries.push({
         ...who,
         action: 'auth.lockout',
         entity_type: 'user',
@@ -71,6 +74,7 @@ export async function failProof(
         reason: `${counted.failed_attempts} consecutive failed attempts`,
       });
     }
+    await ctx.audit.appendMany(tx, entries);
     return counted;
   });
   return state.locked_until && state.locked_now ? accountLocked(state.locked_until) : invalidCredentials();
@@ -79,7 +83,7 @@ export async function failProof(
 /** A login refused before any credential counted (locked or inactive account): audited, not counted. */
 function auditRefusal(ctx: LabContext, record: LoginRecord, actor: AuditActor, why: string) {
   return ctx.db.transaction((tx) =>
-    appendAudit(tx, {
+    ctx.audit.append(tx, {
       ...identified(actor, record),
       action: 'auth.login_refused',
       entity_type: 'user',
@@ -91,11 +95,17 @@ function auditRefusal(ctx: LabContext, record: LoginRecord, actor: AuditActor, w
   );
 }
 
-/** Completes a login in one transaction: clears the failure count, audits, issues the tokens. */
-async function succeed(ctx: LabContext, record: LoginRecord, actor: AuditActor, amr: string[], tx: Executor) {
-  await recordSuccess(tx, record.id);
+/** Completes a login in one transaction: clears the failure count, issues the tokens, audits. */
+async function succeed(
+  ctx: LabContext,
+  record: LoginRecord,
+  actor: AuditActor,
+  amr: string[],
+  tx: LabExecutor,
+) {
+  await clearFailures(tx, record.id);
   const pair = await issueSession(tx, ctx, record.id, amr);
-  await appendAudit(tx, {
+  await ctx.audit.append(tx, {
     ...identified(actor, record),
     action: 'auth.login',
     entity_type: 'user',
@@ -117,11 +127,11 @@ export async function login(
   input: { email: string; password: string },
   actor: AuditActor,
 ): Promise<LoginResult> {
-  const record = await loginRecordByEmail(ctx.db.orm, input.email);
+  const record = await loginRecordByEmail(ctx.db.kysely, input.email);
   const matches = await passwordMatches(record?.password_hash ?? ctx.decoyPasswordHash, input.password);
   if (!record) {
     await ctx.db.transaction((tx) =>
-      appendAudit(tx, {
+      ctx.audit.append(tx, {
         ...actor,
         action: 'auth.login_failed',
         entity_type: 'user',
@@ -133,9 +143,10 @@ export async function login(
     );
     throw invalidCredentials();
   }
-  if (isLocked(record, ctx.now())) {
+  const lockedUntil = activeLock(record, ctx.now());
+  if (lockedUntil) {
     await auditRefusal(ctx, record, actor, 'account locked');
-    throw accountLocked(record.locked_until as string);
+    throw accountLocked(lockedUntil);
   }
   if (!matches) throw await failProof(ctx, record, actor, 'auth.login_failed');
   if (!record.active) {
@@ -148,7 +159,8 @@ export async function login(
   return ctx.db.transaction(async (tx) => {
     const locked = await lockLoginRecord(tx, record.id);
     // A concurrent failure may have locked the account while the password was being checked.
-    if (locked && isLocked(locked, ctx.now())) throw accountLocked(locked.locked_until as string);
+    const lockedMeanwhile = locked && activeLock(locked, ctx.now());
+    if (lockedMeanwhile) throw accountLocked(lockedMeanwhile);
     return succeed(ctx, record, actor, ['pwd'], tx);
   });
 }
@@ -165,7 +177,8 @@ export async function completeMfa(
     if (!record?.active || !record.mfa_enabled) {
       throw new UnauthorizedError('invalid_token', 'The MFA token is not valid');
     }
-    if (isLocked(record, ctx.now())) throw accountLocked(record.locked_until as string);
+    const lockedUntil = activeLock(record, ctx.now());
+    if (lockedUntil) throw accountLocked(lockedUntil);
     const factor = await checkSecondFactor(tx, ctx, record, input.code);
     if (!factor) return { record, pair: undefined };
     return { record, pair: await succeed(ctx, record, actor, ['pwd', factor], tx) };

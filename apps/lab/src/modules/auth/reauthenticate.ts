@@ -4,7 +4,7 @@ import { passwordMatches } from '../accounts/password-hasher.ts';
 import { type LoginRecord, lockLoginRecord } from '../accounts/users.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { checkSecondFactor } from '../mfa/second-factor.ts';
-import { accountLocked, failProof, isLocked } from './login.service.ts';
+import { accountLocked, activeLock, failProof } from './login.service.ts';
 
 /**
  * Proves, again, that the signed-in person is at the keyboard: their password, and their second
@@ -21,13 +21,27 @@ export async function reauthenticate(
   const outcome = await ctx.db.transaction(async (tx) => {
     const record = await lockLoginRecord(tx, userId);
     if (!record?.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
-    if (isLocked(record, ctx.now())) throw accountLocked(record.locked_until as string);
+    const lockedUntil = activeLock(record, ctx.now());
+    if (lockedUntil) throw accountLocked(lockedUntil);
     if (!(await passwordMatches(record.password_hash, proof.password))) return { record, ok: false };
     if (record.mfa_enabled) {
       if (!proof.code) {
         throw new ValidationError('mfa_code_required', 'This account uses MFA: include the current code');
       }
-      if (!(await checkSecondFactor(tx, ctx, record, proof.code))) return { record, ok: false };
+      const factor = await checkSecondFactor(tx, ctx, record, proof.code);
+      if (!factor) return { record, ok: false };
+      // A spent recovery code changes the account's record: it is audited where it is spent.
+      if (factor === 'mfa') {
+        await ctx.audit.append(tx, {
+          ...actor,
+          action: 'mfa.recovery_code_used',
+          entity_type: 'user',
+          entity_id: userId,
+          before: null,
+          after: null,
+          reason: null,
+        });
+      }
     }
     return { record, ok: true };
   });

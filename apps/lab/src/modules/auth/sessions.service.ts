@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Executor } from '@ours/platform/db';
 import { UnauthorizedError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import { loadPrincipal } from '../access/principal.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import {
   insertRefreshToken,
@@ -21,9 +20,12 @@ export interface TokenPair {
   refresh_token: string;
 }
 
-/** Starts (or, given a family, continues) a session inside the caller's transaction. */
+/**
+ * Starts (or, given a family, continues) a session inside the caller's transaction: a refresh token
+ * in the login's family, and an access token naming it (so ending the family ends the access token).
+ */
 export async function issueSession(
-  tx: Executor,
+  tx: LabExecutor,
   ctx: LabContext,
   userId: string,
   amr: string[],
@@ -33,7 +35,7 @@ export async function issueSession(
   if (!principal?.active) throw new UnauthorizedError('account_inactive', 'This account is not active');
   const refresh = newRefreshToken();
   const now = ctx.now();
-  await insertRefreshToken(tx, {
+  const refreshTokenId = await insertRefreshToken(tx, {
     family_id: familyId,
     user_id: userId,
     hash: refresh.hash,
@@ -43,7 +45,13 @@ export async function issueSession(
   });
   const expiresIn = ctx.config.auth.accessTokenSeconds;
   return {
-    access_token: await signAccessToken(ctx.keys.jwtSecret, principal, amr, expiresIn, now),
+    access_token: await signAccessToken(
+      ctx.keys.jwtSecret,
+      principal,
+      { amr, refreshTokenId },
+      expiresIn,
+      now,
+    ),
     token_type: 'bearer',
     expires_in: expiresIn,
     refresh_token: refresh.token,
@@ -56,7 +64,7 @@ const invalidRefresh = () =>
 /**
  * Rotates a refresh token: the old one is spent and a new one issued in the same family. Presenting
  * a spent token means it was copied: the whole family is revoked (the thief and the user both sign
- * in again), and the event is audited.
+ * in again, their access tokens refused from the next request), and the event is audited.
  */
 export async function refreshSession(ctx: LabContext, token: string, actor: AuditActor): Promise<TokenPair> {
   const outcome = await ctx.db.transaction(async (tx) => {
@@ -66,7 +74,7 @@ export async function refreshSession(ctx: LabContext, token: string, actor: Audi
     if (row.used) {
       await revokeFamily(tx, row.family_id, now);
       const principal = await loadPrincipal(tx, row.user_id);
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
         actor_id: row.user_id,
         actor_email: principal?.email ?? null,
@@ -92,7 +100,10 @@ export async function refreshSession(ctx: LabContext, token: string, actor: Audi
   throw invalidRefresh();
 }
 
-/** Ends the session the refresh token belongs to (its whole family). Unknown tokens are a no-op. */
+/**
+ * Ends the session the refresh token belongs to (its whole family, and with it the session's access
+ * tokens from their next request). Unknown tokens are a no-op.
+ */
 export async function endSession(ctx: LabContext, token: string, actor: AuditActor): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const now = ctx.now();
@@ -100,7 +111,7 @@ export async function endSession(ctx: LabContext, token: string, actor: AuditAct
     if (!row || row.revoked) return;
     await revokeFamily(tx, row.family_id, now);
     const principal = await loadPrincipal(tx, row.user_id);
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       actor_id: row.user_id,
       actor_email: principal?.email ?? null,

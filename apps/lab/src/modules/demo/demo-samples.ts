@@ -1,9 +1,9 @@
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { createOrganiser } from '../samples/organisers.service.ts';
+import { batches, containers, projects } from '../samples/organisers.service.ts';
+import { createSamples, type NewSampleInput } from '../samples/sample-create.service.ts';
 import { splitSample } from '../samples/sample-split.service.ts';
-import { createSamples, type NewSampleInput } from '../samples/samples.service.ts';
 import { type DemoSummary, random } from './demo-random.ts';
 
 export const demoProject = 'DEMO-COHORT';
@@ -20,45 +20,40 @@ export async function seedSamples(
   actor: AuditActor,
 ): Promise<{ summary: DemoSummary; sampleIds: string[] }> {
   const next = random(42);
-  const project = await createOrganiser(
+  const project = await projects.create(
     ctx,
     operator,
-    'projects',
     { code: demoProject, name: 'Demo cohort study' },
     actor,
   );
-  const batches: Record<string, unknown>[] = [];
+  const batchIds: string[] = [];
   for (const code of ['DEMO-B1', 'DEMO-B2', 'DEMO-B3']) {
-    batches.push(
-      await createOrganiser(ctx, operator, 'batches', { code, project_id: String(project.id) }, actor),
-    );
+    batchIds.push((await batches.create(ctx, operator, { code, project_id: project.id }, actor)).id);
   }
-  const boxes: Record<string, unknown>[] = [];
+  const boxIds: string[] = [];
   for (let box = 1; box <= 4; box += 1) {
-    boxes.push(
-      await createOrganiser(
-        ctx,
-        operator,
-        'containers',
-        {
-          code: `DEMO-BOX-${box}`,
-          container_type: 'box',
-          location: `Freezer A / shelf ${box}`,
-          capacity: 81,
-        },
-        actor,
-      ),
+    const { id } = await containers.create(
+      ctx,
+      operator,
+      {
+        code: `DEMO-BOX-${box}`,
+        container_type: 'box',
+        location: `Freezer A / shelf ${box}`,
+        capacity: 81,
+      },
+      actor,
     );
+    boxIds.push(id);
   }
   const inputs: NewSampleInput[] = Array.from({ length: 300 }, (_, index) => ({
     sample_id: `DEMO-${String(index + 1).padStart(4, '0')}`,
-    sample_type: sampleTypes[Math.floor(next() * sampleTypes.length)] as string,
+    sample_type: sampleTypes[Math.floor(next() * sampleTypes.length)] ?? 'plasma',
     quantity: Math.round((1 + next() * 9) * 10) / 10,
     unit: 'mL',
     status: next() < 0.7 ? 'in_storage' : 'received',
-    project_id: String(project.id),
-    batch_id: String(batches[index % batches.length]?.id),
-    container_id: String(boxes[index % boxes.length]?.id),
+    project_id: project.id,
+    batch_id: batchIds[index % batchIds.length],
+    container_id: boxIds[index % boxIds.length],
     metadata: { donor: `D${1000 + Math.floor(index / 3)}`, collected_by: 'demo' },
   }));
   const sampleIds: string[] = [];
@@ -93,8 +88,8 @@ export async function seedSamples(
   return {
     summary: {
       projects: 1,
-      batches: batches.length,
-      containers: boxes.length,
+      batches: batchIds.length,
+      containers: boxIds.length,
       samples: inputs.length,
       aliquots,
     },

@@ -1,23 +1,18 @@
-import { queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import { loadPrincipal, type Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { defaultLabId, inLabs } from '../sites/lab-scope.ts';
+import { projectByCode } from '../samples/organisers.repository.ts';
+import { defaultLabId, readInLabs } from '../sites/lab-scope.ts';
 import { seedDevices } from './demo-devices.ts';
 import { seedInventory } from './demo-inventory.ts';
+import { earliestAdminOf } from './demo-operator.repository.ts';
 import type { DemoSummary } from './demo-random.ts';
 import { demoProject, seedSamples } from './demo-samples.ts';
 
 /** The earliest active administrator, whom demo records are attributed to. */
 async function demoOperator(ctx: LabContext): Promise<Principal> {
-  const [row] = await queryRows<{ id: string }>(
-    ctx.db.orm,
-    sql`select u.id from users u join user_roles ur on ur.user_id = u.id join roles r on r.id = ur.role_id
-        join lab_members lm on lm.user_id = u.id and lm.lab_id = ${defaultLabId}
-        where r.name = 'admin' and u.active order by u.created_at limit 1`,
-  );
-  const principal = row && (await loadPrincipal(ctx.db.orm, row.id));
+  const id = await earliestAdminOf(ctx.db.kysely, defaultLabId);
+  const principal = id && (await loadPrincipal(ctx.db.kysely, id));
   if (!principal) {
     throw new Error('Create the first administrator (a member of the main lab) before seeding demo data');
   }
@@ -30,9 +25,7 @@ async function demoOperator(ctx: LabContext): Promise<Principal> {
  */
 export async function seedDemo(ctx: LabContext): Promise<DemoSummary> {
   const operator = await demoOperator(ctx);
-  const [existing] = await inLabs(ctx.db, [defaultLabId], (tx) =>
-    queryRows<{ id: string }>(tx, sql`select id from projects where code = ${demoProject}`),
-  );
+  const existing = await projectByCode(readInLabs(ctx.db, [defaultLabId]), demoProject);
   if (existing) throw new Error('The demo data is already there (project DEMO-COHORT exists)');
   const actor: AuditActor = {
     actor_id: operator.id,

@@ -1,101 +1,97 @@
-import { type Executor, queryRows } from '@ours/platform/db';
+import { olderThan } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
-import { type SQL, sql } from 'drizzle-orm';
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 import { type DeviceRow, deviceColumns, stateCondition } from './devices.repository.ts';
 
-export interface CertificateRow {
-  calibration_id: string;
-  version: number;
-  media_type: string;
-  size_bytes: number;
-  sha256: string;
-  client_filename: string;
-  uploaded_by: string;
-  uploaded_at: string;
-}
+/** A certificate version as shown (where it is stored stays on the server). */
+export type CertificateRow = Omit<
+  Selectable<LabSchema['calibration_certificates']>,
+  'id' | 'lab_id' | 'storage_name'
+>;
 
-export interface CalibrationRow {
-  id: string;
-  lab_id: string;
-  device_id: string;
+const certificateColumns = [
+  'calibration_id',
+  'version',
+  'media_type',
+  'size_bytes',
+  'sha256',
+  'client_filename',
+  'uploaded_by',
+  'uploaded_at',
+] satisfies (keyof CertificateRow)[];
+
+/** An entry as shown: who performed it, its device's business id, its certificates. */
+export type CalibrationRow = Selectable<LabSchema['calibration_entries']> & {
   device_business_id: string;
-  performed_by: string;
   performed_by_email: string;
-  performed_at: string;
-  result: 'pass' | 'fail';
-  next_due_at: string | null;
-  next_due_computed: boolean;
-  notes: string;
-  created_at: string;
   governs_status: boolean;
   certificates: CertificateRow[];
+};
+
+/** Entries with their device's business id, performer's e-mail, status role and certificates. */
+function entries(tx: LabExecutor) {
+  return tx
+    .selectFrom('calibration_entries as e')
+    .innerJoin('devices as d', 'd.id', 'e.device_id')
+    .innerJoin('users as u', 'u.id', 'e.performed_by')
+    .selectAll('e')
+    .select((eb) => [
+      'd.device_id as device_business_id',
+      'u.email as performed_by_email',
+      // A comparison types as SqlBool (0 | 1 | boolean); PostgreSQL answers a boolean.
+      sql<boolean>`${eb.ref('d.last_calibration_id')} is not distinct from ${eb.ref('e.id')}`.as(
+        'governs_status',
+      ),
+      // Every version, oldest first, as one JSON array: the entry and its certificates in one read.
+      eb
+        .selectFrom(
+          eb
+            .selectFrom('calibration_certificates')
+            .select(certificateColumns)
+            .whereRef('calibration_certificates.calibration_id', '=', 'e.id')
+            .as('c'),
+        )
+        .select((c) => c.fn.coalesce(c.fn.jsonAgg('c').orderBy('c.version'), sql<[]>`'[]'::json`).as('all'))
+        .$asScalar()
+        .as('certificates'),
+    ]);
 }
 
-const certificateJson = sql`jsonb_build_object('calibration_id', c.calibration_id, 'version', c.version,
-  'media_type', c.media_type, 'size_bytes', c.size_bytes, 'sha256', c.sha256, 'client_filename', c.client_filename,
-  'uploaded_by', c.uploaded_by, 'uploaded_at', to_json(c.uploaded_at) #>> '{}')`;
+export type CalibrationInsert = Omit<Insertable<LabSchema['calibration_entries']>, 'id' | 'created_at'>;
 
-const entryView = sql`select e.id, e.lab_id, e.device_id, d.device_id as device_business_id, e.performed_by,
-    u.email as performed_by_email, to_json(e.performed_at) #>> '{}' as performed_at, e.result,
-    to_json(e.next_due_at) #>> '{}' as next_due_at, e.next_due_computed, e.notes,
-    to_json(e.created_at) #>> '{}' as created_at, d.last_calibration_id is not distinct from e.id as governs_status,
-    coalesce((select jsonb_agg(${certificateJson} order by c.version) from calibration_certificates c
-              where c.calibration_id = e.id), '[]'::jsonb) as certificates
-  from calibration_entries e join devices d on d.id = e.device_id join users u on u.id = e.performed_by`;
-
-export interface CalibrationInsert {
-  lab_id: string;
-  device_id: string;
-  performed_by: string;
-  performed_at: string;
-  result: 'pass' | 'fail';
-  next_due_at: string | null;
-  next_due_computed: boolean;
-  notes: string;
-}
-
-/** Appends an entry; returns its id (read it back with `calibrationById` once the status is set). */
-export async function insertCalibration(tx: Executor, entry: CalibrationInsert): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
-    tx,
-    sql`insert into calibration_entries (lab_id, device_id, performed_by, performed_at, result, next_due_at,
-          next_due_computed, notes)
-        values (${entry.lab_id}, ${entry.device_id}, ${entry.performed_by}, ${entry.performed_at}::timestamptz,
-          ${entry.result}, ${entry.next_due_at}::timestamptz, ${entry.next_due_computed}, ${entry.notes})
-        returning id`,
-  );
-  if (!row) throw new Error('calibration insert returned nothing');
-  return row.id;
+/** Appends an entry; answers it as stored. */
+export function insertCalibration(
+  tx: LabExecutor,
+  entry: CalibrationInsert,
+): Promise<Selectable<LabSchema['calibration_entries']>> {
+  return tx.insertInto('calibration_entries').values(entry).returningAll().executeTakeFirstOrThrow();
 }
 
 /** One entry of the labs in scope, with its certificates. */
-export async function calibrationById(tx: Executor, id: string): Promise<CalibrationRow | undefined> {
-  const [row] = await queryRows<CalibrationRow>(tx, sql`${entryView} where e.id = ${id}`);
-  return row;
+export function calibrationById(tx: LabExecutor, id: string): Promise<CalibrationRow | undefined> {
+  return entries(tx).where('e.id', '=', id).executeTakeFirst();
 }
 
 export interface CalibrationFilter {
   device_id?: string | undefined;
-  result?: string | undefined;
+  result?: 'pass' | 'fail' | undefined;
   lab_id?: string | undefined;
 }
 
 /** A page of entries, most recently performed first. */
 export function listCalibrations(
-  tx: Executor,
+  tx: LabExecutor,
   filter: CalibrationFilter,
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<CalibrationRow[]> {
-  const conditions: SQL[] = [sql`true`];
-  if (filter.device_id) conditions.push(sql`e.device_id = ${filter.device_id}`);
-  if (filter.result) conditions.push(sql`e.result = ${filter.result}`);
-  if (filter.lab_id) conditions.push(sql`e.lab_id = ${filter.lab_id}`);
-  if (cursor) conditions.push(sql`(e.performed_at, e.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
-  return queryRows<CalibrationRow>(
-    tx,
-    sql`${entryView} where ${sql.join(conditions, sql` and `)} order by e.performed_at desc, e.id desc limit ${limit}`,
-  );
+  let query = entries(tx);
+  if (filter.device_id) query = query.where('e.device_id', '=', filter.device_id);
+  if (filter.result) query = query.where('e.result', '=', filter.result);
+  if (filter.lab_id) query = query.where('e.lab_id', '=', filter.lab_id);
+  if (cursor) query = query.where((eb) => olderThan(eb.ref('e.performed_at'), eb.ref('e.id'), cursor));
+  return query.orderBy('e.performed_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
 }
 
 /**
@@ -104,73 +100,76 @@ export function listCalibrations(
  * calibrated). Soonest first; never-calibrated devices lead the overdue list.
  */
 export function dueDevices(
-  tx: Executor,
+  tx: LabExecutor,
   which: { kind: 'upcoming'; days: number } | { kind: 'overdue' },
   now: Date,
   labId: string | undefined,
 ): Promise<DeviceRow[]> {
   const at = now.toISOString();
-  const window =
-    which.kind === 'upcoming'
-      ? sql`devices.next_calibration_due >= ${at}::timestamptz
-            and devices.next_calibration_due <= ${at}::timestamptz + make_interval(days => ${which.days}::int)`
-      : sql`(${stateCondition('overdue', now)} or ${stateCondition('failed', now)} or ${stateCondition('never_calibrated', now)})`;
-  return queryRows<DeviceRow>(
-    tx,
-    sql`select ${deviceColumns} from devices where ${window}
-        ${labId ? sql`and devices.lab_id = ${labId}` : sql``}
-        order by devices.next_calibration_due asc nulls first, devices.last_calibrated_at asc nulls first,
-          devices.device_id, devices.id`,
-  );
+  let query = tx
+    .selectFrom('devices')
+    .select(deviceColumns)
+    .where((eb) =>
+      which.kind === 'upcoming'
+        ? eb.and([
+            eb('next_calibration_due', '>=', at),
+            eb(
+              'next_calibration_due',
+              '<=',
+              sql<string>`${at}::timestamptz + make_interval(days => ${which.days})`,
+            ),
+          ])
+        : eb.or([
+            stateCondition(eb, 'overdue', now),
+            stateCondition(eb, 'failed', now),
+            stateCondition(eb, 'never_calibrated', now),
+          ]),
+    );
+  if (labId) query = query.where('lab_id', '=', labId);
+  return query
+    .orderBy('next_calibration_due', (order) => order.asc().nullsFirst())
+    .orderBy('last_calibrated_at', (order) => order.asc().nullsFirst())
+    .orderBy('device_id')
+    .orderBy('id')
+    .execute();
 }
 
-export interface CertificateInsert {
-  lab_id: string;
-  calibration_id: string;
-  storage_name: string;
-  media_type: string;
-  size_bytes: number;
-  sha256: string;
-  client_filename: string;
-  uploaded_by: string;
-}
+export type CertificateInsert = Omit<
+  Insertable<LabSchema['calibration_certificates']>,
+  'id' | 'version' | 'uploaded_at'
+>;
 
 /**
  * Adds the next version of an entry's certificate. The caller holds the device row lock, so two
  * uploads for one entry never pick the same version (UNIQUE (calibration_id, version) backs it).
  */
-export async function insertCertificate(
-  tx: Executor,
-  certificate: CertificateInsert,
-): Promise<CertificateRow> {
-  const [row] = await queryRows<CertificateRow>(
-    tx,
-    sql`with inserted as (
-          insert into calibration_certificates (lab_id, calibration_id, version, storage_name, media_type,
-            size_bytes, sha256, client_filename, uploaded_by)
-          values (${certificate.lab_id}, ${certificate.calibration_id},
-            (select coalesce(max(version), 0) + 1 from calibration_certificates
-              where calibration_id = ${certificate.calibration_id}),
-            ${certificate.storage_name}, ${certificate.media_type}, ${certificate.size_bytes}, ${certificate.sha256},
-            ${certificate.client_filename}, ${certificate.uploaded_by})
-          returning *)
-        select ${certificateJson} as certificate from inserted c`,
-  ).then((rows) => rows.map((row) => (row as unknown as { certificate: CertificateRow }).certificate));
-  if (!row) throw new Error('certificate insert returned nothing');
-  return row;
+export function insertCertificate(tx: LabExecutor, certificate: CertificateInsert): Promise<CertificateRow> {
+  return tx
+    .insertInto('calibration_certificates')
+    .values((eb) => ({
+      ...certificate,
+      version: eb
+        .selectFrom('calibration_certificates')
+        .select((latest) =>
+          latest(latest.fn.coalesce(latest.fn.max('version'), sql.lit(0)), '+', 1).as('next'),
+        )
+        .where('calibration_id', '=', certificate.calibration_id)
+        .$asScalar(),
+    }))
+    .returning(certificateColumns)
+    .executeTakeFirstOrThrow();
 }
 
 /** The stored file of a certificate version (the latest when no version is asked for). */
-export async function certificateFile(
-  tx: Executor,
+export function certificateFile(
+  tx: LabExecutor,
   calibrationId: string,
   version: number | undefined,
 ): Promise<(CertificateRow & { storage_name: string }) | undefined> {
-  const [row] = await queryRows<{ certificate: CertificateRow; storage_name: string }>(
-    tx,
-    sql`select ${certificateJson} as certificate, c.storage_name from calibration_certificates c
-        where c.calibration_id = ${calibrationId} ${version === undefined ? sql`` : sql`and c.version = ${version}`}
-        order by c.version desc limit 1`,
-  );
-  return row ? { ...row.certificate, storage_name: row.storage_name } : undefined;
+  let query = tx
+    .selectFrom('calibration_certificates')
+    .select([...certificateColumns, 'storage_name'])
+    .where('calibration_id', '=', calibrationId);
+  if (version !== undefined) query = query.where('version', '=', version);
+  return query.orderBy('version', 'desc').limit(1).executeTakeFirst();
 }

@@ -2,9 +2,8 @@ import { NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { Cursor } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { inLabs, listInLabs } from '../sites/lab-scope.ts';
+import { inLabs, listInLabs, readInLabs } from '../sites/lab-scope.ts';
 import {
   type CalibrationFilter,
   type CalibrationRow,
@@ -82,7 +81,7 @@ export function recordCalibration(
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     // Locked first: concurrent entries for one device apply their status one after the other.
     const device = await oneDevice(tx, input.device_id, 'update');
-    const id = await insertCalibration(tx, {
+    const stored = await insertCalibration(tx, {
       lab_id: device.lab_id,
       device_id: device.id,
       performed_by: caller.id,
@@ -91,11 +90,18 @@ export function recordCalibration(
       ...nextDue(input, performedAt, device),
       notes: input.notes ?? '',
     });
-    const entry = (await calibrationById(tx, id)) as CalibrationRow;
-    const updated = await applyCalibration(tx, entry);
-    const view = { ...entry, governs_status: updated !== undefined };
+    const updated = await applyCalibration(tx, stored);
+    const id = stored.id;
+    // Shown as `calibrationById` would read it back: a new entry has no certificates yet.
+    const view: CalibrationRow = {
+      ...stored,
+      device_business_id: device.device_id,
+      performed_by_email: caller.email,
+      governs_status: updated !== undefined,
+      certificates: [],
+    };
     const { certificates: _c, created_at: _t, governs_status: _g, ...recorded } = view;
-    await appendAudit(tx, {
+    const entry = {
       ...actor,
       action: 'calibration.create',
       entity_type: 'calibration',
@@ -103,29 +109,30 @@ export function recordCalibration(
       before: null,
       after: { ...recorded, device_status_updated: updated !== undefined },
       reason: null,
-    });
-    if (updated) {
-      await appendAudit(tx, {
-        ...actor,
-        action: 'device.calibration_status',
-        entity_type: 'device',
-        entity_id: device.id,
-        before: statusOf(device),
-        after: statusOf(updated),
-        reason: `calibration ${id}`,
-      });
-    }
+    };
+    const status = updated && {
+      ...actor,
+      action: 'device.calibration_status',
+      entity_type: 'device',
+      entity_id: device.id,
+      before: statusOf(device),
+      after: statusOf(updated),
+      reason: `calibration ${id}`,
+    };
+    await ctx.audit.appendMany(tx, status ? [entry, status] : [entry]);
     return view;
   });
 }
 
 /** One entry with its certificates, or a 404 (another lab's entries are invisible). */
-export function getCalibration(ctx: LabContext, caller: Principal, id: string): Promise<CalibrationRow> {
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const entry = await calibrationById(tx, id);
-    if (!entry) throw new NotFoundError('calibration_not_found', `There is no calibration entry ${id}`);
-    return entry;
-  });
+export async function getCalibration(
+  ctx: LabContext,
+  caller: Principal,
+  id: string,
+): Promise<CalibrationRow> {
+  const entry = await calibrationById(readInLabs(ctx.db, caller.lab_ids), id);
+  if (!entry) throw new NotFoundError('calibration_not_found', `There is no calibration entry ${id}`);
+  return entry;
 }
 
 /** A page of entries; a device filter may name the device by uuid or business id. */
@@ -143,22 +150,20 @@ export function findCalibrations(
 }
 
 /** The upcoming or overdue list, in one shape for both. */
-export function dueList(
+export async function dueList(
   ctx: LabContext,
   caller: Principal,
   which: { kind: 'upcoming'; days: number } | { kind: 'overdue' },
   labId: string | undefined,
 ) {
   const now = ctx.now();
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const devices = await dueDevices(tx, which, now, labId);
-    const items = devices.map((device) => ({
-      ...deviceView(device, now),
-      days_until_due:
-        device.next_calibration_due === null
-          ? null
-          : Math.floor((Date.parse(device.next_calibration_due) - now.getTime()) / dayMs),
-    }));
-    return { as_of: now.toISOString(), count: items.length, items };
-  });
+  const devices = await dueDevices(readInLabs(ctx.db, caller.lab_ids), which, now, labId);
+  const items = devices.map((device) => ({
+    ...deviceView(device, now),
+    days_until_due:
+      device.next_calibration_due === null
+        ? null
+        : Math.floor((Date.parse(device.next_calibration_due) - now.getTime()) / dayMs),
+  }));
+  return { as_of: now.toISOString(), count: items.length, items };
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { maxCertificateBytes } from './certificate-store.ts';
-import { downloadCertificate, type UploadPart, uploadCertificate } from './certificates.service.ts';
+import { downloadCertificate, uploadCertificate } from './certificates.service.ts';
 import {
   CalibrationParams,
   Certificate,
@@ -33,11 +33,12 @@ const multipartCodes: Record<string, [number, string, string]> = {
 
 function explainMultipartError(error: unknown): never {
   if (error instanceof AppError) throw error;
-  const code = (error as { code?: string }).code;
-  const known = code === undefined ? undefined : multipartCodes[code];
+  const fields = typeof error === 'object' && error !== null ? error : {};
+  const code = 'code' in fields ? fields.code : undefined;
+  const known = typeof code === 'string' ? multipartCodes[code] : undefined;
   if (known) throw new AppError(known[0], known[1], known[2], { cause: error });
-  const status = (error as { statusCode?: number }).statusCode;
-  if (status !== undefined && status < 500) {
+  const status = 'statusCode' in fields ? fields.statusCode : undefined;
+  if (typeof status === 'number' && status < 500) {
     throw new AppError(400, 'invalid_multipart', 'The multipart form could not be read', { cause: error });
   }
   throw error;
@@ -86,7 +87,7 @@ export async function certificateRoutes(scope: FastifyInstance, ctx: LabContext)
           ctx,
           request.principal,
           request.params.id,
-          () => request.parts() as AsyncIterable<UploadPart>,
+          () => request.parts(),
           actorOf(request),
         ).catch(explainMultipartError);
         return reply.code(201).send(certificate);

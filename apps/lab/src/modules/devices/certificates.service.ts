@@ -4,9 +4,8 @@ import type { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs, readInLabs } from '../sites/lab-scope.ts';
 import {
   type CertificateRow,
   calibrationById,
@@ -35,7 +34,7 @@ function displayName(filename: string): string {
 }
 
 async function visibleEntry(ctx: LabContext, caller: Principal, id: string) {
-  const entry = await inLabs(ctx.db, caller.lab_ids, (tx) => calibrationById(tx, id));
+  const entry = await calibrationById(readInLabs(ctx.db, caller.lab_ids), id);
   if (!entry) throw new NotFoundError('calibration_not_found', `There is no calibration entry ${id}`);
   return entry;
 }
@@ -82,7 +81,7 @@ export async function uploadCertificate(
         client_filename: file.client_filename,
         uploaded_by: caller.id,
       });
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
         action: 'calibration.certificate_upload',
         entity_type: 'calibration',
@@ -125,8 +124,9 @@ export async function downloadCertificate(
             : `This entry has no certificate version ${version}`,
         );
       }
-      handle = await openCertificate(ctx.config.dataDir, file.storage_name);
-      await appendAudit(tx, {
+      const opened = await openCertificate(ctx.config.dataDir, file.storage_name);
+      handle = opened;
+      await ctx.audit.append(tx, {
         ...actor,
         action: 'calibration.certificate_download',
         entity_type: 'calibration',
@@ -135,13 +135,13 @@ export async function downloadCertificate(
         after: { version: file.version, sha256: file.sha256 },
         reason: null,
       });
-      return { entry, file };
+      return { entry, file, opened };
     });
     const { storage_name: storageName, ...certificate } = found.file;
     const extension = storageName.slice(storageName.lastIndexOf('.'));
     return {
       certificate,
-      body: verifiedStream(handle as FileHandle, certificate.sha256),
+      body: verifiedStream(found.opened, certificate.sha256),
       filename: `calibration-${found.entry.device_business_id}-${found.entry.performed_at.slice(0, 10)}-v${certificate.version}${extension}`,
     };
   } catch (error) {

@@ -1,5 +1,5 @@
-import type { Executor } from '@ours/platform/db';
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import { type DeviceRow, findDevices } from './devices.repository.ts';
 
 export type CalibrationState = 'valid' | 'overdue' | 'failed' | 'never_calibrated';
@@ -21,7 +21,7 @@ export function deviceView(device: DeviceRow, now: Date) {
 }
 
 /** One device of the labs in scope by uuid or business id, or a 404 (another lab's is invisible). */
-export async function oneDevice(tx: Executor, key: string, lock?: 'update' | 'share'): Promise<DeviceRow> {
+export async function oneDevice(tx: LabExecutor, key: string, lock?: 'update' | 'share'): Promise<DeviceRow> {
   const rows = await findDevices(tx, key, lock);
   const [first, ...others] = rows;
   if (!first) throw new NotFoundError('device_not_found', `There is no device ${key}`);
@@ -46,7 +46,7 @@ const refusals: Record<Exclude<CalibrationState, 'valid'>, string> = {
  * service status committed concurrently is either seen here or waits for this transaction.
  * `deviceKey` is the device uuid (or business id); returns the device when it may be used.
  */
-export async function assertDeviceUsable(tx: Executor, deviceKey: string, now: Date): Promise<DeviceRow> {
+export async function assertDeviceUsable(tx: LabExecutor, deviceKey: string, now: Date): Promise<DeviceRow> {
   const device = await oneDevice(tx, deviceKey, 'share');
   if (!device.in_service) {
     throw new ConflictError('device_out_of_service', `Device ${device.device_id} is out of service`, {

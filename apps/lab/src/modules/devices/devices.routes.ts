@@ -3,7 +3,7 @@ import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs, listInLabs } from '../sites/lab-scope.ts';
+import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
 import { calibrationRoutes } from './calibration.routes.ts';
 import { certificateRoutes } from './certificates.routes.ts';
 import { deviceView, oneDevice } from './device-status.ts';
@@ -131,10 +131,9 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     async (request) => {
       const { limit = 20, cursor } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await inLabs(ctx.db, request.principal.lab_ids, async (tx) => {
-        const device = await oneDevice(tx, request.params.id);
-        return listUsage(tx, device.id, position, limit + 1);
-      });
+      const scope = readInLabs(ctx.db, request.principal.lab_ids);
+      const device = await oneDevice(scope, request.params.id);
+      const rows = await listUsage(scope, device.id, position, limit + 1);
       return toPage(rows, limit, (row) => row.used_at);
     },
   );

@@ -1,12 +1,11 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { changedFields } from '../shared/changed-fields.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { oneSample } from '../samples/samples.service.ts';
+import { changedFields } from '../shared/changed-fields.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
-import { inLabs, targetLab } from '../sites/lab-scope.ts';
+import { inLabs, readInLabs, targetLab } from '../sites/lab-scope.ts';
 import { assertDeviceUsable, deviceView, oneDevice } from './device-status.ts';
 import {
   type DeviceChanges,
@@ -40,6 +39,19 @@ function explainWriteError(error: unknown): never {
   throw error;
 }
 
+/** What a change may set (never the calibration status: entries set that). */
+const deviceFields: (keyof DeviceChanges)[] = [
+  'name',
+  'vendor',
+  'model',
+  'serial_number',
+  'device_type',
+  'hub_id',
+  'calibration_interval_days',
+  'in_service',
+  'health_score',
+];
+
 /** What the trail keeps of a device (no timestamps: the entry has its own). */
 function auditView(device: DeviceRow) {
   const { created_at: _c, updated_at: _u, created_by: _b, ...rest } = device;
@@ -64,7 +76,7 @@ export function createDevice(ctx: LabContext, caller: Principal, input: NewDevic
       health_score: input.health_score ?? null,
       created_by: caller.id,
     }).catch(explainWriteError);
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'device.create',
       entity_type: 'device',
@@ -92,15 +104,20 @@ export function changeDevice(
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const device = await oneDevice(tx, key, 'update');
     const { reason, ...fields } = changes;
-    const wanted = Object.fromEntries(
-      Object.entries(fields)
-        .filter(([, value]) => value !== undefined)
-        .map(([column, value]) => [column, typeof value === 'string' ? value.trim() : value]),
-    ) as DeviceChanges;
+    // Left out (undefined) is unchanged; text is stored trimmed.
+    const wanted: DeviceChanges = {
+      ...fields,
+      name: fields.name?.trim(),
+      vendor: fields.vendor?.trim(),
+      model: fields.model?.trim(),
+      serial_number: fields.serial_number?.trim(),
+      device_type: fields.device_type?.trim(),
+    };
     const updated = await updateDevice(tx, device.id, wanted, caller.id).catch(explainWriteError);
-    const diff = changedFields(device, updated, Object.keys(wanted) as (keyof DeviceRow)[]);
+    const changing = deviceFields.filter((field) => wanted[field] !== undefined);
+    const diff = changedFields(device, updated, changing);
     if (diff) {
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
         action: 'device.update',
         entity_type: 'device',
@@ -114,8 +131,8 @@ export function changeDevice(
 }
 
 /** Reads one device with its state now. */
-export function getDevice(ctx: LabContext, caller: Principal, key: string) {
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => deviceView(await oneDevice(tx, key), ctx.now()));
+export async function getDevice(ctx: LabContext, caller: Principal, key: string) {
+  return deviceView(await oneDevice(readInLabs(ctx.db, caller.lab_ids), key), ctx.now());
 }
 
 export interface UsageInput {
@@ -160,7 +177,7 @@ export function useDevice(
       run_ref: input.run_ref ?? null,
     });
     const { used_by_email: _e, ...recorded } = usage;
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'device.use',
       entity_type: 'device',

@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Nullable, Uuid } from '../shared/schema.ts';
-import { inLabs, listInLabs } from '../sites/lab-scope.ts';
-import { expiredLots, expiringLots, listOpenAlerts, lowStockItems } from './alerts.repository.ts';
+import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
+import { expiredLots, expiringLots, lowStockItems } from './alert-reports.repository.ts';
+import { listOpenAlerts } from './alerts.repository.ts';
 import { addDays, labToday } from './lab-calendar.ts';
 
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
@@ -69,9 +70,8 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     },
     async (request) => {
       const today = labToday(ctx.now());
-      const items = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        lowStockItems(tx, today, request.query.lab_id),
-      );
+      const scope = readInLabs(ctx.db, request.principal.lab_ids);
+      const items = await lowStockItems(scope, today, request.query.lab_id);
       return { count: items.length, items };
     },
   );
@@ -95,9 +95,8 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     async (request) => {
       const days = request.query.days ?? 30;
       const today = labToday(ctx.now());
-      const lots = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        expiringLots(tx, today, addDays(today, days), request.query.lab_id),
-      );
+      const scope = readInLabs(ctx.db, request.principal.lab_ids);
+      const lots = await expiringLots(scope, today, addDays(today, days), request.query.lab_id);
       return { count: lots.length, days, lots };
     },
   );
@@ -115,8 +114,10 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     },
     async (request) => {
       const today = labToday(ctx.now());
-      const lots = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        expiredLots(tx, today, request.query.lab_id),
+      const lots = await expiredLots(
+        readInLabs(ctx.db, request.principal.lab_ids),
+        today,
+        request.query.lab_id,
       );
       return { count: lots.length, lots };
     },

@@ -1,5 +1,4 @@
 import type { LabContext } from '../../context.ts';
-import { appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { allLabIds, inLabs } from '../sites/lab-scope.ts';
 import { expireLots, syncAlerts } from './alerts.repository.ts';
@@ -31,7 +30,7 @@ export interface AlertRunSummary {
 export async function recordInventoryAlerts(ctx: LabContext): Promise<AlertRunSummary> {
   const today = labToday(ctx.now());
   const until = addDays(today, expiringWindowDays);
-  const labIds = await allLabIds(ctx.db.orm);
+  const labIds = await allLabIds(ctx.db.kysely);
   const summary: AlertRunSummary = { labs: labIds.length, opened: 0, resolved: 0, expired_lots: 0 };
   for (const labId of labIds) {
     await inLabs(ctx.db, [labId], async (tx) => {
@@ -40,7 +39,7 @@ export async function recordInventoryAlerts(ctx: LabContext): Promise<AlertRunSu
       summary.opened += opened;
       summary.resolved += resolved;
       summary.expired_lots += expired.length;
-      await appendAuditEntries(
+      await ctx.audit.appendMany(
         tx,
         expired.map((lot) => ({
           ...system,

@@ -1,55 +1,47 @@
-import { type Executor, olderThan, queryRows } from '@ours/platform/db';
+import { type JsonObject, olderThan } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
-import { type SQL, sql } from 'drizzle-orm';
+import {
+  type AliasableExpression,
+  type Expression,
+  type ExpressionBuilder,
+  expressionBuilder,
+  type Selectable,
+  sql,
+} from 'kysely';
+import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 import { startsWith } from '../shared/business-id-prefix.ts';
 
-export interface VendorRow {
-  id: string;
-  lab_id: string;
-  code: string;
-  name: string;
-  contact_info: Record<string, unknown>;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
+/** A vendor; its contact details are a JSON object (CHECK jsonb_typeof(contact_info) = 'object'). */
+export type VendorRow = Omit<Selectable<LabSchema['inventory_vendors']>, 'contact_info'> & {
+  contact_info: JsonObject;
+};
+// What the CHECK above guarantees, told to the type checker (the generated type says any JSON value).
 
-export interface ItemRow {
-  id: string;
-  lab_id: string;
-  code: string;
-  name: string;
-  category: string;
-  unit: string;
-  location: string;
-  reorder_point: number;
-  min_stock: number;
-  current_stock: number;
-  available_stock: number;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
-
-const vendorColumns = sql`v.id, v.lab_id, v.code, v.name, v.contact_info, v.created_by,
-  to_json(v.created_at) #>> '{}' as created_at, to_json(v.updated_at) #>> '{}' as updated_at`;
+/** An item as the API shows it: the stored row and what of its stock is usable today. */
+export type ItemRow = Selectable<LabSchema['inventory_items']> & { available_stock: number };
 
 /**
  * What is usable of an item on `today`: active lots not past their expiry date. Computed at read
  * time, so a lot that expires overnight stops counting without any job having run.
  */
-export const availableStock = (today: string) =>
-  sql`coalesce((select sum(l.quantity_remaining) from inventory_lots l
-        where l.item_id = i.id and l.status = 'active'
-          and (l.expiry_date is null or l.expiry_date >= ${today}::date)), 0)`;
+export function availableStock(today: string, itemId: Expression<string>): AliasableExpression<number> {
+  const eb = expressionBuilder<LabSchema>();
+  const usable = eb
+    .selectFrom('inventory_lots')
+    .select((lots) => lots.fn.sum<number>('quantity_remaining').as('sum'))
+    .where('item_id', '=', itemId)
+    .where('status', '=', 'active')
+    .where((lots) => lots.or([lots('expiry_date', 'is', null), lots('expiry_date', '>=', today)]))
+    .$asScalar();
+  return eb.fn.coalesce(usable, sql.lit(0));
+}
 
-const itemColumns = (today: string) => sql`i.id, i.lab_id, i.code, i.name, i.category, i.unit, i.location,
-  i.reorder_point::float8 as reorder_point, i.min_stock::float8 as min_stock,
-  i.current_stock::float8 as current_stock, (${availableStock(today)})::float8 as available_stock,
-  i.created_by, to_json(i.created_at) #>> '{}' as created_at, to_json(i.updated_at) #>> '{}' as updated_at`;
+/** An item's usable stock as a column, for a select or a RETURNING clause on inventory_items. */
+const withAvailable = (today: string) => (eb: ExpressionBuilder<LabSchema, 'inventory_items'>) =>
+  availableStock(today, eb.ref('inventory_items.id')).as('available_stock');
 
-export async function insertVendor(
-  tx: Executor,
+export function insertVendor(
+  tx: LabExecutor,
   vendor: {
     lab_id: string;
     code: string;
@@ -58,64 +50,54 @@ export async function insertVendor(
     created_by: string;
   },
 ): Promise<VendorRow> {
-  const [row] = await queryRows<VendorRow>(
-    tx,
-    sql`with v as (insert into inventory_vendors (lab_id, code, name, contact_info, created_by)
-          values (${vendor.lab_id}, ${vendor.code}, ${vendor.name}, ${JSON.stringify(vendor.contact_info)}::jsonb,
-            ${vendor.created_by}) returning *)
-        select ${vendorColumns} from v`,
-  );
-  if (!row) throw new Error('vendor was not created');
-  return row;
+  return tx
+    .insertInto('inventory_vendors')
+    .values({ ...vendor, contact_info: JSON.stringify(vendor.contact_info) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-export async function vendorById(
-  tx: Executor,
+export function vendorById(
+  tx: LabExecutor,
   id: string,
   options: { lock?: boolean; labId?: string } = {},
 ): Promise<VendorRow | undefined> {
-  const [row] = await queryRows<VendorRow>(
-    tx,
-    sql`select ${vendorColumns} from inventory_vendors v where v.id = ${id}
-        ${options.labId ? sql`and v.lab_id = ${options.labId}` : sql``}
-        ${options.lock ? sql`for update` : sql``}`,
-  );
-  return row;
+  let query = tx.selectFrom('inventory_vendors').selectAll().where('id', '=', id);
+  if (options.labId) query = query.where('lab_id', '=', options.labId);
+  if (options.lock) query = query.forUpdate();
+  return query.executeTakeFirst();
 }
 
-export async function updateVendor(
-  tx: Executor,
+export function updateVendor(
+  tx: LabExecutor,
   id: string,
   changes: { name?: string; contact_info?: Record<string, unknown> },
 ): Promise<VendorRow> {
-  const sets: SQL[] = [sql`updated_at = now()`];
-  if (changes.name !== undefined) sets.push(sql`name = ${changes.name}`);
-  if (changes.contact_info !== undefined)
-    sets.push(sql`contact_info = ${JSON.stringify(changes.contact_info)}::jsonb`);
-  const [row] = await queryRows<VendorRow>(
-    tx,
-    sql`with v as (update inventory_vendors set ${sql.join(sets, sql`, `)} where id = ${id} returning *)
-        select ${vendorColumns} from v`,
-  );
-  if (!row) throw new Error('vendor vanished during update');
-  return row;
+  const { name, contact_info: contactInfo } = changes;
+  return tx
+    .updateTable('inventory_vendors')
+    .set({
+      updated_at: sql<string>`now()`,
+      ...(name !== undefined ? { name } : {}),
+      ...(contactInfo !== undefined ? { contact_info: JSON.stringify(contactInfo) } : {}),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function listVendors(
-  tx: Executor,
+  tx: LabExecutor,
   filter: { q?: string | undefined; lab_id?: string | undefined },
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<VendorRow[]> {
-  const conditions: SQL[] = [sql`true`];
-  if (filter.lab_id) conditions.push(sql`v.lab_id = ${filter.lab_id}`);
-  if (filter.q) conditions.push(startsWith(sql`v.code`, filter.q));
-  return queryRows<VendorRow>(
-    tx,
-    sql`select ${vendorColumns} from inventory_vendors v where ${sql.join(conditions, sql` and `)}
-        ${olderThan(cursor, sql`v.created_at`)}
-        order by v.created_at desc, v.id desc limit ${limit}`,
-  );
+  let query = tx.selectFrom('inventory_vendors').selectAll();
+  const { lab_id: labId, q } = filter;
+  if (labId) query = query.where('lab_id', '=', labId);
+  if (q) query = query.where((eb) => startsWith(eb.ref('code'), q));
+  if (cursor) query = query.where((eb) => olderThan(eb.ref('created_at'), eb.ref('id'), cursor));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 export interface ItemInsert {
@@ -130,75 +112,78 @@ export interface ItemInsert {
   created_by: string;
 }
 
-export async function insertItem(tx: Executor, item: ItemInsert, today: string): Promise<ItemRow> {
-  const [row] = await queryRows<ItemRow>(
-    tx,
-    sql`with i as (insert into inventory_items (lab_id, code, name, category, unit, location, reorder_point,
-            min_stock, created_by)
-          values (${item.lab_id}, ${item.code}, ${item.name}, ${item.category}, ${item.unit}, ${item.location},
-            ${item.reorder_point}, ${item.min_stock}, ${item.created_by}) returning *)
-        select ${itemColumns(today)} from i`,
-  );
-  if (!row) throw new Error('item was not created');
-  return row;
+export function insertItem(tx: LabExecutor, item: ItemInsert, today: string): Promise<ItemRow> {
+  return tx
+    .insertInto('inventory_items')
+    .values(item)
+    .returningAll()
+    .returning(withAvailable(today))
+    .executeTakeFirstOrThrow();
 }
 
 /** One item of the labs in scope; `lock` takes its row lock (always FIRST, before any of its lots). */
-export async function itemById(
-  tx: Executor,
+export function itemById(
+  tx: LabExecutor,
   id: string,
   today: string,
   options: { lock?: boolean } = {},
 ): Promise<ItemRow | undefined> {
-  const [row] = await queryRows<ItemRow>(
-    tx,
-    sql`select ${itemColumns(today)} from inventory_items i where i.id = ${id}
-        ${options.lock ? sql`for update of i` : sql``}`,
-  );
-  return row;
+  const query = tx
+    .selectFrom('inventory_items')
+    .selectAll('inventory_items')
+    .select(withAvailable(today))
+    .where('inventory_items.id', '=', id);
+  return (options.lock ? query.forUpdate('inventory_items') : query).executeTakeFirst();
 }
 
 export type ItemChanges = Partial<
   Pick<ItemRow, 'name' | 'category' | 'unit' | 'location' | 'reorder_point' | 'min_stock'>
 >;
 
-/** Applies changed columns; `changes` keys are trusted column names from the service. */
-export async function updateItem(
-  tx: Executor,
+/** Applies the changed columns (never the stock: only movements move it). */
+export function updateItem(
+  tx: LabExecutor,
   id: string,
   changes: ItemChanges,
   today: string,
 ): Promise<ItemRow> {
-  const sets = Object.entries(changes).map(
-    ([column, value]) => sql`${sql.identifier(column)} = ${value as string | number}`,
-  );
-  const [row] = await queryRows<ItemRow>(
-    tx,
-    sql`with i as (update inventory_items set ${sql.join([...sets, sql`updated_at = now()`], sql`, `)}
-          where id = ${id} returning *)
-        select ${itemColumns(today)} from i`,
-  );
-  if (!row) throw new Error('item vanished during update');
-  return row;
+  return tx
+    .updateTable('inventory_items')
+    .set({ ...changes, updated_at: sql<string>`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .returning(withAvailable(today))
+    .executeTakeFirstOrThrow();
 }
 
-/** Moves an item's maintained stock by `delta` (signed); the caller holds the item's row lock. */
-export async function moveItemStock(tx: Executor, id: string, delta: number): Promise<number> {
-  const [row] = await queryRows<{ current_stock: number }>(
-    tx,
-    sql`update inventory_items set current_stock = current_stock + ${delta}::numeric, updated_at = now()
-        where id = ${id} returning current_stock::float8 as current_stock`,
-  );
-  if (!row) throw new Error('item vanished during a stock movement');
-  return row.current_stock;
+/** A signed quantity as numeric, so the arithmetic stays exact (never float). */
+export const numeric = (value: number) => sql<number>`${value}::numeric`;
+
+/**
+ * Moves an item's maintained stock by `delta` (signed) and answers the item after it (its usable
+ * stock counts this transaction's earlier lot changes). The caller holds the item's row lock.
+ */
+export function moveItemStock(tx: LabExecutor, id: string, delta: number, today: string): Promise<ItemRow> {
+  return tx
+    .updateTable('inventory_items')
+    .set((eb) => ({
+      current_stock: eb('current_stock', '+', numeric(delta)),
+      updated_at: sql<string>`now()`,
+    }))
+    .where('id', '=', id)
+    .returningAll()
+    .returning(withAvailable(today))
+    .executeTakeFirstOrThrow();
 }
 
-export async function itemHasLots(tx: Executor, id: string): Promise<boolean> {
-  const rows = await queryRows<{ one: number }>(
-    tx,
-    sql`select 1 as one from inventory_lots where item_id = ${id} limit 1`,
-  );
-  return rows.length > 0;
+export async function itemHasLots(tx: LabExecutor, id: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom('inventory_lots')
+    .select(sql.lit(1).as('one'))
+    .where('item_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export interface ItemFilter {
@@ -209,21 +194,30 @@ export interface ItemFilter {
 }
 
 export function listItems(
-  tx: Executor,
+  tx: LabExecutor,
   filter: ItemFilter,
   today: string,
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<ItemRow[]> {
-  const conditions: SQL[] = [sql`true`];
-  if (filter.lab_id) conditions.push(sql`i.lab_id = ${filter.lab_id}`);
-  if (filter.category) conditions.push(sql`i.category = ${filter.category}`);
-  if (filter.q) conditions.push(startsWith(sql`i.code`, filter.q));
-  if (filter.low_stock) conditions.push(sql`(${availableStock(today)}) <= i.reorder_point`);
-  return queryRows<ItemRow>(
-    tx,
-    sql`select ${itemColumns(today)} from inventory_items i where ${sql.join(conditions, sql` and `)}
-        ${olderThan(cursor, sql`i.created_at`)}
-        order by i.created_at desc, i.id desc limit ${limit}`,
-  );
+  let query = tx.selectFrom('inventory_items').selectAll('inventory_items').select(withAvailable(today));
+  const { lab_id: labId, category, q } = filter;
+  if (labId) query = query.where('inventory_items.lab_id', '=', labId);
+  if (category) query = query.where('inventory_items.category', '=', category);
+  if (q) query = query.where((eb) => startsWith(eb.ref('inventory_items.code'), q));
+  if (filter.low_stock) {
+    query = query.where((eb) =>
+      eb(availableStock(today, eb.ref('inventory_items.id')), '<=', eb.ref('inventory_items.reorder_point')),
+    );
+  }
+  if (cursor) {
+    query = query.where((eb) =>
+      olderThan(eb.ref('inventory_items.created_at'), eb.ref('inventory_items.id'), cursor),
+    );
+  }
+  return query
+    .orderBy('inventory_items.created_at', 'desc')
+    .orderBy('inventory_items.id', 'desc')
+    .limit(limit)
+    .execute();
 }

@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs, listInLabs } from '../sites/lab-scope.ts';
+import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
 import { itemById, listItems, listVendors, vendorById } from './catalog.repository.ts';
 import { changeItem, changeVendor, createItem, createVendor } from './catalog.service.ts';
 import {
@@ -66,9 +66,7 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
       schema: { ...base, summary: 'One vendor', params: IdParams, response: { 200: Vendor } },
     },
     async (request) => {
-      const vendor = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        vendorById(tx, request.params.id),
-      );
+      const vendor = await vendorById(readInLabs(ctx.db, request.principal.lab_ids), request.params.id);
       if (!vendor) throw new NotFoundError('vendor_not_found', 'There is no such vendor');
       return vendor;
     },
@@ -140,9 +138,7 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     },
     async (request) => {
       const today = labToday(ctx.now());
-      const item = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
-        itemById(tx, request.params.id, today),
-      );
+      const item = await itemById(readInLabs(ctx.db, request.principal.lab_ids), request.params.id, today);
       if (!item) throw new NotFoundError('item_not_found', 'There is no such item');
       return item;
     },

@@ -1,9 +1,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { changedFields } from '../shared/changed-fields.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { changedFields } from '../shared/changed-fields.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
 import { checkFreeJson } from '../shared/free-json.ts';
 import { checkAmount } from '../shared/quantities.ts';
@@ -25,11 +24,19 @@ import { labToday } from './lab-calendar.ts';
 const maxContactBytes = 4096;
 
 /** What the trail keeps of a record (no timestamps or derived figures: the entry has its own). */
-function auditView<T extends object>(row: T, drop: (keyof T)[]): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(row).filter(([key]) => !drop.includes(key as keyof T)),
-  ) as Partial<T>;
+function auditView(row: object, drop: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([key]) => !drop.includes(key)));
 }
+
+/** The item fields a change may set (never its stock). */
+const itemFields: (keyof ItemChanges)[] = [
+  'name',
+  'category',
+  'unit',
+  'location',
+  'reorder_point',
+  'min_stock',
+];
 
 export async function createVendor(
   ctx: LabContext,
@@ -56,7 +63,7 @@ export async function createVendor(
         throw new ConflictError('vendor_code_taken', `A vendor with code ${input.code} exists in that lab`);
       throw error;
     });
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'inventory.vendor_create',
       entity_type: 'inventory_vendor',
@@ -87,7 +94,7 @@ export async function changeVendor(
     const after = await updateVendor(tx, id, changes);
     const diff = changedFields(before, after, ['name', 'contact_info']);
     if (diff) {
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
         action: 'inventory.vendor_update',
         entity_type: 'inventory_vendor',
@@ -157,7 +164,7 @@ export async function createItem(
         throw new ConflictError('item_code_taken', `An item with code ${input.code} exists in that lab`);
       throw error;
     });
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'inventory.item_create',
       entity_type: 'inventory_item',
@@ -183,11 +190,14 @@ export async function changeItem(
     const before = await itemById(tx, id, today, { lock: true });
     if (!before) throw new NotFoundError('item_not_found', 'There is no such item');
     const { reason, ...fields } = input;
-    const wanted: ItemChanges = Object.fromEntries(
-      Object.entries(fields)
-        .filter(([, value]) => value !== undefined)
-        .map(([key, value]) => [key, typeof value === 'string' ? value.trim() : value]),
-    );
+    const wanted: ItemChanges = {
+      name: fields.name?.trim(),
+      category: fields.category?.trim(),
+      unit: fields.unit?.trim(),
+      location: fields.location?.trim(),
+      reorder_point: fields.reorder_point,
+      min_stock: fields.min_stock,
+    };
     checkLevels(wanted.reorder_point ?? before.reorder_point, wanted.min_stock ?? before.min_stock);
     if (wanted.unit !== undefined && wanted.unit !== before.unit && (await itemHasLots(tx, id))) {
       throw new ConflictError('unit_in_use', 'The unit cannot change once lots are recorded in it', {
@@ -195,9 +205,13 @@ export async function changeItem(
       });
     }
     const after = await updateItem(tx, id, wanted, today);
-    const diff = changedFields(before, after, Object.keys(wanted) as (keyof ItemRow)[]);
+    const diff = changedFields(
+      before,
+      after,
+      itemFields.filter((field) => wanted[field] !== undefined),
+    );
     if (diff) {
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
         action: 'inventory.item_update',
         entity_type: 'inventory_item',

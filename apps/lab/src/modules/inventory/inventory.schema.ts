@@ -25,6 +25,9 @@ const Amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
 const Level = Type.Number({ minimum: 0, maximum: 1e12 });
 const ContactInfo = FreeObject('Free contact details (phone, email, address...), at most 4 kB as JSON');
 
+/** A sample named by its uuid or its business id (resolved in the caller's labs). */
+const SampleKey = (description: string) => Type.String({ minLength: 1, maxLength: 100, description });
+
 export const IdParams = Type.Object({ id: Uuid });
 
 export const Vendor = Type.Object({
@@ -119,8 +122,6 @@ export const ItemQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const lotStatuses = ['active', 'quarantined', 'depleted', 'expired'] as const;
-export type LotStatus = (typeof lotStatuses)[number];
 const LotStatusSchema = Type.Union([
   Type.Literal('active'),
   Type.Literal('quarantined'),
@@ -167,7 +168,10 @@ export const ConsumeBody = Type.Object(
     quantity: Amount,
     reason: Type.Optional(Reason),
     sample_id: Type.Optional(
-      Type.String({ format: 'uuid', description: 'A sample of the same lab it was used for' }),
+      SampleKey(
+        'The sample it was used for, of the same lab: its uuid or business id (409 ambiguous_sample ' +
+          'when that business id is in several of your labs)',
+      ),
     ),
     run_ref: Type.Optional(
       Type.String({ minLength: 1, pattern: '\\S', maxLength: 200, description: 'The run it was used for' }),
@@ -223,7 +227,9 @@ export const MovementQuery = Type.Object(
     ...PageQuery,
     item_id: Type.Optional(Uuid),
     lot_id: Type.Optional(Uuid),
-    sample_id: Type.Optional(Uuid),
+    sample_id: Type.Optional(
+      SampleKey("The sample's uuid, or its business id (which must name one sample of your labs)"),
+    ),
     kind: Type.Optional(Type.Union([Type.Literal('receive'), Type.Literal('consume')])),
     lab_id: Type.Optional(Uuid),
   },

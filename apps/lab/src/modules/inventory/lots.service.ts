@@ -1,14 +1,12 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { checkDay } from '../shared/quantities.ts';
 import { inLabs } from '../sites/lab-scope.ts';
 import { vendorById } from './catalog.repository.ts';
-import type { LotStatus } from './inventory.schema.ts';
 import { labToday } from './lab-calendar.ts';
-import { type LotRow, lotById, updateLot } from './stock.repository.ts';
+import { type LotRow, type LotStatus, updateLot } from './stock.repository.ts';
 import { lockItemAndLot } from './stock-locks.ts';
 
 export interface LotChanges {
@@ -23,6 +21,13 @@ function settledStatus(remaining: number, expiry: string | null, today: string):
   if (expiry !== null && expiry < today) return 'expired';
   return remaining === 0 ? 'depleted' : 'active';
 }
+
+type LotFields = { status?: LotStatus; expiry_date?: string | null; vendor_id?: string | null };
+
+const lotFields: (keyof LotFields)[] = ['status', 'expiry_date', 'vendor_id'];
+
+/** The fields a change sets (those present, even when set to null). */
+const changedKeys = (changes: LotFields) => lotFields.filter((field) => field in changes);
 
 /**
  * Quarantines or releases a lot, or corrects its expiry date or vendor, with a reason. Only active
@@ -39,7 +44,7 @@ export function changeLot(
   const today = labToday(ctx.now());
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const { lot } = await lockItemAndLot(tx, lotId, today);
-    const changes: { status?: LotStatus; expiry_date?: string | null; vendor_id?: string | null } = {};
+    const changes: LotFields = {};
     if (input.vendor_id !== undefined && input.vendor_id !== lot.vendor_id) {
       if (input.vendor_id && !(await vendorById(tx, input.vendor_id, { labId: lot.lab_id }))) {
         throw new NotFoundError('vendor_not_found', "There is no such vendor in the lot's lab");
@@ -71,11 +76,10 @@ export function changeLot(
       // A corrected expiry date moves a lot into or out of `expired`; a held lot stays held.
       changes.status = settledStatus(lot.quantity_remaining, expiry, today);
     }
-    if (Object.keys(changes).length === 0) return lot;
-    await updateLot(tx, lot.id, changes);
-    const after = (await lotById(tx, lot.id)) as LotRow;
-    const fields = Object.keys(changes) as (keyof typeof changes)[];
-    await appendAudit(tx, {
+    const fields = changedKeys(changes);
+    if (fields.length === 0) return lot;
+    const after: LotRow = { ...lot, ...(await updateLot(tx, lot.id, changes)) };
+    await ctx.audit.append(tx, {
       ...actor,
       action: changes.status === 'quarantined' ? 'inventory.lot_quarantine' : 'inventory.lot_update',
       entity_type: 'inventory_lot',

@@ -1,5 +1,5 @@
-import type { Executor } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import { type ItemRow, itemById } from './catalog.repository.ts';
 import { type LotRow, lotById, lotItemId } from './stock.repository.ts';
 
@@ -8,14 +8,14 @@ import { type LotRow, lotById, lotItemId } from './stock.repository.ts';
  * consumptions of the same item therefore queue on the item and never lose each other's update,
  * and no two transactions can hold the pair in opposite orders (no deadlock).
  */
-export async function lockItem(tx: Executor, itemId: string, today: string): Promise<ItemRow> {
+export async function lockItem(tx: LabExecutor, itemId: string, today: string): Promise<ItemRow> {
   const item = await itemById(tx, itemId, today, { lock: true });
   if (!item) throw new NotFoundError('item_not_found', 'There is no such item');
   return item;
 }
 
 export async function lockItemAndLot(
-  tx: Executor,
+  tx: LabExecutor,
   lotId: string,
   today: string,
 ): Promise<{ item: ItemRow; lot: LotRow }> {

@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs, listInLabs } from '../sites/lab-scope.ts';
+import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
 import {
   ConsumeBody,
   IdParams,
@@ -18,8 +18,9 @@ import {
   ReceiveMoreBody,
   StockReply,
 } from './inventory.schema.ts';
+import { findMovements } from './ledger.service.ts';
 import { changeLot } from './lots.service.ts';
-import { listLots, listMovements, lotById } from './stock.repository.ts';
+import { listLots, lotById } from './stock.repository.ts';
 import { consumeStock, receiveIntoLot, receiveStock } from './stock.service.ts';
 
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
@@ -69,6 +70,10 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
         ...base,
         summary:
           'Consume from a lot (refused when quarantined, expired, or more than is left: 409 insufficient_stock with available and requested)',
+        description:
+          '`sample_id` (optional) names the sample it was used for by uuid or business id; it must be a ' +
+          "live sample of the lot's lab (404 `sample_not_found`; 409 `ambiguous_sample` when the business " +
+          'id is in several of your labs).',
         params: IdParams,
         body: ConsumeBody,
         response: { 200: StockReply },
@@ -106,7 +111,7 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
       schema: { ...base, summary: 'One lot', params: IdParams, response: { 200: Lot } },
     },
     async (request) => {
-      const lot = await inLabs(ctx.db, request.principal.lab_ids, (tx) => lotById(tx, request.params.id));
+      const lot = await lotById(readInLabs(ctx.db, request.principal.lab_ids), request.params.id);
       if (!lot) throw new NotFoundError('lot_not_found', 'There is no such lot');
       return lot;
     },
@@ -134,6 +139,9 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
       schema: {
         ...base,
         summary: 'The stock ledger of my labs, newest first, filtered, keyset pages',
+        description:
+          '`sample_id` may be the sample uuid or its business id: a business id must name one sample of ' +
+          'your labs (404 `sample_not_found`, 409 `ambiguous_sample`).',
         querystring: MovementQuery,
         response: { 200: MovementPage },
       },
@@ -141,9 +149,7 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     async (request) => {
       const { limit = 20, cursor, ...filter } = request.query;
       const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await listInLabs(ctx.db, request.principal.lab_ids, filter, (tx, scoped) =>
-        listMovements(tx, scoped, position, limit + 1),
-      );
+      const rows = await findMovements(ctx, request.principal, filter, position, limit + 1);
       return toPage(rows, limit, (row) => row.occurred_at);
     },
   );

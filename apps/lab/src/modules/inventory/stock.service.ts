@@ -1,13 +1,13 @@
-import type { Executor } from '@ours/platform/db';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { sampleIfAny } from '../samples/samples.service.ts';
 import { isForeignKeyViolation } from '../shared/db-errors.ts';
 import { checkAmount, checkDay } from '../shared/quantities.ts';
-import { inLabs } from '../sites/lab-scope.ts';
-import { type ItemRow, itemById, moveItemStock, vendorById } from './catalog.repository.ts';
+import { inLabs, readInLabs } from '../sites/lab-scope.ts';
+import { moveItemStock, vendorById } from './catalog.repository.ts';
 import { labToday } from './lab-calendar.ts';
 import {
   insertLot,
@@ -15,51 +15,15 @@ import {
   type LotRow,
   lotById,
   lotByNumber,
-  type MovementRow,
   moveLotStock,
-  sampleInLab,
 } from './stock.repository.ts';
 import { lockItem, lockItemAndLot } from './stock-locks.ts';
-
-export interface StockResult {
-  created: boolean;
-  lot: LotRow;
-  item: ItemRow;
-  movement: MovementRow;
-}
-
-const isPastExpiry = (lot: { expiry_date: string | null }, today: string) =>
-  lot.expiry_date !== null && lot.expiry_date < today;
-
-function refuseExpired(lot: LotRow, today: string): void {
-  if (lot.status === 'expired' || isPastExpiry(lot, today)) {
-    throw new ConflictError('lot_expired', `Lot ${lot.lot_number} expired on ${lot.expiry_date}`, {
-      lot_id: lot.id,
-      expiry_date: lot.expiry_date,
-    });
-  }
-}
-
-const stockView = (lot: LotRow, item: ItemRow) => ({
-  lot_number: lot.lot_number,
-  quantity_remaining: lot.quantity_remaining,
-  status: lot.status,
-  item_current_stock: item.current_stock,
-});
-
-async function finish(
-  tx: Executor,
-  input: { lotId: string; itemId: string; today: string; created: boolean; movement: MovementRow },
-): Promise<StockResult> {
-  const lot = (await lotById(tx, input.lotId)) as LotRow;
-  const item = (await itemById(tx, input.itemId, input.today)) as ItemRow;
-  return { created: input.created, lot, item, movement: input.movement };
-}
+import { itemStockEntry, lotOf, refuseExpired, type StockResult, stockView } from './stock-views.ts';
 
 /** numeric(20,6) holds 14 integer digits: a receipt past that is refused, not a 500. */
 function explainOverflow(error: unknown): never {
   for (let current = error; current instanceof Error; current = current.cause) {
-    if ((current as { code?: string }).code === '22003') {
+    if ('code' in current && current.code === '22003') {
       throw new ConflictError('quantity_too_large', 'That would take the stock past what can be recorded');
     }
   }
@@ -73,6 +37,21 @@ export interface ReceiveInput {
   expiry_date?: string | undefined;
   vendor_id?: string | undefined;
   reason?: string | undefined;
+}
+
+/** Refuses a receipt into an existing lot that is expired or names another expiry date or vendor. */
+function checkReceiptInto(lot: LotRow, input: ReceiveInput, today: string): void {
+  refuseExpired(lot, today);
+  if (input.expiry_date !== undefined && input.expiry_date !== lot.expiry_date) {
+    throw new ConflictError('lot_expiry_mismatch', `Lot ${lot.lot_number} expires on ${lot.expiry_date}`, {
+      expiry_date: lot.expiry_date,
+    });
+  }
+  if (input.vendor_id !== undefined && input.vendor_id !== lot.vendor_id) {
+    throw new ConflictError('lot_vendor_mismatch', `Lot ${lot.lot_number} came from another vendor`, {
+      vendor_id: lot.vendor_id,
+    });
+  }
 }
 
 /**
@@ -93,77 +72,59 @@ export function receiveStock(
     if (input.vendor_id && !(await vendorById(tx, input.vendor_id, { labId: item.lab_id }))) {
       throw new NotFoundError('vendor_not_found', "There is no such vendor in the item's lab");
     }
-    let before = await lotByNumber(tx, item.id, input.lot_number);
-    const created = before === undefined;
-    if (before) {
-      refuseExpired(before, today);
-      if (input.expiry_date !== undefined && input.expiry_date !== before.expiry_date) {
-        throw new ConflictError(
-          'lot_expiry_mismatch',
-          `Lot ${before.lot_number} expires on ${before.expiry_date}`,
-          {
-            expiry_date: before.expiry_date,
-          },
-        );
-      }
-      if (input.vendor_id !== undefined && input.vendor_id !== before.vendor_id) {
-        throw new ConflictError('lot_vendor_mismatch', `Lot ${before.lot_number} came from another vendor`, {
-          vendor_id: before.vendor_id,
-        });
-      }
-    } else {
-      if (input.expiry_date !== undefined && input.expiry_date < today) {
-        throw new ValidationError(
-          'lot_already_expired',
-          `The expiry date ${input.expiry_date} is before today`,
-        );
-      }
-      // Created holding the received amount; the ledger row below records that receipt.
-      const lotId = await insertLot(tx, {
-        lab_id: item.lab_id,
-        item_id: item.id,
-        vendor_id: input.vendor_id ?? null,
-        lot_number: input.lot_number,
-        quantity: input.quantity,
-        expiry_date: input.expiry_date ?? null,
-        created_by: caller.id,
-      });
-      before = (await lotById(tx, lotId)) as LotRow;
+    const before = await lotByNumber(tx, item.id, input.lot_number);
+    if (before) checkReceiptInto(before, input, today);
+    else if (input.expiry_date !== undefined && input.expiry_date < today) {
+      throw new ValidationError(
+        'lot_already_expired',
+        `The expiry date ${input.expiry_date} is before today`,
+      );
     }
-    const lotBalance = created
-      ? before.quantity_remaining
-      : ((await moveLotStock(tx, before.id, input.quantity)) as number);
-    const itemBalance = await moveItemStock(tx, item.id, input.quantity);
+    // A new lot is created holding the received amount; the ledger row below records that receipt.
+    const stored = before
+      ? await moveLotStock(tx, before.id, input.quantity)
+      : await insertLot(tx, {
+          lab_id: item.lab_id,
+          item_id: item.id,
+          vendor_id: input.vendor_id ?? null,
+          lot_number: input.lot_number,
+          quantity: input.quantity,
+          expiry_date: input.expiry_date ?? null,
+          created_by: caller.id,
+        });
+    if (!stored) throw new Error('a receipt left a lot below zero');
+    const itemAfter = await moveItemStock(tx, item.id, input.quantity, today);
     const movement = await insertMovement(tx, {
       lab_id: item.lab_id,
       item_id: item.id,
-      lot_id: before.id,
+      lot_id: stored.id,
       kind: 'receive',
       quantity: input.quantity,
-      lot_balance_after: lotBalance,
-      item_balance_after: itemBalance,
+      lot_balance_after: stored.quantity_remaining,
+      item_balance_after: itemAfter.current_stock,
       reason: input.reason ?? null,
-      sample_id: null,
-      run_ref: null,
       actor_id: caller.id,
     });
-    const result = await finish(tx, { lotId: before.id, itemId: item.id, today, created, movement });
-    await appendAudit(tx, {
-      ...actor,
-      action: 'inventory.receive',
-      entity_type: 'inventory_lot',
-      entity_id: before.id,
-      before: created ? null : stockView(before, item),
-      after: {
-        ...stockView(result.lot, result.item),
-        item_id: item.id,
-        expiry_date: result.lot.expiry_date,
-        vendor_id: result.lot.vendor_id,
-        quantity: input.quantity,
-        movement_id: movement.id,
+    const result = { created: !before, lot: lotOf(stored, itemAfter), item: itemAfter, movement };
+    await ctx.audit.appendMany(tx, [
+      {
+        ...actor,
+        action: 'inventory.receive',
+        entity_type: 'inventory_lot',
+        entity_id: stored.id,
+        before: before ? stockView(before, item) : null,
+        after: {
+          ...stockView(result.lot, itemAfter),
+          item_id: item.id,
+          expiry_date: stored.expiry_date,
+          vendor_id: stored.vendor_id,
+          quantity: input.quantity,
+          movement_id: movement.id,
+        },
+        reason: input.reason ?? null,
       },
-      reason: input.reason ?? null,
-    });
+      itemStockEntry(actor, item, itemAfter, movement),
+    ]);
     return result;
   }).catch(explainOverflow);
 }
@@ -176,7 +137,7 @@ export async function receiveIntoLot(
   input: { quantity: number; reason?: string | undefined },
   actor: AuditActor,
 ): Promise<StockResult> {
-  const lot = await inLabs(ctx.db, caller.lab_ids, (tx) => lotById(tx, lotId));
+  const lot = await lotById(readInLabs(ctx.db, caller.lab_ids), lotId);
   if (!lot) throw new NotFoundError('lot_not_found', 'There is no such lot');
   return receiveStock(ctx, caller, { item_id: lot.item_id, lot_number: lot.lot_number, ...input }, actor);
 }
@@ -184,8 +145,22 @@ export async function receiveIntoLot(
 export interface ConsumeInput {
   quantity: number;
   reason?: string | undefined;
+  /** The sample it was used for: its uuid or business id. */
   sample_id?: string | undefined;
   run_ref?: string | undefined;
+}
+
+/**
+ * The uuid of the live sample `key` names (uuid or business id, resolved in the caller's labs: 409
+ * `ambiguous_sample` when a business id is in several) when it belongs to the lot's lab; 404
+ * otherwise. Row-locked, so a soft delete cannot commit between this check and the ledger row.
+ */
+async function sampleOfLotLab(tx: LabExecutor, key: string, labId: string): Promise<string> {
+  const sample = await sampleIfAny(tx, key, { lock: true });
+  if (!sample || sample.lab_id !== labId || sample.deleted_at) {
+    throw new NotFoundError('sample_not_found', "There is no such sample in the lot's lab");
+  }
+  return sample.id;
 }
 
 /**
@@ -207,11 +182,10 @@ export function consumeStock(
       throw new ConflictError('lot_quarantined', `Lot ${lot.lot_number} is quarantined`, { lot_id: lot.id });
     }
     refuseExpired(lot, today);
-    if (input.sample_id && !(await sampleInLab(tx, lot.lab_id, input.sample_id))) {
-      throw new NotFoundError('sample_not_found', "There is no such sample in the lot's lab");
-    }
-    const lotBalance = await moveLotStock(tx, lot.id, -input.quantity);
-    if (lotBalance === undefined) {
+    const sampleId =
+      input.sample_id === undefined ? null : await sampleOfLotLab(tx, input.sample_id, lot.lab_id);
+    const stored = await moveLotStock(tx, lot.id, -input.quantity);
+    if (!stored) {
       throw new AppError(
         409,
         'insufficient_stock',
@@ -221,17 +195,17 @@ export function consumeStock(
         },
       );
     }
-    const itemBalance = await moveItemStock(tx, item.id, -input.quantity);
+    const itemAfter = await moveItemStock(tx, item.id, -input.quantity, today);
     const movement = await insertMovement(tx, {
       lab_id: lot.lab_id,
       item_id: item.id,
       lot_id: lot.id,
       kind: 'consume',
       quantity: -input.quantity,
-      lot_balance_after: lotBalance,
-      item_balance_after: itemBalance,
+      lot_balance_after: stored.quantity_remaining,
+      item_balance_after: itemAfter.current_stock,
       reason: input.reason ?? null,
-      sample_id: input.sample_id ?? null,
+      sample_id: sampleId,
       run_ref: input.run_ref ?? null,
       actor_id: caller.id,
     }).catch((error: unknown) => {
@@ -239,22 +213,25 @@ export function consumeStock(
         throw new NotFoundError('sample_not_found', "There is no such sample in the lot's lab");
       throw error;
     });
-    const result = await finish(tx, { lotId: lot.id, itemId: item.id, today, created: false, movement });
-    await appendAudit(tx, {
-      ...actor,
-      action: 'inventory.consume',
-      entity_type: 'inventory_lot',
-      entity_id: lot.id,
-      before: stockView(lot, item),
-      after: {
-        ...stockView(result.lot, result.item),
-        quantity: -input.quantity,
-        sample_id: movement.sample_id,
-        run_ref: movement.run_ref,
-        movement_id: movement.id,
+    const result = { created: false, lot: lotOf(stored, itemAfter), item: itemAfter, movement };
+    await ctx.audit.appendMany(tx, [
+      {
+        ...actor,
+        action: 'inventory.consume',
+        entity_type: 'inventory_lot',
+        entity_id: lot.id,
+        before: stockView(lot, item),
+        after: {
+          ...stockView(result.lot, itemAfter),
+          quantity: -input.quantity,
+          sample_id: movement.sample_id,
+          run_ref: movement.run_ref,
+          movement_id: movement.id,
+        },
+        reason: input.reason ?? null,
       },
-      reason: input.reason ?? null,
-    });
+      itemStockEntry(actor, item, itemAfter, movement),
+    ]);
     return result;
   });
 }

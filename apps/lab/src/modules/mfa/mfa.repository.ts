@@ -1,41 +1,75 @@
-import { type Executor, queryRows, textArray } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import type { LabExecutor } from '../../db/lab-database.ts';
 
 /** Replaces a user's recovery codes with a fresh set (only hashes are stored). */
-export async function replaceRecoveryCodes(tx: Executor, userId: string, hashes: string[]): Promise<void> {
-  await tx.execute(sql`delete from recovery_codes where user_id = ${userId}`);
-  await tx.execute(sql`insert into recovery_codes (user_id, code_hash)
-    select ${userId}, h from unnest(${textArray(hashes)}) as h`);
+export async function replaceRecoveryCodes(tx: LabExecutor, userId: string, hashes: string[]): Promise<void> {
+  await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  if (hashes.length === 0) return;
+  await tx
+    .insertInto('recovery_codes')
+    .values(hashes.map((code_hash) => ({ user_id: userId, code_hash })))
+    .execute();
 }
 
 /** Spends a recovery code; false when it is unknown or already used. */
-export async function consumeRecoveryCode(tx: Executor, userId: string, hash: string, now: Date) {
-  const rows = await queryRows<{ code_hash: string }>(
-    tx,
-    sql`update recovery_codes set used_at = ${now.toISOString()}::timestamptz
-        where user_id = ${userId} and code_hash = ${hash} and used_at is null returning code_hash`,
-  );
+export async function consumeRecoveryCode(
+  tx: LabExecutor,
+  userId: string,
+  hash: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await tx
+    .updateTable('recovery_codes')
+    .set({ used_at: now.toISOString() })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .returning('code_hash')
+    .execute();
   return rows.length > 0;
 }
 
-export async function acceptTotpStep(tx: Executor, userId: string, step: number): Promise<void> {
-  await tx.execute(sql`update users set mfa_last_step = ${step} where id = ${userId}`);
+export async function acceptTotpStep(tx: LabExecutor, userId: string, step: number): Promise<void> {
+  await tx.updateTable('users').set({ mfa_last_step: step }).where('id', '=', userId).execute();
 }
 
-export async function setPendingSecret(tx: Executor, userId: string, sealed: string): Promise<void> {
-  await tx.execute(
-    sql`update users set mfa_pending_secret = ${sealed}, updated_at = now() where id = ${userId}`,
-  );
+export async function setPendingSecret(tx: LabExecutor, userId: string, sealed: string): Promise<void> {
+  await tx
+    .updateTable('users')
+    .set((eb) => ({ mfa_pending_secret: sealed, updated_at: eb.fn('now') }))
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Turns MFA on with the confirmed seed; the confirming code's step is spent. */
-export async function enableMfa(tx: Executor, userId: string, sealed: string, step: number): Promise<void> {
-  await tx.execute(sql`update users set mfa_enabled = true, mfa_secret = ${sealed}, mfa_pending_secret = null,
-    mfa_last_step = ${step}, updated_at = now() where id = ${userId}`);
+export async function enableMfa(
+  tx: LabExecutor,
+  userId: string,
+  sealed: string,
+  step: number,
+): Promise<void> {
+  await tx
+    .updateTable('users')
+    .set((eb) => ({
+      mfa_enabled: true,
+      mfa_secret: sealed,
+      mfa_pending_secret: null,
+      mfa_last_step: step,
+      updated_at: eb.fn('now'),
+    }))
+    .where('id', '=', userId)
+    .execute();
 }
 
-export async function disableMfa(tx: Executor, userId: string): Promise<void> {
-  await tx.execute(sql`update users set mfa_enabled = false, mfa_secret = null, mfa_pending_secret = null,
-    updated_at = now() where id = ${userId}`);
-  await tx.execute(sql`delete from recovery_codes where user_id = ${userId}`);
+export async function disableMfa(tx: LabExecutor, userId: string): Promise<void> {
+  await tx
+    .updateTable('users')
+    .set((eb) => ({
+      mfa_enabled: false,
+      mfa_secret: null,
+      mfa_pending_secret: null,
+      updated_at: eb.fn('now'),
+    }))
+    .where('id', '=', userId)
+    .execute();
+  await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
 }

@@ -1,13 +1,13 @@
 import { ConflictError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import { lockLoginRecord } from '../accounts/users.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditInput } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { reauthenticate } from '../auth/reauthenticate.ts';
 import { disableMfa, enableMfa, replaceRecoveryCodes, setPendingSecret } from './mfa.repository.ts';
 import { matchCode, newRecoveryCodes, startEnrolment } from './totp.ts';
 
-const mfaAudit = (actor: AuditActor, userId: string, action: string) => ({
+const mfaAudit = (actor: AuditActor, userId: string, action: string): AuditInput => ({
   ...actor,
   action,
   entity_type: 'user',
@@ -31,7 +31,7 @@ export async function beginEnrolment(
   const enrolment = await startEnrolment(record.email);
   await ctx.db.transaction(async (tx) => {
     await setPendingSecret(tx, userId, ctx.secretBox.seal(enrolment.secret, userId));
-    await appendAudit(tx, mfaAudit(actor, userId, 'mfa.enrolment_started'));
+    await ctx.audit.append(tx, mfaAudit(actor, userId, 'mfa.enrolment_started'));
   });
   return { otpauth_uri: enrolment.uri, qr_png: enrolment.qrPng };
 }
@@ -52,7 +52,7 @@ export async function confirmEnrolment(ctx: LabContext, userId: string, code: st
     const recovery = newRecoveryCodes();
     await enableMfa(tx, userId, record.mfa_pending_secret, step);
     await replaceRecoveryCodes(tx, userId, recovery.hashes);
-    await appendAudit(tx, mfaAudit(actor, userId, 'mfa.enabled'));
+    await ctx.audit.append(tx, mfaAudit(actor, userId, 'mfa.enabled'));
     return { recovery_codes: recovery.codes };
   });
 }
@@ -68,6 +68,6 @@ export async function turnOffMfa(
   if (!record.mfa_enabled) throw new ConflictError('mfa_not_enabled', 'MFA is not on for this account');
   await ctx.db.transaction(async (tx) => {
     await disableMfa(tx, userId);
-    await appendAudit(tx, mfaAudit(actor, userId, 'mfa.disabled'));
+    await ctx.audit.append(tx, mfaAudit(actor, userId, 'mfa.disabled'));
   });
 }

@@ -1,5 +1,5 @@
-import type { Executor } from '@ours/platform/db';
 import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import type { LoginRecord } from '../accounts/users.repository.ts';
 import { acceptTotpStep, consumeRecoveryCode } from './mfa.repository.ts';
 import { hashRecoveryCode, matchCode } from './totp.ts';
@@ -10,7 +10,7 @@ import { hashRecoveryCode, matchCode } from './totp.ts';
  * Returns null when neither matches.
  */
 export async function checkSecondFactor(
-  tx: Executor,
+  tx: LabExecutor,
   ctx: LabContext,
   record: LoginRecord,
   code: string,

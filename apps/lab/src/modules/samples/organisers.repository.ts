@@ -1,45 +1,128 @@
-import { type Executor, queryRows } from '@ours/platform/db';
-import { type SQL, sql } from 'drizzle-orm';
+import type { ExpressionBuilder, Insertable, SelectExpression } from 'kysely';
+import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 
-/** Projects, batches and containers: what samples are organised by. */
+/** Projects, batches and containers: what samples are organised by (also their table names). */
 export type OrganiserKind = 'projects' | 'batches' | 'containers';
 
-const columns: Record<OrganiserKind, SQL> = {
-  projects: sql`id, lab_id, code, name, description, status, created_by, to_json(created_at) #>> '{}' as created_at`,
-  batches: sql`id, lab_id, code, project_id, status, created_by, to_json(created_at) #>> '{}' as created_at`,
-  containers: sql`id, lab_id, code, container_type, location, capacity, created_by,
-    to_json(created_at) #>> '{}' as created_at,
-    (select count(*)::int from samples s where s.container_id = containers.id and s.deleted_at is null) as sample_count`,
-};
-
-/** Inserts one organiser; `values` keys are trusted column names from the service. */
-export async function insertOrganiser(
-  tx: Executor,
-  kind: OrganiserKind,
-  values: Record<string, string | number | null>,
-): Promise<Record<string, unknown>> {
-  const names = Object.keys(values).map((name) => sql.identifier(name));
-  const params = Object.values(values).map((value) => sql`${value}`);
-  const [row] = await queryRows<Record<string, unknown>>(
-    tx,
-    sql`insert into ${sql.identifier(kind)} (${sql.join(names, sql`, `)}) values (${sql.join(params, sql`, `)})
-        returning ${columns[kind]}`,
-  );
-  if (!row) throw new Error(`${kind} row was not created`);
-  return row;
+/** A page of a list ordered by lab and code. */
+export interface OffsetPage {
+  limit: number;
+  offset: number;
 }
 
-export function listOrganisers(tx: Executor, kind: OrganiserKind, limit: number, offset: number) {
-  return queryRows<Record<string, unknown>>(
-    tx,
-    sql`select ${columns[kind]} from ${sql.identifier(kind)} order by lab_id, code limit ${limit} offset ${offset}`,
-  );
+const projectColumns = [
+  'id',
+  'lab_id',
+  'code',
+  'name',
+  'description',
+  'status',
+  'created_by',
+  'created_at',
+] satisfies SelectExpression<LabSchema, 'projects'>[];
+
+const batchColumns = [
+  'id',
+  'lab_id',
+  'code',
+  'project_id',
+  'status',
+  'created_by',
+  'created_at',
+] satisfies SelectExpression<LabSchema, 'batches'>[];
+
+/** A container's columns and how many live samples it holds. */
+function containerColumns(eb: ExpressionBuilder<LabSchema, 'containers'>) {
+  const sampleCount = eb
+    .selectFrom('samples as s')
+    .select((count) => count.fn.countAll<number>().as('n'))
+    .whereRef('s.container_id', '=', 'containers.id')
+    .where('s.deleted_at', 'is', null)
+    .$asScalar(); // count(*) answers one row, never null
+  return [
+    'containers.id',
+    'containers.lab_id',
+    'containers.code',
+    'containers.container_type',
+    'containers.location',
+    'containers.capacity',
+    'containers.created_by',
+    'containers.created_at',
+    sampleCount.as('sample_count'),
+  ] satisfies SelectExpression<LabSchema, 'containers'>[];
 }
 
-export async function organiserById(tx: Executor, kind: OrganiserKind, id: string) {
-  const [row] = await queryRows<Record<string, unknown>>(
-    tx,
-    sql`select ${columns[kind]} from ${sql.identifier(kind)} where id = ${id}`,
-  );
-  return row;
+export function insertProject(tx: LabExecutor, values: Insertable<LabSchema['projects']>) {
+  return tx.insertInto('projects').values(values).returning(projectColumns).executeTakeFirstOrThrow();
+}
+
+export function insertBatch(tx: LabExecutor, values: Insertable<LabSchema['batches']>) {
+  return tx.insertInto('batches').values(values).returning(batchColumns).executeTakeFirstOrThrow();
+}
+
+export function insertContainer(tx: LabExecutor, values: Insertable<LabSchema['containers']>) {
+  return tx.insertInto('containers').values(values).returning(containerColumns).executeTakeFirstOrThrow();
+}
+
+export function listProjects(tx: LabExecutor, page: OffsetPage) {
+  return tx
+    .selectFrom('projects')
+    .select(projectColumns)
+    .orderBy('lab_id')
+    .orderBy('code')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export function listBatches(tx: LabExecutor, page: OffsetPage) {
+  return tx
+    .selectFrom('batches')
+    .select(batchColumns)
+    .orderBy('lab_id')
+    .orderBy('code')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export function listContainers(tx: LabExecutor, page: OffsetPage) {
+  return tx
+    .selectFrom('containers')
+    .select(containerColumns)
+    .orderBy('containers.lab_id')
+    .orderBy('containers.code')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export function projectById(tx: LabExecutor, id: string) {
+  return tx.selectFrom('projects').select(projectColumns).where('id', '=', id).executeTakeFirst();
+}
+
+/** The project with this code among the labs in scope, if any. */
+export function projectByCode(tx: LabExecutor, code: string) {
+  return tx.selectFrom('projects').select(projectColumns).where('code', '=', code).executeTakeFirst();
+}
+
+export function batchById(tx: LabExecutor, id: string) {
+  return tx.selectFrom('batches').select(batchColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export function containerById(tx: LabExecutor, id: string) {
+  return tx
+    .selectFrom('containers')
+    .select(containerColumns)
+    .where('containers.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The lab of each of these projects, batches or containers that the scope can see. */
+export function organiserLabs(tx: LabExecutor, kind: OrganiserKind, ids: string[]) {
+  return tx
+    .selectFrom(kind)
+    .select(['id', 'lab_id'])
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }

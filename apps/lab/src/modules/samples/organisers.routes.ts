@@ -1,11 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NotFoundError } from '@ours/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
+import type { RouteAccess } from '../access/permissions.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { inLabs } from '../sites/lab-scope.ts';
-import { listOrganisers, type OrganiserKind, organiserById } from './organisers.repository.ts';
 import {
   Batch,
   Container,
@@ -15,66 +13,71 @@ import {
   OffsetQuery,
   Project,
 } from './organisers.schema.ts';
-import { createOrganiser } from './organisers.service.ts';
+import { batches, containers, projects } from './organisers.service.ts';
 
 const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const reading: { access: RouteAccess } = { access: 'samples:read' };
+const writing: { access: RouteAccess } = { access: 'samples:create' };
 
-const kinds: { kind: OrganiserKind; one: string; item: TSchema; body: TSchema }[] = [
-  { kind: 'projects', one: 'project', item: Project, body: NewProject },
-  { kind: 'batches', one: 'batch', item: Batch, body: NewBatch },
-  { kind: 'containers', one: 'container', item: Container, body: NewContainer },
-];
+// Route options per kind; generic here, concrete at each route, so the type provider types the
+// handlers (request body, reply) from the kind's own schemas.
+const creating = <B extends TSchema, I extends TSchema>(one: string, body: B, item: I) => ({
+  config: writing,
+  schema: { ...base, summary: `Create a ${one}`, body, response: { 201: item } },
+});
+const listing = <I extends TSchema>(kind: string, item: I) => ({
+  config: reading,
+  schema: {
+    ...base,
+    summary: `The ${kind} of my labs`,
+    querystring: OffsetQuery,
+    response: { 200: Type.Array(item) },
+  },
+});
+const getting = <I extends TSchema>(one: string, item: I) => ({
+  config: reading,
+  schema: { ...base, summary: `One ${one}`, params: IdParams, response: { 200: item } },
+});
+const page = (query: { limit?: number | undefined; offset?: number | undefined }) => ({
+  limit: query.limit ?? 100,
+  offset: query.offset ?? 0,
+});
 
 /** `/api/samples/projects`, `/batches`, `/containers`: create, list and get, in the caller's labs. */
 export async function organiserRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  for (const { kind, one, item, body } of kinds) {
-    app.post(
-      `/api/samples/${kind}`,
-      {
-        config: { access: 'samples:create' },
-        schema: { ...base, summary: `Create a ${one}`, body, response: { 201: item } },
-      },
-      async (request, reply) => {
-        const input = request.body as { lab_id?: string; code: string } & Record<string, string | number>;
-        return reply
-          .code(201)
-          .send(await createOrganiser(ctx, request.principal, kind, input, actorOf(request)));
-      },
-    );
-    app.get(
-      `/api/samples/${kind}`,
-      {
-        config: { access: 'samples:read' },
-        schema: {
-          ...base,
-          summary: `The ${kind} of my labs`,
-          querystring: OffsetQuery,
-          response: { 200: Type.Array(item) },
-        },
-      },
-      async (request) => {
-        const { limit = 100, offset = 0 } = request.query as { limit?: number; offset?: number };
-        return inLabs(ctx.db, request.principal.lab_ids, (tx) => listOrganisers(tx, kind, limit, offset));
-      },
-    );
-    app.get(
-      `/api/samples/${kind}/:id`,
-      {
-        config: { access: 'samples:read' },
-        schema: {
-          ...base,
-          summary: `One ${one}`,
-          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-          response: { 200: item },
-        },
-      },
-      async (request) => {
-        const { id } = request.params as { id: string };
-        const row = await inLabs(ctx.db, request.principal.lab_ids, (tx) => organiserById(tx, kind, id));
-        if (!row) throw new NotFoundError(`${one}_not_found`, `There is no such ${one}`);
-        return row;
-      },
-    );
-  }
+
+  app.post('/api/samples/projects', creating('project', NewProject, Project), async (request, reply) =>
+    reply.code(201).send(await projects.create(ctx, request.principal, request.body, actorOf(request))),
+  );
+  app.get('/api/samples/projects', listing('projects', Project), async (request) =>
+    projects.page(ctx, request.principal, page(request.query)),
+  );
+  app.get('/api/samples/projects/:id', getting('project', Project), async (request) =>
+    projects.get(ctx, request.principal, request.params.id),
+  );
+
+  app.post('/api/samples/batches', creating('batch', NewBatch, Batch), async (request, reply) =>
+    reply.code(201).send(await batches.create(ctx, request.principal, request.body, actorOf(request))),
+  );
+  app.get('/api/samples/batches', listing('batches', Batch), async (request) =>
+    batches.page(ctx, request.principal, page(request.query)),
+  );
+  app.get('/api/samples/batches/:id', getting('batch', Batch), async (request) =>
+    batches.get(ctx, request.principal, request.params.id),
+  );
+
+  app.post(
+    '/api/samples/containers',
+    creating('container', NewContainer, Container),
+    async (request, reply) =>
+      reply.code(201).send(await containers.create(ctx, request.principal, request.body, actorOf(request))),
+  );
+  app.get('/api/samples/containers', listing('containers', Container), async (request) =>
+    containers.page(ctx, request.principal, page(request.query)),
+  );
+  app.get('/api/samples/containers/:id', getting('container', Container), async (request) =>
+    containers.get(ctx, request.principal, request.params.id),
+  );
 }

@@ -15,6 +15,8 @@ export const importColumns = [
   'lab_id',
 ] as const;
 export type ImportColumn = (typeof importColumns)[number];
+export const isImportColumn = (name: string): name is ImportColumn =>
+  importColumns.some((column) => column === name);
 export const requiredColumns: readonly ImportColumn[] = ['sample_id', 'sample_type', 'quantity', 'unit'];
 
 /**

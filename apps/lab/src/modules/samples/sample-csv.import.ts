@@ -1,23 +1,30 @@
-import { type Executor, queryRows, textArray } from '@ours/platform/db';
 import { ForbiddenError } from '@ours/platform/errors';
-import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
-import { freeJsonProblem } from '../shared/free-json.ts';
+import { freeJsonProblem, isJsonObject } from '../shared/free-json.ts';
 import { fitsStoredPrecision } from '../shared/quantities.ts';
+import { laterRepeats } from '../shared/repeated-keys.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { inLabs } from '../sites/lab-scope.ts';
+import { type OrganiserKind, organiserLabs } from './organisers.repository.ts';
+import { createSamples, type NewSampleInput } from './sample-create.service.ts';
 import { type CsvRow, type RowError, readCsv, rejection } from './sample-csv.rows.ts';
 import { reservedSampleIds } from './sample-writes.ts';
 import { existingSampleIds } from './samples.repository.ts';
-import { BusinessId, maxMetadataBytes, maxSampleQuantity } from './samples.schema.ts';
-import { createSamples, type NewSampleInput } from './samples.service.ts';
+import { businessIdPattern, maxMetadataBytes, maxSampleQuantity } from './samples.schema.ts';
 
-const businessId = new RegExp((BusinessId as unknown as { pattern: string }).pattern);
+const businessId = new RegExp(businessIdPattern);
 const decimal = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const references = ['container_id', 'project_id', 'batch_id'] as const;
-type Reference = (typeof references)[number];
+/** The columns that name a container, project or batch, which must be in the row's lab. */
+const referenced = {
+  container_id: { kind: 'containers', noun: 'container' },
+  project_id: { kind: 'projects', noun: 'project' },
+  batch_id: { kind: 'batches', noun: 'batch' },
+} satisfies Partial<Record<keyof NewSampleInput, { kind: OrganiserKind; noun: string }>>;
+type Reference = keyof typeof referenced;
+const references = ['container_id', 'project_id', 'batch_id'] satisfies Reference[];
 
 interface Checked {
   row: CsvRow;
@@ -74,15 +81,14 @@ function checkRow(row: CsvRow, caller: Principal): { checked: Checked; errors: R
   if (metadataText !== '') {
     try {
       const parsed: unknown = JSON.parse(metadataText);
-      const object = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
-      const problem = object
-        ? freeJsonProblem(parsed as Record<string, unknown>, 'metadata', maxMetadataBytes)
+      const problem = isJsonObject(parsed)
+        ? freeJsonProblem(parsed, 'metadata', maxMetadataBytes)
         : undefined;
-      if (!object) fail('metadata', 'invalid_metadata', 'metadata must be a JSON object');
+      if (!isJsonObject(parsed)) fail('metadata', 'invalid_metadata', 'metadata must be a JSON object');
       else if (problem) fail('metadata', problem.code, problem.message);
       else if (Object.keys(parsed).some((key) => key.length > 100)) {
         fail('metadata', 'invalid_metadata', 'metadata keys are at most 100 characters');
-      } else metadata = parsed as Record<string, unknown>;
+      } else metadata = parsed;
     } catch {
       fail('metadata', 'invalid_json', 'metadata is not valid JSON');
     }
@@ -113,28 +119,20 @@ function checkRow(row: CsvRow, caller: Principal): { checked: Checked; errors: R
 
 /** Ids repeated in the file (same lab), reported on every occurrence after the first. */
 function duplicatesInFile(checked: Checked[]): RowError[] {
-  const first = new Map<string, number>();
-  const errors: RowError[] = [];
-  for (const { row, input, labId } of checked) {
-    if (!labId || input.sample_id === '') continue;
-    const key = `${labId}/${input.sample_id}`;
-    const earlier = first.get(key);
-    if (earlier === undefined) first.set(key, row.row);
-    else {
-      errors.push({
-        row: row.row,
-        line: row.line,
-        column: 'sample_id',
-        code: 'duplicate_in_file',
-        message: `${input.sample_id} is also on row ${earlier}`,
-      });
-    }
-  }
-  return errors;
+  const repeats = laterRepeats(checked, ({ input, labId }) =>
+    labId && input.sample_id !== '' ? `${labId}/${input.sample_id}` : undefined,
+  );
+  return repeats.map(({ item: { row, input }, first }) => ({
+    row: row.row,
+    line: row.line,
+    column: 'sample_id',
+    code: 'duplicate_in_file',
+    message: `${input.sample_id} is also on row ${first.row.row}`,
+  }));
 }
 
 /** Ids that exist already, and references to containers, projects or batches not in the row's lab. */
-async function databaseErrors(tx: Executor, checked: Checked[]): Promise<RowError[]> {
+async function databaseErrors(tx: LabExecutor, checked: Checked[]): Promise<RowError[]> {
   const errors: RowError[] = [];
   const labs = new Set(checked.flatMap(({ labId }) => (labId ? [labId] : [])));
   for (const labId of labs) {
@@ -157,17 +155,10 @@ async function databaseErrors(tx: Executor, checked: Checked[]): Promise<RowErro
     }
   }
   for (const column of references) {
-    const { table, noun } = {
-      container_id: { table: 'containers', noun: 'container' },
-      project_id: { table: 'projects', noun: 'project' },
-      batch_id: { table: 'batches', noun: 'batch' },
-    }[column];
+    const { kind, noun } = referenced[column];
     const ids = [...new Set(checked.flatMap(({ input }) => (input[column] ? [input[column]] : [])))];
     if (ids.length === 0) continue;
-    const found = await queryRows<{ id: string; lab_id: string }>(
-      tx,
-      sql`select id, lab_id from ${sql.identifier(table)} where id = any(${textArray(ids)}::uuid[])`,
-    );
+    const found = await organiserLabs(tx, kind, ids);
     const labOf = new Map(found.map((entry) => [entry.id, entry.lab_id]));
     for (const { row, input, labId } of checked) {
       const id = input[column];

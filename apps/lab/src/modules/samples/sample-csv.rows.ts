@@ -4,6 +4,7 @@ import {
   exportOnlyColumns,
   type ImportColumn,
   importColumns,
+  isImportColumn,
   requiredColumns,
   uncell,
 } from './sample-csv.format.ts';
@@ -53,14 +54,19 @@ export function rejection(errors: RowError[]): AppError {
  * accepted; blank lines and rows of empty cells (spreadsheet padding) are skipped.
  */
 export function readCsv(text: string): { rows: CsvRow[]; errors: RowError[] } {
-  let records: { record: string[]; info: { lines: number } }[];
+  // Each record with the file line it ends on, gathered as the parser reads it (a record the
+  // callback answers null for is left out of the parser's own result, which is not needed).
+  const records: { record: string[]; lines: number }[] = [];
   try {
-    records = parse(text, {
+    parse(text, {
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,
-      info: true,
-    }) as unknown as typeof records;
+      on_record: (record, context) => {
+        records.push({ record, lines: context.lines });
+        return null;
+      },
+    });
   } catch (error) {
     if (error instanceof CsvError) {
       throw new ValidationError('invalid_csv', `The file is not valid CSV: ${error.message}`);
@@ -104,12 +110,12 @@ export function readCsv(text: string): { rows: CsvRow[]; errors: RowError[] } {
   }
   if (errors.length > 0) throw rejection(errors);
   const rows: CsvRow[] = [];
-  for (const [index, { record, info }] of data.entries()) {
+  for (const [index, { record, lines }] of data.entries()) {
     if (record.every((cell) => cell.trim() === '')) continue;
     if (record.length !== columns.length) {
       errors.push({
         row: index + 1,
-        line: info.lines,
+        line: lines,
         code: 'wrong_column_count',
         message: `Expected ${columns.length} cells, found ${record.length}`,
       });
@@ -117,11 +123,9 @@ export function readCsv(text: string): { rows: CsvRow[]; errors: RowError[] } {
     }
     const cells: Partial<Record<ImportColumn, string>> = {};
     for (const [position, name] of columns.entries()) {
-      if ((importColumns as readonly string[]).includes(name)) {
-        cells[name as ImportColumn] = uncell((record[position] ?? '').trim());
-      }
+      if (isImportColumn(name)) cells[name] = uncell((record[position] ?? '').trim());
     }
-    rows.push({ row: index + 1, line: info.lines, cells });
+    rows.push({ row: index + 1, line: lines, cells });
   }
   if (rows.length + errors.length === 0) throw new ValidationError('csv_empty', 'The file has no data rows');
   if (rows.length + errors.length > maxImportRows) {

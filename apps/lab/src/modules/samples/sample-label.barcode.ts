@@ -24,11 +24,13 @@ export function labelPayload(sample: { id: string; sample_id: string }): string 
 
 /** Encodes `text` as a DataMatrix (ECC 200) or QR code (error correction M). */
 export function moduleMatrix(code: LabelCode, text: string): ModuleMatrix {
-  const [symbol] = (
-    code === 'qr' ? bwipjs.raw('qrcode', text, 'eclevel=M') : bwipjs.raw('datamatrix', text, '')
-  ) as { pixs?: number[]; pixx?: number; pixy?: number }[];
-  const { pixs, pixx, pixy } = symbol ?? {};
-  if (!pixs || !pixx || !pixy) throw new Error(`bwip-js returned no ${code} symbol`);
+  const [symbol] =
+    code === 'qr' ? bwipjs.raw('qrcode', text, 'eclevel=M') : bwipjs.raw('datamatrix', text, '');
+  // A 2D symbol comes as pixels; bars (`bbs`) would mean a linear code.
+  if (!symbol || !('pixs' in symbol) || !symbol.pixx || !symbol.pixy) {
+    throw new Error(`bwip-js returned no ${code} symbol`);
+  }
+  const { pixs, pixx, pixy } = symbol;
   return {
     columns: pixx,
     rows: pixy,
@@ -81,15 +83,7 @@ export function paintText(canvas: Canvas, text: string, x: number, baseline: num
   const font = bwipjs.FontLib.lookup(fontName);
   let pen = x;
   for (const character of asciiOnly(text)) {
-    const glyph = bwipjs.FontLib.getglyph(font, character.charCodeAt(0), size, size) as unknown as {
-      width: number;
-      height: number;
-      top: number;
-      left: number;
-      advance: number;
-      bytes: Uint8Array;
-      offset: number;
-    };
+    const glyph = bwipjs.FontLib.getglyph(font, character.charCodeAt(0), size, size);
     for (let j = 0; j < glyph.height; j += 1) {
       for (let i = 0; i < glyph.width; i += 1) {
         const alpha = glyph.bytes[glyph.offset + j * glyph.width + i] ?? 0;

@@ -1,14 +1,12 @@
-import { queryRows, textArray } from '@ours/platform/db';
 import { AppError, ConflictError } from '@ours/platform/errors';
-import { sql } from 'drizzle-orm';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import { isUuid } from '../shared/uuid.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { readInLabs } from '../sites/lab-scope.ts';
 import type { LabelCode } from './sample-label.barcode.ts';
 import { labelPng, labelSvg } from './sample-label.render.ts';
 import { labelSheetPdf } from './sample-label.sheet.ts';
-import { type SampleRow, sampleColumns } from './samples.repository.ts';
+import { type SampleRow, samplesByKeys } from './samples.repository.ts';
 import { oneSample } from './samples.service.ts';
 
 /** One sample's label (404 for an unknown sample or another lab's: it is invisible). */
@@ -19,7 +17,7 @@ export async function sampleLabel(
   format: 'svg' | 'png',
   code: LabelCode,
 ): Promise<{ type: string; body: string | Buffer; sample: SampleRow }> {
-  const sample = await inLabs(ctx.db, caller.lab_ids, (tx) => oneSample(tx, key));
+  const sample = await oneSample(readInLabs(ctx.db, caller.lab_ids), key);
   return format === 'png'
     ? { type: 'image/png', body: labelPng(sample, code), sample }
     : { type: 'image/svg+xml; charset=utf-8', body: labelSvg(sample, code), sample };
@@ -37,23 +35,19 @@ export async function samplesForLabels(
 ): Promise<SampleRow[]> {
   const uuids = [...new Set(keys.filter((key) => isUuid(key)).map((key) => key.toLowerCase()))];
   const businessIds = [...new Set(keys.filter((key) => !isUuid(key)))];
-  const rows = await inLabs(ctx.db, caller.lab_ids, (tx) =>
-    queryRows<SampleRow>(
-      tx,
-      sql`select ${sampleColumns} from samples
-          where samples.id = any(${textArray(uuids)}::uuid[]) or samples.sample_id = any(${textArray(businessIds)})`,
-    ),
-  );
+  const rows = await samplesByKeys(readInLabs(ctx.db, caller.lab_ids), uuids, businessIds);
   const missing: string[] = [];
   const ambiguous: string[] = [];
-  const found = keys.map((key) => {
+  const found: SampleRow[] = [];
+  for (const key of keys) {
     const matches = isUuid(key)
       ? rows.filter((row) => row.id === key.toLowerCase())
       : rows.filter((row) => row.sample_id === key);
-    if (matches.length === 0) missing.push(key);
-    if (matches.length > 1) ambiguous.push(key);
-    return matches[0] as SampleRow;
-  });
+    const [first, ...others] = matches;
+    if (first) found.push(first);
+    else missing.push(key);
+    if (others.length > 0) ambiguous.push(key);
+  }
   if (missing.length > 0) {
     throw new AppError(404, 'samples_not_found', `No such samples: ${[...new Set(missing)].join(', ')}`, {
       details: { ids: [...new Set(missing)] },

@@ -1,16 +1,21 @@
 import { AppError, ConflictError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { appendAuditEntries } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { checkAmount } from '../shared/quantities.ts';
+import { laterRepeats } from '../shared/repeated-keys.ts';
 import { inLabs } from '../sites/lab-scope.ts';
+import { insertLineage } from './sample-lineage.repository.ts';
 import { isSpent } from './sample-status.ts';
-import { auditView, explainWriteError, refuseReservedSampleId } from './sample-writes.ts';
+import {
+  auditView,
+  explainWriteError,
+  refuseRepeatedSampleIds,
+  refuseReservedSampleId,
+} from './sample-writes.ts';
 import {
   childSuffixes,
   existingSampleIds,
-  insertLineage,
   insertSamples,
   type SampleInsert,
   type SampleRow,
@@ -73,13 +78,9 @@ export function splitSample(
         created_by: caller.id,
       };
     });
+    // Every repeat is listed (an id given three times shows twice), as the split always answered.
+    refuseRepeatedSampleIds(laterRepeats(rows, (row) => row.sample_id).map(({ item }) => item.sample_id));
     const ids = rows.map((row) => row.sample_id);
-    const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
-    if (repeated.length > 0) {
-      throw new ConflictError('duplicate_sample_ids', `Repeated in the request: ${repeated.join(', ')}`, {
-        sample_ids: repeated,
-      });
-    }
     const taken = await existingSampleIds(tx, parent.lab_id, ids);
     if (taken.length > 0) {
       throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
@@ -103,7 +104,7 @@ export function splitSample(
         created_by: caller.id,
       })),
     );
-    await appendAuditEntries(tx, [
+    await ctx.audit.appendMany(tx, [
       {
         ...actor,
         action: 'sample.split',

@@ -12,6 +12,15 @@ export function refuseReservedSampleId(sampleId: string): void {
   }
 }
 
+/** Refuses a request that names the same new sample more than once (409 listing them). */
+export function refuseRepeatedSampleIds(repeated: string[]): void {
+  if (repeated.length > 0) {
+    throw new ConflictError('duplicate_sample_ids', `Repeated in the request: ${repeated.join(', ')}`, {
+      sample_ids: repeated,
+    });
+  }
+}
+
 /** Maps reference and uniqueness failures from the database to 4xx answers. */
 export function explainWriteError(error: unknown): never {
   if (isUniqueViolation(error))

@@ -1,16 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, toPage } from '@ours/platform/http';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { AuditEntry } from '../audit/audit.schema.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { readInLabs } from '../sites/lab-scope.ts';
 import { organiserRoutes } from './organisers.routes.ts';
+import { createSample, createSamples } from './sample-create.service.ts';
 import { sampleFileRoutes } from './sample-files.routes.ts';
 import { splitSample } from './sample-split.service.ts';
-import { sampleHistory, sampleWithLineage } from './sample-views.ts';
-import { listSamplesQuery, type SampleRow } from './samples.repository.ts';
+import { sampleHistory, samplePage, sampleWithLineage } from './sample-views.service.ts';
 import {
   AssignWorkflowBody,
   BulkBody,
@@ -26,7 +24,7 @@ import {
   SplitBody,
   SplitReply,
 } from './samples.schema.ts';
-import { assignWorkflow, changeSample, createSamples, deleteSample } from './samples.service.ts';
+import { assignWorkflow, changeSample, deleteSample } from './samples.service.ts';
 
 const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 
@@ -42,10 +40,8 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
       config: { access: 'samples:create' },
       schema: { ...base, summary: 'Register a sample', body: NewSample, response: { 201: Sample } },
     },
-    async (request, reply) => {
-      const [sample] = await createSamples(ctx, request.principal, [request.body], actorOf(request));
-      return reply.code(201).send(sample as SampleRow);
-    },
+    async (request, reply) =>
+      reply.code(201).send(await createSample(ctx, request.principal, request.body, actorOf(request))),
   );
 
   app.post(
@@ -74,16 +70,7 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
         response: { 200: SamplePage },
       },
     },
-    async (request) => {
-      const { limit = 20, cursor, ...filter } = request.query;
-      const position = cursor ? decodeCursor(cursor) : undefined;
-      const rows = await readInLabs<SampleRow>(
-        ctx.db,
-        request.principal.lab_ids,
-        listSamplesQuery(filter, position, limit + 1),
-      );
-      return toPage(rows, limit, (row) => row.created_at);
-    },
+    async (request) => samplePage(ctx, request.principal, request.query),
   );
 
   app.get(

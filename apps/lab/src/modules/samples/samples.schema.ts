@@ -5,8 +5,10 @@ import { sampleStatuses } from './sample-status.ts';
 
 const DateTime = Type.String({ format: 'date-time' });
 
+/** A business id's shape (the CSV import checks cells against it too). */
+export const businessIdPattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
 export const BusinessId = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$',
+  pattern: businessIdPattern,
   description: 'Letters, digits, dot, dash, underscore; unique within the lab',
 });
 export const Status = Type.Union(sampleStatuses.map((status) => Type.Literal(status)));

@@ -10,7 +10,8 @@ export function isForeignKeyViolation(error: unknown): boolean {
 
 function hasSqlState(error: unknown, state: string, constraint?: string): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
-    const { code, constraint: name } = current as { code?: string; constraint?: string };
+    const code = 'code' in current ? current.code : undefined;
+    const name = 'constraint' in current ? current.constraint : undefined;
     if (code === state && (constraint === undefined || name === constraint)) return true;
   }
   return false;

@@ -7,14 +7,19 @@ const maxDepth = 32;
 function depthOf(value: unknown): number {
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [current, depth] = entry;
     if (current === null || typeof current !== 'object') continue;
     deepest = Math.max(deepest, depth);
     if (deepest > maxDepth) return deepest;
     for (const child of Object.values(current)) stack.push([child, depth + 1]);
   }
   return deepest;
+}
+
+/** Whether a parsed JSON value is an object (not null, not an array): what free JSON must be. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** What is wrong with a piece of free JSON, if anything (see `checkFreeJson`). */

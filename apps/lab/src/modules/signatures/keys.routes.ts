@@ -18,6 +18,6 @@ export async function keyRoutes(root: FastifyInstance, ctx: LabContext): Promise
         response: { 200: PublicKeysReply },
       },
     },
-    async () => ({ current_key_id: ctx.signingKeyId, keys: await listSigningKeys(ctx.db.orm) }),
+    async () => ({ current_key_id: ctx.signingKeyId, keys: await listSigningKeys(ctx.db.kysely) }),
   );
 }

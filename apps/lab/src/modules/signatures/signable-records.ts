@@ -1,4 +1,4 @@
-import type { Executor } from '@ours/platform/db';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import { userView } from '../accounts/users.repository.ts';
 import { sampleIfAny } from '../samples/samples.service.ts';
 import { isUuid } from '../shared/uuid.ts';
@@ -13,7 +13,7 @@ export interface SignableRecord {
  * Loads a record's signable content as the caller sees it (inside their lab scope), so a record the
  * caller cannot see is simply not found.
  */
-export type SignableLoader = (tx: Executor, key: string) => Promise<SignableRecord | undefined>;
+export type SignableLoader = (tx: LabExecutor, key: string) => Promise<SignableRecord | undefined>;
 
 /**
  * The record types that can be signed. Each lab record module adds its loader here; the content is

@@ -3,6 +3,7 @@ import {
   canonicalBytes,
   manifestSignatureValid,
   type Signed,
+  type SigningAlgorithm,
   signManifest,
 } from '../audit/manifest-signer.ts';
 
@@ -41,5 +42,38 @@ export function verifyRecordSignature(
   return {
     signature_valid: manifestSignatureValid(signed, publicKeysPem),
     record_unchanged: recordHash(currentRecord) === signed.manifest.record_hash,
+  };
+}
+
+const knownAlgorithms: readonly SigningAlgorithm[] = ['Ed25519', 'RSA-PSS'];
+
+/**
+ * The signed statement exactly as it was signed, rebuilt from a stored signature; undefined when
+ * the stored algorithm is none this server signs with (such a signature cannot be valid).
+ */
+export function signedManifestOf(
+  row: Omit<SignatureManifest, 'signed_at'> & {
+    signed_at: string;
+    key_id: string;
+    algorithm: string;
+    signature: string;
+  },
+): Signed<SignatureManifest> | undefined {
+  const algorithm = knownAlgorithms.find((known) => known === row.algorithm);
+  if (!algorithm) return undefined;
+  return {
+    manifest: {
+      signer_id: row.signer_id,
+      printed_name: row.printed_name,
+      meaning: row.meaning,
+      signed_at: new Date(row.signed_at).toISOString(),
+      record_type: row.record_type,
+      record_id: row.record_id,
+      record_hash: row.record_hash,
+      reason: row.reason,
+    },
+    key_id: row.key_id,
+    algorithm,
+    signature: row.signature,
   };
 }

@@ -1,25 +1,19 @@
-import type { Executor } from '@ours/platform/db';
 import { NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { reauthenticate } from '../auth/reauthenticate.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs, readInLabs } from '../sites/lab-scope.ts';
 import { type SignableLoader, signableRecords } from './signable-records.ts';
 import {
   recordHash,
   type SignatureMeaning,
+  signedManifestOf,
   signRecord,
   verifyRecordSignature,
 } from './signature-manifest.ts';
-import {
-  insertSignature,
-  type SignatureView,
-  signatureById,
-  signaturesOf,
-  signedManifestOf,
-} from './signatures.repository.ts';
+import { insertSignature, type SignatureView, signatureById, signaturesOf } from './signatures.repository.ts';
 import { publicKeyPems } from './signing-keys.repository.ts';
 
 export interface SignRequest {
@@ -74,7 +68,7 @@ export async function signRecordFor(
       reason: input.reason,
     });
     const stored = await insertSignature(tx, signed);
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'signature.create',
       entity_type: input.record_type,
@@ -105,30 +99,32 @@ export async function signaturesOfRecord(
   key: string,
 ): Promise<SignatureView[]> {
   const load = loaderFor(recordType);
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const record = await visibleRecord(tx, load, recordType, key);
-    return signaturesOf(tx, recordType, record.id);
-  });
+  // Reads only: each statement is one round trip in the caller's lab scope, no transaction needed.
+  const scope = readInLabs(ctx.db, caller.lab_ids);
+  const record = await visibleRecord(scope, load, recordType, key);
+  return signaturesOf(scope, recordType, record.id);
 }
 
 /** Re-checks a signature: is it genuine, and is the record still exactly what was signed? */
 export async function verifySignature(ctx: LabContext, caller: Principal, id: string) {
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const stored = await signatureById(tx, id);
-    // A signature on a record outside the caller's labs is as invisible as the record itself.
-    const record = stored && (await signableRecords[stored.record_type]?.(tx, stored.record_id));
-    if (!stored || !record) throw new NotFoundError('signature_not_found', 'There is no such signature');
-    const keys = await publicKeyPems(tx);
-    const checks = verifyRecordSignature(signedManifestOf(stored), record.content, keys);
-    return {
-      signature: stored,
-      signature_valid: checks.signature_valid,
-      record_unchanged: checks.record_unchanged,
-    };
-  });
+  const scope = readInLabs(ctx.db, caller.lab_ids);
+  const stored = await signatureById(scope, id);
+  // A signature on a record outside the caller's labs is as invisible as the record itself.
+  const record = stored && (await signableRecords[stored.record_type]?.(scope, stored.record_id));
+  if (!stored || !record) throw new NotFoundError('signature_not_found', 'There is no such signature');
+  const keys = await publicKeyPems(scope);
+  const signed = signedManifestOf(stored);
+  const checks = signed
+    ? verifyRecordSignature(signed, record.content, keys)
+    : { signature_valid: false, record_unchanged: recordHash(record.content) === stored.record_hash };
+  return {
+    signature: stored,
+    signature_valid: checks.signature_valid,
+    record_unchanged: checks.record_unchanged,
+  };
 }
 
-async function visibleRecord(tx: Executor, load: SignableLoader, recordType: string, key: string) {
+async function visibleRecord(tx: LabExecutor, load: SignableLoader, recordType: string, key: string) {
   const record = await load(tx, key);
   if (!record) throw new NotFoundError('record_not_found', `There is no ${recordType} ${key}`);
   return record;

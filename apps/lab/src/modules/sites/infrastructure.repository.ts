@@ -1,66 +1,40 @@
-import { type Executor, queryRows } from '@ours/platform/db';
-import { sql } from 'drizzle-orm';
+import type { Selectable } from 'kysely';
+import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 
-export interface NodeRow {
-  id: string;
-  lab_id: string;
-  hostname: string;
-  description: string;
-  created_at: string;
-}
+export type NodeRow = Selectable<LabSchema['nodes']>;
+export type HubRow = Selectable<LabSchema['device_hubs']>;
 
-export interface HubRow {
-  id: string;
-  lab_id: string;
-  node_id: string | null;
-  name: string;
-  created_at: string;
-}
-
-const nodeColumns = sql`id, lab_id, hostname, description, to_json(created_at) #>> '{}' as created_at`;
-const hubColumns = sql`id, lab_id, node_id, name, to_json(created_at) #>> '{}' as created_at`;
+const nodeColumns = ['id', 'lab_id', 'hostname', 'description', 'created_at'] as const;
+const hubColumns = ['id', 'lab_id', 'node_id', 'name', 'created_at'] as const;
 
 /** Nodes of the labs in scope (row-level security does the filtering). */
-export function listNodes(tx: Executor): Promise<NodeRow[]> {
-  return queryRows<NodeRow>(tx, sql`select ${nodeColumns} from nodes order by lab_id, hostname`);
+export function listNodes(tx: LabExecutor): Promise<NodeRow[]> {
+  return tx.selectFrom('nodes').select(nodeColumns).orderBy('lab_id').orderBy('hostname').execute();
 }
 
-export async function nodeById(tx: Executor, id: string): Promise<NodeRow | undefined> {
-  const [row] = await queryRows<NodeRow>(tx, sql`select ${nodeColumns} from nodes where id = ${id}`);
-  return row;
+export function nodeById(tx: LabExecutor, id: string): Promise<NodeRow | undefined> {
+  return tx.selectFrom('nodes').select(nodeColumns).where('id', '=', id).executeTakeFirst();
 }
 
 export async function insertNode(
-  tx: Executor,
+  tx: LabExecutor,
   node: { lab_id: string; hostname: string; description: string },
 ): Promise<NodeRow> {
-  const [row] = await queryRows<NodeRow>(
-    tx,
-    sql`insert into nodes (lab_id, hostname, description) values (${node.lab_id}, ${node.hostname}, ${node.description})
-        returning ${nodeColumns}`,
-  );
+  const row = await tx.insertInto('nodes').values(node).returning(nodeColumns).executeTakeFirst();
   if (!row) throw new Error('node was not created');
   return row;
 }
 
-export function listHubs(tx: Executor): Promise<HubRow[]> {
-  return queryRows<HubRow>(tx, sql`select ${hubColumns} from device_hubs order by lab_id, name`);
-}
-
-export async function hubById(tx: Executor, id: string): Promise<HubRow | undefined> {
-  const [row] = await queryRows<HubRow>(tx, sql`select ${hubColumns} from device_hubs where id = ${id}`);
-  return row;
+/** Instrument gateways of the labs in scope (row-level security does the filtering). */
+export function listHubs(tx: LabExecutor): Promise<HubRow[]> {
+  return tx.selectFrom('device_hubs').select(hubColumns).orderBy('lab_id').orderBy('name').execute();
 }
 
 export async function insertHub(
-  tx: Executor,
+  tx: LabExecutor,
   hub: { lab_id: string; node_id: string | null; name: string },
 ): Promise<HubRow> {
-  const [row] = await queryRows<HubRow>(
-    tx,
-    sql`insert into device_hubs (lab_id, node_id, name) values (${hub.lab_id}, ${hub.node_id}, ${hub.name})
-        returning ${hubColumns}`,
-  );
+  const row = await tx.insertInto('device_hubs').values(hub).returning(hubColumns).executeTakeFirst();
   if (!row) throw new Error('device hub was not created');
   return row;
 }

@@ -1,11 +1,28 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
-import { type HubRow, insertHub, insertNode, type NodeRow, nodeById } from './infrastructure.repository.ts';
-import { inLabs, targetLab } from './lab-scope.ts';
+import {
+  type HubRow,
+  insertHub,
+  insertNode,
+  listHubs,
+  listNodes,
+  type NodeRow,
+  nodeById,
+} from './infrastructure.repository.ts';
+import { inLabs, readInLabs, targetLab } from './lab-scope.ts';
+
+/** The lab computers in the caller's labs (one round trip). */
+export function nodesInLabs(ctx: LabContext, caller: Principal): Promise<NodeRow[]> {
+  return listNodes(readInLabs(ctx.db, caller.lab_ids));
+}
+
+/** The instrument gateways in the caller's labs (one round trip). */
+export function hubsInLabs(ctx: LabContext, caller: Principal): Promise<HubRow[]> {
+  return listHubs(readInLabs(ctx.db, caller.lab_ids));
+}
 
 /** Registers a lab computer in one of the caller's labs. */
 export function createNode(
@@ -25,7 +42,7 @@ export function createNode(
         throw new ConflictError('node_exists', `${input.hostname} is already registered`);
       throw error;
     });
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'node.create',
       entity_type: 'node',
@@ -60,7 +77,7 @@ export function createHub(
       if (isUniqueViolation(error)) throw new ConflictError('hub_exists', `A hub named ${input.name} exists`);
       throw error;
     });
-    await appendAudit(tx, {
+    await ctx.audit.append(tx, {
       ...actor,
       action: 'device_hub.create',
       entity_type: 'device_hub',

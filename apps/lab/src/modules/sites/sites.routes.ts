@@ -4,10 +4,7 @@ import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { ReasonBody, User, UserId } from '../accounts/accounts.schema.ts';
 import { actorOf } from '../audit/audit-actor.ts';
-import { listHubs, listNodes } from './infrastructure.repository.ts';
-import { createHub, createNode } from './infrastructure.service.ts';
-import { inLabs } from './lab-scope.ts';
-import { allLabs, labsByIds } from './sites.repository.ts';
+import { createHub, createNode, hubsInLabs, nodesInLabs } from './infrastructure.service.ts';
 import {
   CreateHubBody,
   CreateLabBody,
@@ -17,7 +14,7 @@ import {
   MembershipBody,
   Node,
 } from './sites.schema.ts';
-import { changeMembership, createLab } from './sites.service.ts';
+import { changeMembership, createLab, everyLab, labsOf } from './sites.service.ts';
 
 const security = [{ bearerAuth: [] }];
 const tags = ['sites'];
@@ -31,7 +28,7 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
       config: { access: 'authenticated' },
       schema: { tags, security, summary: 'The labs I belong to', response: { 200: Type.Array(Lab) } },
     },
-    async (request) => labsByIds(ctx.db.orm, request.principal.lab_ids),
+    async (request) => labsOf(ctx, request.principal),
   );
 
   app.get(
@@ -40,7 +37,7 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
       config: { access: 'sites:manage' },
       schema: { tags, security, summary: 'Every lab', response: { 200: Type.Array(Lab) } },
     },
-    async () => allLabs(ctx.db.orm),
+    async () => everyLab(ctx),
   );
 
   app.post(
@@ -110,7 +107,7 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
       config: { access: 'devices:read' },
       schema: { tags, security, summary: 'Lab computers in my labs', response: { 200: Type.Array(Node) } },
     },
-    async (request) => inLabs(ctx.db, request.principal.lab_ids, listNodes),
+    async (request) => nodesInLabs(ctx, request.principal),
   );
 
   app.post(
@@ -140,7 +137,7 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
         response: { 200: Type.Array(Hub) },
       },
     },
-    async (request) => inLabs(ctx.db, request.principal.lab_ids, listHubs),
+    async (request) => hubsInLabs(ctx, request.principal),
   );
 
   app.post(

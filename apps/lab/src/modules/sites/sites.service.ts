@@ -1,20 +1,33 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import { lockLoginRecord, type UserView, userView } from '../accounts/users.repository.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
+import type { Principal } from '../access/principal.repository.ts';
+import { existingUserView, lockLoginRecord, type UserView } from '../accounts/users.repository.ts';
+import type { AuditInput } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
 import { defaultOrganizationId } from './lab-scope.ts';
 import {
   addMemberships,
+  allLabs,
   insertLab,
   type LabView,
   labById,
+  labsByIds,
   organizationExists,
   removeMembership,
 } from './sites.repository.ts';
 
-/** A new lab (site) in an organization; its creator becomes a member. */
+/** The labs the caller belongs to. */
+export function labsOf(ctx: LabContext, caller: Principal): Promise<LabView[]> {
+  return labsByIds(ctx.db.kysely, caller.lab_ids);
+}
+
+/** Every lab (site administration). */
+export function everyLab(ctx: LabContext): Promise<LabView[]> {
+  return allLabs(ctx.db.kysely);
+}
+
+/** A new lab (site) in an organization; its creator becomes a member (audited on their account too). */
 export async function createLab(
   ctx: LabContext,
   input: { code: string; name: string; organization_id?: string | undefined },
@@ -30,17 +43,33 @@ export async function createLab(
         throw new ConflictError('lab_code_taken', `A lab with code ${input.code} exists`);
       throw error;
     });
-    if (actor.actor_id) await addMemberships(tx, actor.actor_id, [id], actor.actor_id);
-    await appendAudit(tx, {
-      ...actor,
-      action: 'lab.create',
-      entity_type: 'lab',
-      entity_id: id,
-      before: null,
-      after: { code: input.code, name: input.name, organization_id: organizationId },
-      reason: null,
-    });
-    return (await labById(tx, id)) as LabView;
+    const entries: AuditInput[] = [
+      {
+        ...actor,
+        action: 'lab.create',
+        entity_type: 'lab',
+        entity_id: id,
+        before: null,
+        after: { code: input.code, name: input.name, organization_id: organizationId },
+        reason: null,
+      },
+    ];
+    if (actor.actor_id) {
+      await addMemberships(tx, actor.actor_id, [id], actor.actor_id);
+      entries.push({
+        ...actor,
+        action: 'user.lab_add',
+        entity_type: 'user',
+        entity_id: actor.actor_id,
+        before: null,
+        after: { lab_id: id },
+        reason: 'created the lab',
+      });
+    }
+    const lab = await labById(tx, id);
+    if (!lab) throw new Error(`lab ${id} vanished inside its own transaction`);
+    await ctx.audit.appendMany(tx, entries);
+    return lab;
   });
 }
 
@@ -60,8 +89,9 @@ export async function changeMembership(
     if (!changed && !change.member) {
       throw new NotFoundError('not_a_member', 'This user is not a member of that lab');
     }
+    const view = await existingUserView(tx, change.user_id);
     if (changed) {
-      await appendAudit(tx, {
+      await ctx.audit.append(tx, {
         ...actor,
         action: change.member ? 'user.lab_add' : 'user.lab_remove',
         entity_type: 'user',
@@ -71,6 +101,6 @@ export async function changeMembership(
         reason: change.reason,
       });
     }
-    return (await userView(tx, change.user_id)) as UserView;
+    return view;
   });
 }

@@ -7,12 +7,8 @@ import OpenAI, {
   RateLimitError,
 } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeOpenAiServer } from '../src/testing/fake-openai-server.ts';
-import {
-  FAKE_DEFAULT_REPLY,
-  fakeEmbedding,
-  startFakeOpenAiServer,
-} from '../src/testing/fake-openai-server.ts';
+import type { FakeOpenAiServer } from './support/fake-openai-server.ts';
+import { FAKE_DEFAULT_REPLY, fakeEmbedding, startFakeOpenAiServer } from './support/fake-openai-server.ts';
 
 const clientFor = (server: FakeOpenAiServer, extra?: { timeout?: number }): OpenAI =>
   new OpenAI({ apiKey: 'test-key', baseURL: server.baseURL, maxRetries: 0, ...extra });

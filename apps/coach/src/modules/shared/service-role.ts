@@ -1,0 +1,7 @@
+import type { RequestClaims } from '@ours/platform/db';
+
+/**
+ * The coach acting for itself (jobs, the /ask log, erasure): PostgreSQL's `service_role`, which
+ * bypasses row-level security, as Supabase's own server-side writes do.
+ */
+export const serviceRole: RequestClaims = { role: 'service_role' };
