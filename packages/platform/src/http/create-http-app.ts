@@ -6,14 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import underPressure from '@fastify/under-pressure';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyRequest,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type DestinationStream, pino } from 'pino';
 import type { Registry } from 'prom-client';
@@ -27,16 +20,11 @@ import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
 import { refuseNulInUrls } from './nul-characters.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
+import type { RouteScope } from './route-scope.ts';
 import { createValidatorCompiler } from './validation.ts';
 
-/** The Fastify instance every service builds on, typed through TypeBox schemas. */
-export type HttpApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+/** A built service: the root route scope, which `server.ts` listens with and tests inject into. */
+export type HttpApp = RouteScope;
 
 export interface HttpAppOptions {
   service: { name: string; version: string; description: string };
@@ -126,8 +114,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.addHook('onClose', async () => stdout?.flushSync());
   app.setValidatorCompiler(createValidatorCompiler());
-  registerJsonBodyParser(app as unknown as FastifyInstance);
-  refuseNulInUrls(app as unknown as FastifyInstance);
+  registerJsonBodyParser(app);
+  refuseNulInUrls(app);
   app.setErrorHandler(handleError);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -180,7 +168,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // Public operations routes get their own, generous per-IP budget (probes and scrapers are frequent).
   const opsLimiter = createLimiter(app, 'ops', { max: 600, windowMs: 60_000 });
   const limitOps = async (request: FastifyRequest) => opsLimiter(request, request.ip);
-  instrumentRequests(app as unknown as FastifyInstance, registry, prefix, limitOps);
-  registerHealth(app as unknown as FastifyInstance, options.service, options.health, limitOps);
+  instrumentRequests(app, registry, prefix, limitOps);
+  registerHealth(app, options.service, options.health, limitOps);
   return app;
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { RouteScope } from './route-scope.ts';
 
 /** A named readiness probe; it throws when its dependency is unavailable. */
 export type HealthCheck = () => Promise<Record<string, unknown> | undefined>;
@@ -17,7 +18,7 @@ const HealthReply = Type.Object(
 
 /** `/health`: liveness plus each dependency's check; 503 when any fails. */
 export function registerHealth(
-  app: FastifyInstance,
+  app: RouteScope,
   service: { name: string; version: string },
   checks: Record<string, HealthCheck>,
   onRequest: (request: FastifyRequest) => Promise<void>,

@@ -5,3 +5,4 @@ export { handleError, toAppError } from './error-handler.ts';
 export { onShutdownSignal } from './graceful-shutdown.ts';
 export type { HealthCheck } from './health.ts';
 export { createLimiter, type Limiter } from './rate-limiter.ts';
+export { encapsulate, type RouteScope } from './route-scope.ts';

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { RouteScope } from './route-scope.ts';
 
 /** A per-app Prometheus registry, so two apps (or tests) in one process never share counters. */
 export function createMetricsRegistry(prefix: string): Registry {
@@ -10,7 +11,7 @@ export function createMetricsRegistry(prefix: string): Registry {
 
 /** Times every request by route pattern (never the raw URL, which would explode cardinality). */
 export function instrumentRequests(
-  app: FastifyInstance,
+  app: RouteScope,
   registry: Registry,
   prefix: string,
   onRequest: (request: FastifyRequest) => Promise<void>,

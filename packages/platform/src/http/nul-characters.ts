@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../errors.ts';
+import type { RouteScope } from './route-scope.ts';
 
 /**
  * PostgreSQL text cannot hold NUL, so a request carrying one could only fail later, half-way
@@ -19,7 +19,7 @@ const escapedNul = /(?<!\\)(?:\\\\)*\\u0000/;
 export const bodyHasNul = (body: string) => body.includes(String.fromCharCode(0)) || escapedNul.test(body);
 
 /** Refuses a NUL in the path or query string (it can only arrive percent-encoded). */
-export function refuseNulInUrls(app: FastifyInstance): void {
+export function refuseNulInUrls(app: RouteScope): void {
   app.addHook('onRequest', async (request) => {
     if (/%00/i.test(request.url)) throw nulRefused();
   });

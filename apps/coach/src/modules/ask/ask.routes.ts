@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { AskBody, AskFallback, AskSuccess } from './ask.schema.ts';
@@ -56,8 +57,8 @@ async function streamAnswer(
   sse.end();
 }
 
-export async function askRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post<{ Body: AskBody }>(
+export async function askRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
+  app.post(
     '/ask',
     {
       schema: {
@@ -66,7 +67,9 @@ export async function askRoutes(app: FastifyInstance, ctx: AppContext): Promise<
         description,
         security: [{ bearerAuth: [] }],
         body: AskBody,
-        response: { 200: Type.Union([AskSuccess, AskFallback]) },
+        response: {
+          200: Type.Union([AskSuccess, AskFallback]),
+        },
       },
       config: { userRateLimit: { name: 'ask', perMinute: ctx.config.rateLimits.askPerMinute } },
     },

@@ -1,7 +1,6 @@
 import { bearerToken, type VerifiedUser } from '@ours/platform/auth';
 import { AppError } from '@ours/platform/errors';
-import { createLimiter, handleError } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { createLimiter, encapsulate, handleError, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 
 /** A foreign-key violation against auth.users: the user row is gone. */
@@ -30,9 +29,9 @@ declare module 'fastify' {
  * outcome. Register user routes inside `register` so nothing can be exempted by URL.
  */
 export async function authenticatedRoutes(
-  app: FastifyInstance,
+  app: RouteScope,
   ctx: AppContext,
-  register: (scope: FastifyInstance) => Promise<void>,
+  register: (scope: RouteScope) => Promise<void>,
 ): Promise<void> {
   const defaultLimiter = createLimiter(app, 'user', {
     max: ctx.config.rateLimits.userPerMinute,
@@ -40,7 +39,7 @@ export async function authenticatedRoutes(
   });
   const routeLimiters = new Map<string, ReturnType<typeof createLimiter>>();
 
-  await app.register(async (scope) => {
+  await encapsulate(app, async (scope) => {
     scope.decorateRequest('user', null as unknown as VerifiedUser);
     scope.addHook('onRoute', (route) => {
       const limit = route.config?.userRateLimit;

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { listExchanges } from './history.repository.ts';
 import { HistoryPage, HistoryQuery } from './history.schema.ts';
 
-export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get<{ Querystring: HistoryQuery }>(
+export async function historyRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
+  app.get(
     '/history',
     {
       schema: {

@@ -1,14 +1,13 @@
 import { asRole, asUser } from '@ours/platform/db';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { deleteUserData, exportReviews, exportUserData } from './me.repository.ts';
 
 const DeleteBody = Type.Object({ confirm: Type.Literal('DELETE_MY_DATA') }, { additionalProperties: false });
-type DeleteBody = Type.Static<typeof DeleteBody>;
 
 /** UK GDPR rights of access (Article 15, portable JSON) and erasure (Article 17). */
-export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function meRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
   app.get(
     '/me/export',
@@ -42,7 +41,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
       };
     },
   );
-  app.delete<{ Body: DeleteBody }>(
+  app.delete(
     '/me',
     {
       schema: {
@@ -50,7 +49,9 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
         summary: 'Erase all your data, in one transaction; body {"confirm":"DELETE_MY_DATA"}',
         security,
         body: DeleteBody,
-        response: { 200: Type.Object({ deleted: Type.Record(Type.String(), Type.Integer()) }) },
+        response: {
+          200: Type.Object({ deleted: Type.Record(Type.String(), Type.Integer()) }),
+        },
       },
     },
     async (request) => {

@@ -1,14 +1,12 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import { PageQuery, pageOf } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { PageQuery, pageOf, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { deleteAllMemories, deleteMemory, listMemories } from './memory.repository.ts';
 
 const MemoriesQuery = Type.Object(PageQuery, { additionalProperties: false });
-type MemoriesQuery = Type.Static<typeof MemoriesQuery>;
 const Memory = Type.Object({
   id: Type.String({ format: 'uuid' }),
   log_type: Type.String(),
@@ -17,12 +15,11 @@ const Memory = Type.Object({
 });
 const MemoriesPage = pageOf(Memory);
 const MemoryParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-type MemoryParams = Type.Static<typeof MemoryParams>;
 
 /** What the coach remembers about the user, and the user's right to make it forget. */
-export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function memoryRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
-  app.get<{ Querystring: MemoriesQuery }>(
+  app.get(
     '/memories',
     {
       schema: {
@@ -37,7 +34,7 @@ export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promi
       return userPage(ctx, request.user, request.query, listMemories, (row) => row.created_at);
     },
   );
-  app.delete<{ Params: MemoryParams }>(
+  app.delete(
     '/memories/:id',
     {
       schema: {
@@ -53,7 +50,7 @@ export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promi
         deleteMemory(tx, request.user.id, request.params.id),
       );
       if (!deleted) throw new NotFoundError('memory_not_found', 'No such memory');
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
   app.delete(

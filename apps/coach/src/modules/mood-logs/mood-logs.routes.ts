@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { MoodLog, MoodLogInput, MoodLogList, MoodLogsQuery } from './mood-logs.schema.ts';
 import { logMood, moodHistory } from './mood-logs.service.ts';
 
-export async function moodLogRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function moodLogRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
-  app.post<{ Body: MoodLogInput }>(
+  app.post(
     '/mood-logs',
     {
       schema: {
@@ -21,7 +21,7 @@ export async function moodLogRoutes(app: FastifyInstance, ctx: AppContext): Prom
       return logMood(ctx, request.user, request.body);
     },
   );
-  app.get<{ Querystring: MoodLogsQuery }>(
+  app.get(
     '/mood-logs',
     {
       schema: {

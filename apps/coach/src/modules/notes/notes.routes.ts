@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { listNotes } from './notes.repository.ts';
 import { NotesPage, NotesQuery } from './notes.schema.ts';
 
-export async function noteRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get<{ Querystring: NotesQuery }>(
+export async function noteRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
+  app.get(
     '/notes',
     {
       schema: {

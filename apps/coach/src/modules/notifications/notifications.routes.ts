@@ -1,6 +1,6 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { listNotifications, setNotificationRead } from './notifications.repository.ts';
@@ -12,9 +12,9 @@ import {
   NotificationsQuery,
 } from './notifications.schema.ts';
 
-export async function notificationRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function notificationRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
-  app.get<{ Querystring: NotificationsQuery }>(
+  app.get(
     '/notifications',
     {
       schema: {
@@ -37,7 +37,7 @@ export async function notificationRoutes(app: FastifyInstance, ctx: AppContext):
     },
   );
 
-  app.patch<{ Params: NotificationParams; Body: NotificationPatch }>(
+  app.patch(
     '/notifications/:id',
     {
       schema: {

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { Profile, ProfileInput } from './profile.schema.ts';
 import { readProfile, saveProfile } from './profile.service.ts';
 
 /** The profile the coach personalises with: read and updated only by its owner, through RLS. */
-export async function profileRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function profileRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
   app.get(
     '/profile',
@@ -18,7 +18,7 @@ export async function profileRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request) => readProfile(ctx, request.user),
   );
-  app.put<{ Body: ProfileInput }>(
+  app.put(
     '/profile',
     {
       schema: {

@@ -1,7 +1,6 @@
 import { bearerToken } from '@ours/platform/auth';
 import { AppError, ForbiddenError, UnauthorizedError } from '@ours/platform/errors';
-import { createLimiter } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { createLimiter, encapsulate, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { type AccessClaims, accessTokenVerifier } from '../auth/tokens.ts';
 import { grants, type Permission } from './permissions.ts';
@@ -22,16 +21,16 @@ declare module 'fastify' {
  * open by omission.
  */
 export async function protectedRoutes(
-  app: FastifyInstance,
+  app: RouteScope,
   ctx: LabContext,
-  register: (scope: FastifyInstance) => Promise<void>,
+  register: (scope: RouteScope) => Promise<void>,
 ): Promise<void> {
   const verifyAccess = accessTokenVerifier(ctx.keys.jwtSecret);
   const userLimiter = createLimiter(app, 'user', {
     max: ctx.config.rateLimits.userPerMinute,
     windowMs: 60_000,
   });
-  await app.register(async (scope) => {
+  await encapsulate(app, async (scope) => {
     scope.decorateRequest('principal', null as unknown as Principal);
     scope.decorateRequest('amr', null as unknown as string[]);
     scope.addHook('onRoute', (route) => {

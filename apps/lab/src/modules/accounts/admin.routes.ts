@@ -1,6 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
@@ -29,8 +28,7 @@ import {
 import { listRoles, listUsers, userView } from './users.repository.ts';
 
 /** Account administration: users:manage (admins). */
-export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   const config = { access: 'users:manage' as const };
   const base = { tags: ['admin'], security: [{ bearerAuth: [] }] };
 

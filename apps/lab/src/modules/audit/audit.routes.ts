@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { AuditPage, AuditQuery, ExportQuery, Verification } from './audit.schema.ts';
 import { exportEntries, verifyAuditTrail } from './audit.service.ts';
@@ -9,9 +8,7 @@ import { auditSearch } from './audit-query.repository.ts';
 
 const base = { tags: ['compliance'], security: [{ bearerAuth: [] }] };
 
-export async function auditRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function auditRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.get(
     '/api/compliance/audit',
     {

@@ -1,6 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createLimiter } from '@ours/platform/http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createLimiter, type RouteScope } from '@ours/platform/http';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Me, User } from '../accounts/accounts.schema.ts';
@@ -29,9 +28,8 @@ import { endSession, refreshSession } from './sessions.service.ts';
 const tags = ['auth'];
 
 /** The steps that obtain or end a session: public, and limited per client IP. */
-export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const loginLimiter = createLimiter(root, 'login', {
+export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
+  const loginLimiter = createLimiter(app, 'login', {
     max: ctx.config.rateLimits.loginPerMinute,
     windowMs: 60_000,
   });
@@ -126,8 +124,7 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
 }
 
 /** Self-service for any signed-in user: who am I, change my password, manage my MFA. */
-export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+export async function selfServiceRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   const config = { access: 'authenticated' as const };
   const security = [{ bearerAuth: [] }];
 

@@ -1,6 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { dueList, findCalibrations, getCalibration, recordCalibration } from './calibration.service.ts';
@@ -18,9 +16,7 @@ import {
 const base = { tags: ['calibration'], security: [{ bearerAuth: [] }] };
 
 /** `/api/calibration`: append-only calibration entries and the due lists. */
-export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/calibration',
     {

@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import { encapsulate, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { maxCertificateBytes } from './certificate-store.ts';
@@ -48,9 +47,9 @@ function explainMultipartError(error: unknown): never {
  * at most 10 MB) exists for these routes only. Authentication and permission run first (onRequest,
  * in the enclosing scope), so nothing is parsed for a caller who may not upload.
  */
-export async function certificateRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  await scope.register(async (files) => {
-    await files.register(multipart, {
+export async function certificateRoutes(scope: RouteScope, ctx: LabContext): Promise<void> {
+  await encapsulate(scope, async (app) => {
+    await app.register(multipart, {
       limits: {
         fileSize: maxCertificateBytes,
         files: 1,
@@ -60,7 +59,6 @@ export async function certificateRoutes(scope: FastifyInstance, ctx: LabContext)
         headerPairs: 20,
       },
     });
-    const app = files.withTypeProvider<TypeBoxTypeProvider>();
 
     app.post(
       '/api/calibration/:id/certificate',

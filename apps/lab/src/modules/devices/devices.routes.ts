@@ -1,6 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { inLabs, listInLabs } from '../sites/lab-scope.ts';
@@ -25,10 +23,9 @@ import { changeDevice, createDevice, getDevice, useDevice } from './devices.serv
 const base = { tags: ['devices'], security: [{ bearerAuth: [] }] };
 
 /** `/api/devices` and `/api/calibration`: instruments, their calibration and their logbook. */
-export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  await calibrationRoutes(scope, ctx);
-  await certificateRoutes(scope, ctx);
+export async function deviceRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
+  await calibrationRoutes(app, ctx);
+  await certificateRoutes(app, ctx);
 
   app.post(
     '/api/devices',

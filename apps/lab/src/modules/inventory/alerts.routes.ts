@@ -1,6 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, PageQuery, pageOf, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, PageQuery, pageOf, type RouteScope, toPage } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Nullable, Uuid } from '../shared/schema.ts';
@@ -53,9 +51,7 @@ const Alert = Type.Object({
 });
 
 /** Live stock reports, and the open alerts the daily job recorded. */
-export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.get(
     '/api/inventory/alerts/low-stock',
     {

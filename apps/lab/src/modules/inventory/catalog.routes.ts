@@ -1,7 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { inLabs, listInLabs } from '../sites/lab-scope.ts';
@@ -25,9 +23,7 @@ import { labToday } from './lab-calendar.ts';
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
 
 /** Vendors and items: the catalogue that lots are received against. */
-export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/inventory/vendors',
     {

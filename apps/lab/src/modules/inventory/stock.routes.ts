@@ -1,7 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { inLabs, listInLabs } from '../sites/lab-scope.ts';
@@ -25,9 +23,7 @@ import { consumeStock, receiveIntoLot, receiveStock } from './stock.service.ts';
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
 
 /** Stock lots and their movements: receive, consume, quarantine and release, the ledger. */
-export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/inventory/lots',
     {

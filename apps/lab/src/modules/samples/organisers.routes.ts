@@ -1,6 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import { type TSchema, Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
@@ -26,8 +25,7 @@ const kinds: { kind: OrganiserKind; one: string; item: TSchema; body: TSchema }[
 ];
 
 /** `/api/samples/projects`, `/batches`, `/containers`: create, list and get, in the caller's labs. */
-export async function organiserRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+export async function organiserRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   for (const { kind, one, item, body } of kinds) {
     app.post(
       `/api/samples/${kind}`,

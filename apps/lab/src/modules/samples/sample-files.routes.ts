@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, ValidationError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import { encapsulate, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { exportSamplesCsv } from './sample-csv.export.ts';
@@ -15,10 +14,10 @@ const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 const maxCsvBytes = 5 * 1024 * 1024;
 
 /** Labels (SVG, PNG, PDF sheets) and CSV import/export of samples. */
-export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Promise<void> {
   // Its own plugin context, so the CSV body parser and its larger limit apply to these routes only.
-  await scope.register(async (files) => {
-    files.addContentTypeParser(
+  await encapsulate(scope, async (app) => {
+    app.addContentTypeParser(
       'text/csv',
       { parseAs: 'string', bodyLimit: maxCsvBytes },
       (_request, body, done) => {
@@ -30,7 +29,6 @@ export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext):
         done(null, body);
       },
     );
-    const app = files.withTypeProvider<TypeBoxTypeProvider>();
 
     app.get(
       '/api/samples/:id/label',

@@ -1,6 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { AuditEntry } from '../audit/audit.schema.ts';
@@ -31,10 +29,9 @@ import { assignWorkflow, changeSample, createSamples, deleteSample } from './sam
 const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 
 /** `/api/samples`: the seed's endpoints, lab-scoped, audited. */
-export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  await organiserRoutes(scope, ctx);
-  await sampleFileRoutes(scope, ctx);
+export async function sampleRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
+  await organiserRoutes(app, ctx);
+  await sampleFileRoutes(app, ctx);
 
   app.post(
     '/api/samples',

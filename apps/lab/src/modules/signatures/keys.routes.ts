@@ -1,12 +1,10 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { PublicKeysReply } from './signatures.schema.ts';
 import { listSigningKeys } from './signing-keys.repository.ts';
 
 /** Public keys are public: anyone holding an export or a signature can check it independently. */
-export async function keyRoutes(root: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+export async function keyRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.get(
     '/api/compliance/keys',
     {

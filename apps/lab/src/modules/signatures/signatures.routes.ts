@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
@@ -8,9 +7,7 @@ import { signaturesOfRecord, signRecordFor, verifySignature } from './signatures
 
 const base = { tags: ['signatures'], security: [{ bearerAuth: [] }] };
 
-export async function signatureRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function signatureRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/signatures',
     {

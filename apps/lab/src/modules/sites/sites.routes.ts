@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { ReasonBody, User, UserId } from '../accounts/accounts.schema.ts';
@@ -22,9 +21,7 @@ import { changeMembership, createLab } from './sites.service.ts';
 const security = [{ bearerAuth: [] }];
 const tags = ['sites'];
 
-export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.get(
     '/api/labs',
     {
