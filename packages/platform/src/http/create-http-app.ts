@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
@@ -14,11 +12,13 @@ import { NotFoundError } from '../errors.ts';
 import { loggerOptions } from '../logger.ts';
 import { AccessLogController } from './access-log.ts';
 import { compileOriginMatcher } from './cors-origins.ts';
+import { inputErrorStatuses, requireDeclaredErrors } from './declared-errors.ts';
 import { handleError } from './error-handler.ts';
 import { type HealthCheck, registerHealth } from './health.ts';
 import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
 import { refuseNulInUrls } from './nul-characters.ts';
+import { registerOpenApi } from './openapi.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
 import type { RouteScope } from './route-scope.ts';
 import { createValidatorCompiler } from './validation.ts';
@@ -99,6 +99,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // A route that reads input declares the refusals answered for it here, or the app does not start.
+  requireDeclaredErrors(app, inputErrorStatuses);
   const registeredRoutes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', registeredRoutes);
   app.addHook('onRoute', (route) => {
@@ -138,20 +140,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ...(options.redis ? { redis: options.redis, nameSpace: `${options.service.name}-rl:` } : {}),
   });
   await app.register(underPressure, { maxEventLoopDelay: 2_000, retryAfter: 5, exposeStatusRoute: false });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: options.service.name,
-        description: options.service.description,
-        version: options.service.version,
-      },
-      components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await registerOpenApi(app, options.service);
 
   app.decorate(
     'limitAnonymous',

@@ -1,9 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: unknown; request_id?: string };
-}
+import type { ErrorBody } from './error-responses.ts';
 
 function fromFastifyError(error: FastifyError): AppError | undefined {
   if (error.validation) {

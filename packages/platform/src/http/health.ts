@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { errorResponses } from './error-responses.ts';
 import type { RouteScope } from './route-scope.ts';
 
 /** A named readiness probe; it throws when its dependency is unavailable. */
@@ -25,7 +26,16 @@ export function registerHealth(
 ): void {
   app.get(
     '/health',
-    { schema: { tags: ['operations'], response: { 200: HealthReply, 503: HealthReply } }, onRequest },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness and each dependency check (503 when any fails)',
+        operationId: 'getHealth',
+        security: [],
+        response: { 200: HealthReply, 503: HealthReply, ...errorResponses(429) },
+      },
+      onRequest,
+    },
     async (_request, reply) => {
       const results: Record<string, { ok: boolean; [key: string]: unknown }> = {};
       await Promise.all(

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Type } from 'typebox';
+import { errorResponses } from './error-responses.ts';
 import type { RouteScope } from './route-scope.ts';
 
 /** A per-app Prometheus registry, so two apps (or tests) in one process never share counters. */
@@ -33,8 +35,24 @@ export function instrumentRequests(
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true }, onRequest }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        operationId: 'getMetrics',
+        security: [],
+        response: {
+          200: { description: 'The metrics', content: { 'text/plain': { schema: Type.String() } } },
+          ...errorResponses(429),
+        },
+      },
+      onRequest,
+    },
+    async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    },
+  );
 }

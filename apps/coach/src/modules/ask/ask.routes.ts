@@ -1,4 +1,4 @@
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
@@ -64,11 +64,14 @@ export async function askRoutes(app: RouteScope, ctx: AppContext): Promise<void>
       schema: {
         tags: ['coach'],
         summary: 'Ask the coach',
+        operationId: 'askCoach',
         description,
         security: [{ bearerAuth: [] }],
         body: AskBody,
+        // 409 `account_reset`: the account was erased by another instance mid-request; retry.
         response: {
           200: Type.Union([AskSuccess, AskFallback]),
+          ...errorResponses(400, 401, 403, 409, 413, 415, 429),
         },
       },
       config: { userRateLimit: { name: 'ask', perMinute: ctx.config.rateLimits.askPerMinute } },

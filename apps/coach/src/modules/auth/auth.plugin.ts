@@ -1,6 +1,12 @@
 import { bearerToken, type VerifiedUser } from '@ours/platform/auth';
 import { AppError } from '@ours/platform/errors';
-import { createLimiter, encapsulate, handleError, type RouteScope } from '@ours/platform/http';
+import {
+  createLimiter,
+  encapsulate,
+  handleError,
+  type RouteScope,
+  requireDeclaredErrors,
+} from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 
 /** A foreign-key violation against auth.users: the user row is gone. */
@@ -26,7 +32,8 @@ declare module 'fastify' {
 /**
  * Wraps the user routes: every request must carry a valid bearer token, failures count against the
  * caller's IP, and every authenticated request counts against that user's budget, whatever its
- * outcome. Register user routes inside `register` so nothing can be exempted by URL.
+ * outcome. Register user routes inside `register` so nothing can be exempted by URL. Each route
+ * declares the 401 and 429 this scope answers, or the app does not start.
  */
 export async function authenticatedRoutes(
   app: RouteScope,
@@ -41,6 +48,7 @@ export async function authenticatedRoutes(
 
   await encapsulate(app, async (scope) => {
     scope.decorateRequest('user', null as unknown as VerifiedUser);
+    requireDeclaredErrors(scope, () => [401, 429]);
     scope.addHook('onRoute', (route) => {
       const limit = route.config?.userRateLimit;
       if (limit && !routeLimiters.has(limit.name)) {

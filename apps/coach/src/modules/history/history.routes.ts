@@ -1,4 +1,4 @@
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { listExchanges } from './history.repository.ts';
@@ -11,9 +11,10 @@ export async function historyRoutes(app: RouteScope, ctx: AppContext): Promise<v
       schema: {
         tags: ['coach'],
         summary: "The signed-in user's own past /ask exchanges, newest first",
+        operationId: 'listHistory',
         security: [{ bearerAuth: [] }],
         querystring: HistoryQuery,
-        response: { 200: HistoryPage },
+        response: { 200: HistoryPage, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {

@@ -1,12 +1,12 @@
 import { bearerToken } from '@ours/platform/auth';
 import { AppError, ValidationError } from '@ours/platform/errors';
-import { encapsulate, type RouteScope } from '@ours/platform/http';
+import { encapsulate, errorResponses, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { currentWeek, planDigest, weekWindow } from '../digest/digest.service.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import { latestRuns, listRuns } from './job-runs.repository.ts';
 import { isRunnableJob, jobSchedules } from './job-schedules.ts';
-import { RunBody, RunParams } from './jobs.schema.ts';
+import { DryRunReply, JobsOverview, QueuedReply, RunBody, RunParams } from './jobs.schema.ts';
 import { isLocalDate } from './zoned-time.ts';
 
 /**
@@ -15,6 +15,7 @@ import { isLocalDate } from './zoned-time.ts';
  */
 export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   await encapsulate(app, async (scope) => {
+    requireDeclaredErrors(scope, () => [401, 403, 429]);
     scope.addHook('onRequest', async (request) => {
       try {
         await ctx.verifyServiceToken(bearerToken(request.headers.authorization));
@@ -32,7 +33,9 @@ export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<voi
         schema: {
           tags: ['operations'],
           summary: 'Schedules and recent runs (service role)',
+          operationId: 'listJobs',
           security,
+          response: { 200: JobsOverview, ...errorResponses(401, 403, 429) },
         },
       },
       async () => ({
@@ -57,9 +60,15 @@ export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<voi
         schema: {
           tags: ['operations'],
           summary: 'Start a job run now (service role); with dry_run, what it would do',
+          operationId: 'runJob',
           security,
           params: RunParams,
           body: RunBody,
+          response: {
+            200: DryRunReply,
+            202: QueuedReply,
+            ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+          },
         },
       },
       async (request, reply) => {

@@ -1,5 +1,5 @@
 import { asRole, asUser } from '@ours/platform/db';
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { deleteUserData, exportReviews, exportUserData } from './me.repository.ts';
@@ -15,8 +15,9 @@ export async function meRoutes(app: RouteScope, ctx: AppContext): Promise<void> 
       schema: {
         tags: ['data rights'],
         summary: 'Everything stored about you, as one JSON document',
+        operationId: 'exportMyData',
         security,
-        response: { 200: Type.Object({}, { additionalProperties: true }) },
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses(401, 429) },
       },
     },
     async (request, reply) => {
@@ -47,10 +48,12 @@ export async function meRoutes(app: RouteScope, ctx: AppContext): Promise<void> 
       schema: {
         tags: ['data rights'],
         summary: 'Erase all your data, in one transaction; body {"confirm":"DELETE_MY_DATA"}',
+        operationId: 'deleteMyData',
         security,
         body: DeleteBody,
         response: {
           200: Type.Object({ deleted: Type.Record(Type.String(), Type.Integer()) }),
+          ...errorResponses(400, 401, 413, 415, 429),
         },
       },
     },

@@ -1,6 +1,6 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import { PageQuery, pageOf, type RouteScope } from '@ours/platform/http';
+import { errorResponses, PageQuery, pageOf, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
@@ -25,9 +25,10 @@ export async function memoryRoutes(app: RouteScope, ctx: AppContext): Promise<vo
       schema: {
         tags: ['memory'],
         summary: 'What the coach remembers, newest first',
+        operationId: 'listMemories',
         security,
         querystring: MemoriesQuery,
-        response: { 200: MemoriesPage },
+        response: { 200: MemoriesPage, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {
@@ -40,9 +41,10 @@ export async function memoryRoutes(app: RouteScope, ctx: AppContext): Promise<vo
       schema: {
         tags: ['memory'],
         summary: 'Forget one memory',
+        operationId: 'deleteMemory',
         security,
         params: MemoryParams,
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -59,8 +61,9 @@ export async function memoryRoutes(app: RouteScope, ctx: AppContext): Promise<vo
       schema: {
         tags: ['memory'],
         summary: 'Forget everything the coach remembers',
+        operationId: 'deleteAllMemories',
         security,
-        response: { 200: Type.Object({ deleted: Type.Integer() }) },
+        response: { 200: Type.Object({ deleted: Type.Integer() }), ...errorResponses(401, 429) },
       },
     },
     async (request) => ({

@@ -1,4 +1,4 @@
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { listNotes } from './notes.repository.ts';
@@ -11,9 +11,10 @@ export async function noteRoutes(app: RouteScope, ctx: AppContext): Promise<void
       schema: {
         tags: ['coach'],
         summary: "The coach's notes about the user (weekly summaries), newest first",
+        operationId: 'listNotes',
         security: [{ bearerAuth: [] }],
         querystring: NotesQuery,
-        response: { 200: NotesPage },
+        response: { 200: NotesPage, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {

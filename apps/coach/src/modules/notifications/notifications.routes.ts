@@ -1,6 +1,6 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { listNotifications, setNotificationRead } from './notifications.repository.ts';
@@ -20,9 +20,10 @@ export async function notificationRoutes(app: RouteScope, ctx: AppContext): Prom
       schema: {
         tags: ['notifications'],
         summary: "The user's coach notifications, newest first",
+        operationId: 'listNotifications',
         security,
         querystring: NotificationsQuery,
-        response: { 200: NotificationsPage },
+        response: { 200: NotificationsPage, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {
@@ -43,10 +44,11 @@ export async function notificationRoutes(app: RouteScope, ctx: AppContext): Prom
       schema: {
         tags: ['notifications'],
         summary: 'Mark a notification read or unread',
+        operationId: 'updateNotification',
         security,
         params: NotificationParams,
         body: NotificationPatch,
-        response: { 200: Notification },
+        response: { 200: Notification, ...errorResponses(400, 401, 404, 413, 415, 429) },
       },
     },
     async (request) => {

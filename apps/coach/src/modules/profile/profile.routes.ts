@@ -1,4 +1,4 @@
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { Profile, ProfileInput } from './profile.schema.ts';
 import { readProfile, saveProfile } from './profile.service.ts';
@@ -12,8 +12,9 @@ export async function profileRoutes(app: RouteScope, ctx: AppContext): Promise<v
       schema: {
         tags: ['profile'],
         summary: "The user's coaching profile",
+        operationId: 'getProfile',
         security,
-        response: { 200: Profile },
+        response: { 200: Profile, ...errorResponses(401, 429) },
       },
     },
     async (request) => readProfile(ctx, request.user),
@@ -24,9 +25,11 @@ export async function profileRoutes(app: RouteScope, ctx: AppContext): Promise<v
       schema: {
         tags: ['profile'],
         summary: 'Create or update the coaching profile (fields given are replaced, others kept)',
+        operationId: 'updateProfile',
         security,
         body: ProfileInput,
-        response: { 200: Profile },
+        // 409 `account_reset`: the account was erased by another instance mid-request; retry.
+        response: { 200: Profile, ...errorResponses(400, 401, 409, 413, 415, 429) },
       },
     },
     async (request) => saveProfile(ctx, request.user, request.body),

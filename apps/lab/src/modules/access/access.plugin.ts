@@ -1,6 +1,6 @@
 import { bearerToken } from '@ours/platform/auth';
 import { AppError, ForbiddenError, UnauthorizedError } from '@ours/platform/errors';
-import { createLimiter, encapsulate, type RouteScope } from '@ours/platform/http';
+import { createLimiter, encapsulate, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { type AccessClaims, accessTokenVerifier } from '../auth/tokens.ts';
 import { grants, type Permission } from './permissions.ts';
@@ -18,7 +18,8 @@ declare module 'fastify' {
  * Wraps every signed-in route: a valid access token for an active account whose sessions were not
  * revoked, the route's declared permission held through the user's roles (default deny), and the
  * per-user rate limit. A route without a declared access rule fails at start-up, so nothing is ever
- * open by omission.
+ * open by omission; so does one that leaves the 401, 429 (and, with a permission, 403) this scope
+ * answers out of its declared responses.
  */
 export async function protectedRoutes(
   app: RouteScope,
@@ -39,6 +40,9 @@ export async function protectedRoutes(
         throw new Error(`${route.method} ${route.url} must declare a permission or 'authenticated'`);
       }
     });
+    requireDeclaredErrors(scope, (route) =>
+      route.config?.access === 'authenticated' ? [401, 429] : [401, 403, 429],
+    );
     scope.addHook('onRequest', async (request) => {
       let claims: AccessClaims;
       try {

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@ours/platform/errors';
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
@@ -34,7 +34,15 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
 
   app.get(
     '/api/admin/users',
-    { config, schema: { ...base, summary: 'All accounts', response: { 200: Type.Array(User) } } },
+    {
+      config,
+      schema: {
+        operationId: 'listUsers',
+        ...base,
+        summary: 'All accounts',
+        response: { 200: Type.Array(User), ...errorResponses(401, 403, 429) },
+      },
+    },
     async () => listUsers(ctx.db.orm),
   );
 
@@ -43,10 +51,14 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config,
       schema: {
+        operationId: 'getUser',
         ...base,
         summary: 'One account, with the signatures made on it',
         params: UserId,
-        response: { 200: Type.Object({ ...User.properties, signatures: Type.Array(SignatureView) }) },
+        response: {
+          200: Type.Object({ ...User.properties, signatures: Type.Array(SignatureView) }),
+          ...errorResponses(400, 401, 403, 404, 429),
+        },
       },
     },
     async (request) => {
@@ -60,7 +72,13 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     '/api/admin/users',
     {
       config,
-      schema: { ...base, summary: 'Create an account', body: CreateUserBody, response: { 201: User } },
+      schema: {
+        operationId: 'createUser',
+        ...base,
+        summary: 'Create an account',
+        body: CreateUserBody,
+        response: { 201: User, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) => {
       const user = await ctx.db.transaction((tx) =>
@@ -75,11 +93,12 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config,
       schema: {
+        operationId: 'updateUser',
         ...base,
         summary: 'Rename or (de)activate an account (deactivation ends its sessions)',
         params: UserId,
         body: UpdateUserBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => updateAccount(ctx, request.params.id, request.body, actorOf(request)),
@@ -90,11 +109,12 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config,
       schema: {
+        operationId: 'resetUserPassword',
         ...base,
         summary: "Reset someone's password (also unlocks)",
         params: UserId,
         body: ResetPasswordBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -108,11 +128,12 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config,
       schema: {
+        operationId: 'unlockUser',
         ...base,
         summary: 'Lift a lockout',
         params: UserId,
         body: ReasonBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) => unlockAccount(ctx, request.params.id, request.body.reason, actorOf(request)),
@@ -123,11 +144,12 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config,
       schema: {
+        operationId: 'grantRole',
         ...base,
         summary: 'Grant a role',
         params: UserId,
         body: GrantRoleBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -139,11 +161,12 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config,
       schema: {
+        operationId: 'revokeRole',
         ...base,
         summary: 'Revoke a role',
         params: Type.Object({ ...UserId.properties, role: RoleName }),
         body: ReasonBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -154,7 +177,12 @@ export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     '/api/admin/roles',
     {
       config,
-      schema: { ...base, summary: 'Roles and their permissions', response: { 200: Type.Array(Role) } },
+      schema: {
+        operationId: 'listRoles',
+        ...base,
+        summary: 'Roles and their permissions',
+        response: { 200: Type.Array(Role), ...errorResponses(401, 403, 429) },
+      },
     },
     async () => listRoles(ctx.db.orm),
   );

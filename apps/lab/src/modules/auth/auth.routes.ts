@@ -1,4 +1,4 @@
-import { createLimiter, type RouteScope } from '@ours/platform/http';
+import { createLimiter, errorResponses, type RouteScope } from '@ours/platform/http';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
@@ -42,10 +42,12 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'completeSetup',
         tags,
+        security: [],
         summary: 'First run: create the first administrator with the one-time setup token',
         body: SetupBody,
-        response: { 201: User },
+        response: { 201: User, ...errorResponses(400, 401, 409, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -65,10 +67,15 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'login',
         tags,
+        security: [],
         summary: 'Sign in with e-mail and password (MFA accounts get a token for the second step)',
         body: LoginBody,
-        response: { 200: Type.Union([TokenPairReply, MfaRequiredReply]) },
+        response: {
+          200: Type.Union([TokenPairReply, MfaRequiredReply]),
+          ...errorResponses(400, 401, 413, 415, 423, 429),
+        },
       },
     },
     async (request) => login(ctx, request.body, claimantOf(request, request.body.email)),
@@ -80,10 +87,12 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'completeMfaLogin',
         tags,
+        security: [],
         summary: 'Second step of an MFA sign-in',
         body: MfaBody,
-        response: { 200: TokenPairReply },
+        response: { 200: TokenPairReply, ...errorResponses(400, 401, 413, 415, 423, 429) },
       },
     },
     async (request) => completeMfa(ctx, request.body, claimantOf(request)),
@@ -95,10 +104,12 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'refreshSession',
         tags,
+        security: [],
         summary: 'Rotate a refresh token for a new pair (a reused token ends the whole session)',
         body: RefreshBody,
-        response: { 200: TokenPairReply },
+        response: { 200: TokenPairReply, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request) => refreshSession(ctx, request.body.refresh_token, claimantOf(request)),
@@ -110,10 +121,12 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'logout',
         tags,
+        security: [],
         summary: 'End the session this refresh token belongs to',
         body: RefreshBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -132,7 +145,13 @@ export async function selfServiceRoutes(app: RouteScope, ctx: LabContext): Promi
     '/auth/me',
     {
       config,
-      schema: { tags, security, summary: 'The signed-in user, roles and permissions', response: { 200: Me } },
+      schema: {
+        operationId: 'getMe',
+        tags,
+        security,
+        summary: 'The signed-in user, roles and permissions',
+        response: { 200: Me, ...errorResponses(401, 429) },
+      },
     },
     async (request) => {
       const { id, email, full_name, mfa_enabled, roles, permissions, lab_ids } = request.principal;
@@ -145,11 +164,12 @@ export async function selfServiceRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config,
       schema: {
+        operationId: 'changeMyPassword',
         tags,
         security,
         summary: 'Change my password (ends my other sessions)',
         body: PasswordChangeBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 413, 415, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -163,11 +183,12 @@ export async function selfServiceRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config,
       schema: {
+        operationId: 'startMfaEnrolment',
         tags,
         security,
         summary: 'Start TOTP enrolment',
         body: EnrolBody,
-        response: { 200: EnrolReply },
+        response: { 200: EnrolReply, ...errorResponses(400, 401, 409, 413, 415, 423, 429) },
       },
     },
     async (request) => beginEnrolment(ctx, request.principal, request.body.password, actorOf(request)),
@@ -178,11 +199,12 @@ export async function selfServiceRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config,
       schema: {
+        operationId: 'confirmMfaEnrolment',
         tags,
         security,
         summary: 'Confirm enrolment with a first code; returns 10 single-use recovery codes',
         body: ConfirmBody,
-        response: { 200: RecoveryCodesReply },
+        response: { 200: RecoveryCodesReply, ...errorResponses(400, 401, 409, 413, 415, 429) },
       },
     },
     async (request) => confirmEnrolment(ctx, request.principal.id, request.body.code, actorOf(request)),
@@ -193,11 +215,12 @@ export async function selfServiceRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config,
       schema: {
+        operationId: 'disableMfa',
         tags,
         security,
         summary: 'Turn MFA off (password and a code)',
         body: DisableBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 409, 413, 415, 423, 429) },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,4 @@
-import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { dueList, findCalibrations, getCalibration, recordCalibration } from './calibration.service.ts';
@@ -22,6 +22,7 @@ export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config: { access: 'calibration:create' },
       schema: {
+        operationId: 'recordCalibration',
         ...base,
         summary: 'Record a calibration (performed by me); it sets the device status unless a later one does',
         description:
@@ -29,7 +30,7 @@ export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promi
           'interval (24-hour days); a failed calibration has none. A back-dated entry is kept but never ' +
           'overwrites the status set by an entry performed later (`governs_status: false`).',
         body: NewCalibration,
-        response: { 201: CalibrationEntry },
+        response: { 201: CalibrationEntry, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -41,10 +42,11 @@ export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'listCalibrations',
         ...base,
         summary: 'Calibration entries of my labs, most recently performed first, keyset pages',
         querystring: CalibrationQuery,
-        response: { 200: CalibrationPage },
+        response: { 200: CalibrationPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -60,11 +62,12 @@ export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'listUpcomingCalibrations',
         ...base,
         summary: 'Devices whose calibration falls due between now and now + days (inclusive)',
         description: 'Same item shape as /overdue. Due exactly now is upcoming, not overdue.',
         querystring: UpcomingQuery,
-        response: { 200: DueList },
+        response: { 200: DueList, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) =>
@@ -81,13 +84,14 @@ export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'listOverdueCalibrations',
         ...base,
         summary: 'Devices that must be calibrated before any use',
         description:
           'Due strictly before now (`calibration_state: overdue`), latest calibration failed (`failed`), ' +
           'or never calibrated (`never_calibrated`). Same item shape as /upcoming.',
         querystring: OverdueQuery,
-        response: { 200: DueList },
+        response: { 200: DueList, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => dueList(ctx, request.principal, { kind: 'overdue' }, request.query.lab_id),
@@ -98,10 +102,11 @@ export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promi
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'getCalibration',
         ...base,
         summary: 'One calibration entry with its certificate versions',
         params: CalibrationParams,
-        response: { 200: CalibrationEntry },
+        response: { 200: CalibrationEntry, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => getCalibration(ctx, request.principal, request.params.id),

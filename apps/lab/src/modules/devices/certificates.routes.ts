@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import { AppError } from '@ours/platform/errors';
-import { encapsulate, type RouteScope } from '@ours/platform/http';
+import { encapsulate, errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { maxCertificateBytes } from './certificate-store.ts';
@@ -65,6 +65,7 @@ export async function certificateRoutes(scope: RouteScope, ctx: LabContext): Pro
       {
         config: { access: 'calibration:create' },
         schema: {
+          operationId: 'uploadCertificate',
           ...base,
           summary: 'Attach a certificate (PDF, PNG or JPEG by content, at most 10 MB) as a new version',
           description:
@@ -75,7 +76,7 @@ export async function certificateRoutes(scope: RouteScope, ctx: LabContext): Pro
           consumes: ['multipart/form-data'],
           params: CalibrationParams,
           body: CertificateUpload,
-          response: { 201: Certificate },
+          response: { 201: Certificate, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
         },
       },
       async (request, reply) => {
@@ -96,11 +97,12 @@ export async function certificateRoutes(scope: RouteScope, ctx: LabContext): Pro
       {
         config: { access: 'calibration:read' },
         schema: {
+          operationId: 'downloadCertificate',
           ...base,
           summary: 'Download a certificate (the latest version unless ?version=)',
           params: CalibrationParams,
           querystring: CertificateQuery,
-          response: { 200: CertificateFile },
+          response: { 200: CertificateFile, ...errorResponses(400, 401, 403, 404, 429, 500) },
         },
       },
       async (request, reply) => {

@@ -1,4 +1,11 @@
-import { decodeCursor, PageQuery, pageOf, type RouteScope, toPage } from '@ours/platform/http';
+import {
+  decodeCursor,
+  errorResponses,
+  PageQuery,
+  pageOf,
+  type RouteScope,
+  toPage,
+} from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Nullable, Uuid } from '../shared/schema.ts';
@@ -57,10 +64,14 @@ export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listLowStockItems',
         ...base,
         summary: 'Items whose usable stock is at or below their reorder point',
         querystring: Type.Object(LabQuery, { additionalProperties: false }),
-        response: { 200: Type.Object({ count: Type.Integer(), items: Type.Array(LowStock) }) },
+        response: {
+          200: Type.Object({ count: Type.Integer(), items: Type.Array(LowStock) }),
+          ...errorResponses(400, 401, 403, 429),
+        },
       },
     },
     async (request) => {
@@ -77,6 +88,7 @@ export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listExpiringLots',
         ...base,
         summary: 'Lots with stock left expiring between today and today + days (both inclusive)',
         querystring: Type.Object(
@@ -85,6 +97,7 @@ export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<voi
         ),
         response: {
           200: Type.Object({ count: Type.Integer(), days: Type.Integer(), lots: Type.Array(LotAlert) }),
+          ...errorResponses(400, 401, 403, 429),
         },
       },
     },
@@ -103,10 +116,14 @@ export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listExpiredLots',
         ...base,
         summary: 'Lots with stock left past their expiry date',
         querystring: Type.Object(LabQuery, { additionalProperties: false }),
-        response: { 200: Type.Object({ count: Type.Integer(), lots: Type.Array(LotAlert) }) },
+        response: {
+          200: Type.Object({ count: Type.Integer(), lots: Type.Array(LotAlert) }),
+          ...errorResponses(400, 401, 403, 429),
+        },
       },
     },
     async (request) => {
@@ -123,6 +140,7 @@ export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listStockAlerts',
         ...base,
         summary: 'Open alerts the daily job recorded for my labs, newest first, keyset pages',
         querystring: Type.Object(
@@ -135,7 +153,7 @@ export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<voi
           },
           { additionalProperties: false },
         ),
-        response: { 200: pageOf(Alert) },
+        response: { 200: pageOf(Alert), ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {

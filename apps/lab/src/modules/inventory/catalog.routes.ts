@@ -1,5 +1,5 @@
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { inLabs, listInLabs } from '../sites/lab-scope.ts';
@@ -28,7 +28,13 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     '/api/inventory/vendors',
     {
       config: { access: 'inventory:create' },
-      schema: { ...base, summary: 'Register a vendor', body: NewVendor, response: { 201: Vendor } },
+      schema: {
+        operationId: 'createVendor',
+        ...base,
+        summary: 'Register a vendor',
+        body: NewVendor,
+        response: { 201: Vendor, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) =>
       reply.code(201).send(await createVendor(ctx, request.principal, request.body, actorOf(request))),
@@ -39,10 +45,11 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listVendors',
         ...base,
         summary: 'Vendors of my labs, newest first, keyset pages',
         querystring: VendorQuery,
-        response: { 200: VendorPage },
+        response: { 200: VendorPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -59,7 +66,13 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     '/api/inventory/vendors/:id',
     {
       config: { access: 'inventory:read' },
-      schema: { ...base, summary: 'One vendor', params: IdParams, response: { 200: Vendor } },
+      schema: {
+        operationId: 'getVendor',
+        ...base,
+        summary: 'One vendor',
+        params: IdParams,
+        response: { 200: Vendor, ...errorResponses(400, 401, 403, 404, 429) },
+      },
     },
     async (request) => {
       const vendor = await inLabs(ctx.db, request.principal.lab_ids, (tx) =>
@@ -75,11 +88,12 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     {
       config: { access: 'inventory:update' },
       schema: {
+        operationId: 'updateVendor',
         ...base,
         summary: "Change a vendor's name or contact details (with a reason)",
         params: IdParams,
         body: VendorUpdate,
-        response: { 200: Vendor },
+        response: { 200: Vendor, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -91,10 +105,11 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'createItem',
         ...base,
         summary: 'Register an item (its stock starts at zero; receipts and consumptions move it)',
         body: NewItem,
-        response: { 201: Item },
+        response: { 201: Item, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -106,10 +121,11 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listItems',
         ...base,
         summary: 'Items of my labs, newest first, filtered, keyset pages',
         querystring: ItemQuery,
-        response: { 200: ItemPage },
+        response: { 200: ItemPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -128,10 +144,11 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'getItem',
         ...base,
         summary: 'One item with its current and usable stock',
         params: IdParams,
-        response: { 200: Item },
+        response: { 200: Item, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => {
@@ -149,11 +166,12 @@ export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<v
     {
       config: { access: 'inventory:update' },
       schema: {
+        operationId: 'updateItem',
         ...base,
         summary: "Change an item's description or thresholds (never its stock), with a reason",
         params: IdParams,
         body: ItemUpdate,
-        response: { 200: Item },
+        response: { 200: Item, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => changeItem(ctx, request.principal, request.params.id, request.body, actorOf(request)),

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, type RouteScope, toPage } from '@ours/platform/http';
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { inLabs, listInLabs } from '../sites/lab-scope.ts';
@@ -29,10 +29,15 @@ export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'receiveStock',
         ...base,
         summary: "Receive stock: creates the item's lot with this number (201) or adds to it (200)",
         body: ReceiveBody,
-        response: { 200: StockReply, 201: StockReply },
+        response: {
+          200: StockReply,
+          201: StockReply,
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -46,11 +51,12 @@ export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'receiveIntoLot',
         ...base,
         summary: 'Receive more of an existing lot',
         params: IdParams,
         body: ReceiveMoreBody,
-        response: { 200: StockReply },
+        response: { 200: StockReply, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -62,12 +68,13 @@ export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'consumeStock',
         ...base,
         summary:
           'Consume from a lot (refused when quarantined, expired, or more than is left: 409 insufficient_stock with available and requested)',
         params: IdParams,
         body: ConsumeBody,
-        response: { 200: StockReply },
+        response: { 200: StockReply, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -79,10 +86,11 @@ export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listLots',
         ...base,
         summary: 'Lots of my labs, newest first, filtered, keyset pages',
         querystring: LotQuery,
-        response: { 200: LotPage },
+        response: { 200: LotPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -99,7 +107,13 @@ export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     '/api/inventory/lots/:id',
     {
       config: { access: 'inventory:read' },
-      schema: { ...base, summary: 'One lot', params: IdParams, response: { 200: Lot } },
+      schema: {
+        operationId: 'getLot',
+        ...base,
+        summary: 'One lot',
+        params: IdParams,
+        response: { 200: Lot, ...errorResponses(400, 401, 403, 404, 429) },
+      },
     },
     async (request) => {
       const lot = await inLabs(ctx.db, request.principal.lab_ids, (tx) => lotById(tx, request.params.id));
@@ -113,11 +127,12 @@ export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:update' },
       schema: {
+        operationId: 'updateLot',
         ...base,
         summary: 'Quarantine or release a lot, or correct its expiry date or vendor (with a reason)',
         params: IdParams,
         body: LotUpdate,
-        response: { 200: Lot },
+        response: { 200: Lot, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => changeLot(ctx, request.principal, request.params.id, request.body, actorOf(request)),
@@ -128,10 +143,11 @@ export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listStockMovements',
         ...base,
         summary: 'The stock ledger of my labs, newest first, filtered, keyset pages',
         querystring: MovementQuery,
-        response: { 200: MovementPage },
+        response: { 200: MovementPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@ours/platform/errors';
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { type TSchema, Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
@@ -18,20 +18,41 @@ import { createOrganiser } from './organisers.service.ts';
 
 const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 
-const kinds: { kind: OrganiserKind; one: string; item: TSchema; body: TSchema }[] = [
-  { kind: 'projects', one: 'project', item: Project, body: NewProject },
-  { kind: 'batches', one: 'batch', item: Batch, body: NewBatch },
-  { kind: 'containers', one: 'container', item: Container, body: NewContainer },
+// `Name` and `Names` make the operation ids (createProject, listProjects, getProject, ...).
+const kinds: {
+  kind: OrganiserKind;
+  one: string;
+  Name: string;
+  Names: string;
+  item: TSchema;
+  body: TSchema;
+}[] = [
+  { kind: 'projects', one: 'project', Name: 'Project', Names: 'Projects', item: Project, body: NewProject },
+  { kind: 'batches', one: 'batch', Name: 'Batch', Names: 'Batches', item: Batch, body: NewBatch },
+  {
+    kind: 'containers',
+    one: 'container',
+    Name: 'Container',
+    Names: 'Containers',
+    item: Container,
+    body: NewContainer,
+  },
 ];
 
 /** `/api/samples/projects`, `/batches`, `/containers`: create, list and get, in the caller's labs. */
 export async function organiserRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
-  for (const { kind, one, item, body } of kinds) {
+  for (const { kind, one, Name, Names, item, body } of kinds) {
     app.post(
       `/api/samples/${kind}`,
       {
         config: { access: 'samples:create' },
-        schema: { ...base, summary: `Create a ${one}`, body, response: { 201: item } },
+        schema: {
+          operationId: `create${Name}`,
+          ...base,
+          summary: `Create a ${one}`,
+          body,
+          response: { 201: item, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+        },
       },
       async (request, reply) => {
         const input = request.body as { lab_id?: string; code: string } & Record<string, string | number>;
@@ -45,10 +66,11 @@ export async function organiserRoutes(app: RouteScope, ctx: LabContext): Promise
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: `list${Names}`,
           ...base,
           summary: `The ${kind} of my labs`,
           querystring: OffsetQuery,
-          response: { 200: Type.Array(item) },
+          response: { 200: Type.Array(item), ...errorResponses(400, 401, 403, 429) },
         },
       },
       async (request) => {
@@ -61,10 +83,11 @@ export async function organiserRoutes(app: RouteScope, ctx: LabContext): Promise
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: `get${Name}`,
           ...base,
           summary: `One ${one}`,
           params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-          response: { 200: item },
+          response: { 200: item, ...errorResponses(400, 401, 403, 404, 429) },
         },
       },
       async (request) => {

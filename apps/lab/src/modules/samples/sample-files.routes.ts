@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { AppError, ValidationError } from '@ours/platform/errors';
-import { encapsulate, type RouteScope } from '@ours/platform/http';
+import { encapsulate, errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { exportSamplesCsv } from './sample-csv.export.ts';
@@ -35,6 +35,7 @@ export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Prom
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: 'getSampleLabel',
           ...base,
           summary: 'A printable label (SVG or PNG) with a DataMatrix or QR code',
           description:
@@ -42,7 +43,7 @@ export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Prom
             'unambiguously (GET /api/samples/{uuid}); the business id is there for people.',
           params: SampleParams,
           querystring: LabelQuery,
-          response: { 200: LabelImage },
+          response: { 200: LabelImage, ...errorResponses(400, 401, 403, 404, 409, 429) },
         },
       },
       async (request, reply) => {
@@ -60,10 +61,11 @@ export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Prom
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: 'printSampleLabels',
           ...base,
           summary: 'A PDF sheet of labels for 1-200 samples (unknown ids: 404 listing them)',
           body: LabelSheetBody,
-          response: { 200: LabelSheetPdf },
+          response: { 200: LabelSheetPdf, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
         },
       },
       async (request, reply) => {
@@ -86,6 +88,7 @@ export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Prom
         config: { access: 'samples:create' },
         bodyLimit: maxCsvBytes,
         schema: {
+          operationId: 'importSamples',
           ...base,
           summary: 'Import samples from CSV, all or nothing (a per-row error report on any problem)',
           description:
@@ -95,7 +98,7 @@ export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Prom
             'More than 10,000 rows: 413 `too_many_rows`.',
           consumes: ['text/csv'],
           body: ImportBody,
-          response: { 201: ImportReply },
+          response: { 201: ImportReply, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
         },
       },
       async (request, reply) => {
@@ -112,10 +115,11 @@ export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Prom
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: 'exportSamples',
           ...base,
           summary: 'The filtered sample list as CSV (same filters as the list), streamed',
           querystring: ExportQuery,
-          response: { 200: CsvFile },
+          response: { 200: CsvFile, ...errorResponses(400, 401, 403, 429) },
         },
       },
       async (request, reply) => {

@@ -1,4 +1,4 @@
-import type { RouteScope } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { ReasonBody, User, UserId } from '../accounts/accounts.schema.ts';
@@ -26,7 +26,13 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     '/api/labs',
     {
       config: { access: 'authenticated' },
-      schema: { tags, security, summary: 'The labs I belong to', response: { 200: Type.Array(Lab) } },
+      schema: {
+        operationId: 'listMyLabs',
+        tags,
+        security,
+        summary: 'The labs I belong to',
+        response: { 200: Type.Array(Lab), ...errorResponses(401, 429) },
+      },
     },
     async (request) => labsByIds(ctx.db.orm, request.principal.lab_ids),
   );
@@ -35,7 +41,13 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     '/api/admin/labs',
     {
       config: { access: 'sites:manage' },
-      schema: { tags, security, summary: 'Every lab', response: { 200: Type.Array(Lab) } },
+      schema: {
+        operationId: 'listLabs',
+        tags,
+        security,
+        summary: 'Every lab',
+        response: { 200: Type.Array(Lab), ...errorResponses(401, 403, 429) },
+      },
     },
     async () => allLabs(ctx.db.orm),
   );
@@ -44,7 +56,14 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     '/api/admin/labs',
     {
       config: { access: 'sites:manage' },
-      schema: { tags, security, summary: 'Create a lab (site)', body: CreateLabBody, response: { 201: Lab } },
+      schema: {
+        operationId: 'createLab',
+        tags,
+        security,
+        summary: 'Create a lab (site)',
+        body: CreateLabBody,
+        response: { 201: Lab, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) => reply.code(201).send(await createLab(ctx, request.body, actorOf(request))),
   );
@@ -54,12 +73,13 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     {
       config: { access: 'users:manage' },
       schema: {
+        operationId: 'addLabMember',
         tags,
         security,
         summary: 'Make a user a member of a lab',
         params: UserId,
         body: MembershipBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -80,12 +100,13 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     {
       config: { access: 'users:manage' },
       schema: {
+        operationId: 'removeLabMember',
         tags,
         security,
         summary: 'Remove a user from a lab (they no longer see its records)',
         params: Type.Object({ ...UserId.properties, labId: Type.String({ format: 'uuid' }) }),
         body: ReasonBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -105,7 +126,13 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     '/api/sites/nodes',
     {
       config: { access: 'devices:read' },
-      schema: { tags, security, summary: 'Lab computers in my labs', response: { 200: Type.Array(Node) } },
+      schema: {
+        operationId: 'listNodes',
+        tags,
+        security,
+        summary: 'Lab computers in my labs',
+        response: { 200: Type.Array(Node), ...errorResponses(401, 403, 429) },
+      },
     },
     async (request) => inLabs(ctx.db, request.principal.lab_ids, listNodes),
   );
@@ -115,11 +142,12 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     {
       config: { access: 'devices:manage' },
       schema: {
+        operationId: 'createNode',
         tags,
         security,
         summary: 'Register a lab computer',
         body: CreateNodeBody,
-        response: { 201: Node },
+        response: { 201: Node, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -131,10 +159,11 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     {
       config: { access: 'devices:read' },
       schema: {
+        operationId: 'listHubs',
         tags,
         security,
         summary: 'Instrument gateways in my labs',
-        response: { 200: Type.Array(Hub) },
+        response: { 200: Type.Array(Hub), ...errorResponses(401, 403, 429) },
       },
     },
     async (request) => inLabs(ctx.db, request.principal.lab_ids, listHubs),
@@ -145,11 +174,12 @@ export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void
     {
       config: { access: 'devices:manage' },
       schema: {
+        operationId: 'createHub',
         tags,
         security,
         summary: 'Register an instrument gateway',
         body: CreateHubBody,
-        response: { 201: Hub },
+        response: { 201: Hub, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
