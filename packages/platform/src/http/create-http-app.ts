@@ -15,9 +15,9 @@ import { compileOriginMatcher } from './cors-origins.ts';
 import { inputErrorStatuses, requireDeclaredErrors } from './declared-errors.ts';
 import { handleError } from './error-handler.ts';
 import { type HealthCheck, registerHealth } from './health.ts';
+import { invalidCharacters, refuseInvalidUrlText, urlTextProblem } from './invalid-characters.ts';
 import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
-import { refuseNulInUrls } from './nul-characters.ts';
 import { registerOpenApi } from './openapi.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
 import type { RouteScope } from './route-scope.ts';
@@ -85,11 +85,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // Path params longer than this never reach a route (414); shorter ones meet the route's schema.
     routerOptions: { maxParamLength: 500 },
     // Errors the router raises before any route runs (a bad %-escape, an over-long param) get the
-    // house error shape too.
+    // house error shape too; escapes spelling no UTF-8 text (a lone surrogate) break the one
+    // request-text rule, and say so with its code.
     frameworkErrors: (error, request, reply) => {
       // No onRequest hook has run for these, so the request id header is set here.
       reply.header('x-request-id', request.id);
-      handleError(error, request, reply);
+      const problem = error.code === 'FST_ERR_BAD_URL' ? urlTextProblem(request.url) : undefined;
+      handleError(problem ? invalidCharacters(problem) : error, request, reply);
     },
     logController: new AccessLogController(),
     requestIdHeader: false,
@@ -116,12 +118,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.addHook('onClose', async () => stdout?.flushSync());
   app.setValidatorCompiler(createValidatorCompiler());
-  registerJsonBodyParser(app);
-  refuseNulInUrls(app);
   app.setErrorHandler(handleError);
+  // First, so every refusal below carries the request id too.
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  refuseInvalidUrlText(app);
+  registerJsonBodyParser(app);
 
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
   const isAllowedOrigin = compileOriginMatcher(options.allowedOrigins);

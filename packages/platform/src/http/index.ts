@@ -6,5 +6,6 @@ export { handleError, toAppError } from './error-handler.ts';
 export { ErrorBody, type ErrorStatus, errorResponses } from './error-responses.ts';
 export { onShutdownSignal } from './graceful-shutdown.ts';
 export type { HealthCheck } from './health.ts';
+export { bodyTextProblem, invalidCharacters } from './invalid-characters.ts';
 export { createLimiter, type Limiter } from './rate-limiter.ts';
 export { encapsulate, type RouteScope } from './route-scope.ts';

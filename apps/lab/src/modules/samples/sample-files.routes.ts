@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
-import { AppError, ValidationError } from '@ours/platform/errors';
-import { encapsulate, errorResponses, type RouteScope } from '@ours/platform/http';
+import { AppError } from '@ours/platform/errors';
+import {
+  bodyTextProblem,
+  encapsulate,
+  errorResponses,
+  invalidCharacters,
+  type RouteScope,
+} from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { exportSamplesCsv } from './sample-csv.export.ts';
@@ -19,14 +25,13 @@ export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Prom
   await encapsulate(scope, async (app) => {
     app.addContentTypeParser(
       'text/csv',
-      { parseAs: 'string', bodyLimit: maxCsvBytes },
+      { parseAs: 'buffer', bodyLimit: maxCsvBytes },
       (_request, body, done) => {
-        // PostgreSQL text cannot hold NUL: refuse it up front rather than half-way through an import.
-        if (String(body).includes('\u0000')) {
-          done(new ValidationError('invalid_characters', 'The file contains a NUL character'), undefined);
-          return;
-        }
-        done(null, body);
+        // The platform's request-text rule (UTF-8, no NUL), up front rather than half-way through.
+        const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
+        const problem = bodyTextProblem(raw);
+        if (problem) done(invalidCharacters(problem), undefined);
+        else done(null, raw.toString('utf8'));
       },
     );
 
