@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coachLogsOf } from './support/coach-logs.ts';
 import { bearer, createUser, type TestUser, useTestApp } from './support/test-app.ts';
@@ -86,5 +87,37 @@ describe('a lone UTF-16 surrogate is refused with 400 invalid_characters, never 
       headers: bearer(user),
     });
     expectRefusal(search, 400, 'invalid_cursor');
+  });
+});
+
+describe('bodies the server cannot read', () => {
+  it('answers an unsupported Content-Type with 415 in the house shape', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/mood-logs',
+      headers: { ...bearer(user), 'content-type': 'application/xml' },
+      payload: '<mood>5</mood>',
+    });
+    expectRefusal(response, 415, 'unsupported_media_type');
+  });
+
+  it('answers a compressed body with 415 and says identity is accepted, instead of parsing it', async () => {
+    for (const encoding of ['gzip', 'br', 'deflate, gzip']) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/mood-logs',
+        headers: { ...bearer(user), 'content-type': 'application/json', 'content-encoding': encoding },
+        payload: gzipSync('{"mood":5,"stress":5}'),
+      });
+      expectRefusal(response, 415, 'unsupported_content_encoding');
+      expect(response.headers['accept-encoding']).toBe('identity');
+    }
+    const identity = await t.app.inject({
+      method: 'POST',
+      url: '/mood-logs',
+      headers: { ...bearer(user), 'content-type': 'application/json', 'content-encoding': 'identity' },
+      payload: '{"mood":5,"stress":5}',
+    });
+    expect(identity.statusCode).toBe(201);
   });
 });

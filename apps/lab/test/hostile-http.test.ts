@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { queryRows } from '@ours/platform/db';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -171,5 +172,36 @@ describe('a lone UTF-16 surrogate is refused with 400 invalid_characters', () =>
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json().metadata.note).toBe('🧪 ok');
     expect((await send('GET', '/api/samples?q=%F0%9F%A7%AA')).statusCode).toBe(200);
+  });
+});
+
+describe('bodies the server cannot read', () => {
+  it('answers an unsupported Content-Type on a JSON route with 415 in the house shape', async () => {
+    const response = await send('POST', '/api/inventory/vendors', '<vendor/>', {
+      'content-type': 'application/xml',
+    });
+    expectRefusal(response, 415, 'unsupported_media_type');
+  });
+
+  it('answers a compressed body with 415 and Accept-Encoding: identity, writing nothing', async () => {
+    const before = await footprint();
+    const body = gzipSync(JSON.stringify({ code: nextCode('V'), name: 'Zipped' }));
+    const response = await send('POST', '/api/inventory/vendors', body, {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expectRefusal(response, 415, 'unsupported_content_encoding');
+    expect(response.headers['accept-encoding']).toBe('identity');
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('checks the caller before the body: no token is still a 401', async () => {
+    const response = await lab.app.inject({
+      method: 'POST',
+      url: '/api/inventory/vendors',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: gzipSync('{}'),
+    });
+    expectRefusal(response, 401, 'missing_token');
   });
 });

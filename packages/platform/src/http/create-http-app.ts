@@ -20,6 +20,7 @@ import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
+import { refuseUnframedRequests } from './request-framing.ts';
 import type { RouteScope } from './route-scope.ts';
 import { createValidatorCompiler } from './validation.ts';
 
@@ -123,6 +124,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  refuseUnframedRequests(app);
   refuseInvalidUrlText(app);
   registerJsonBodyParser(app);
 

@@ -27,6 +27,8 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   const messages: Record<string, string> = {
     FST_ERR_BAD_URL: 'The URL has an invalid percent-encoding',
     FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE:
+      "The body's Content-Type is not one this route accepts (JSON unless its API document says otherwise)",
   };
   return new AppError(status, code, messages[error.code] ?? error.message);
 }

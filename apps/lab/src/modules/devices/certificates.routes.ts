@@ -1,10 +1,10 @@
 import multipart from '@fastify/multipart';
-import { AppError } from '@ours/platform/errors';
 import { encapsulate, errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
+import { certificateFormParts, multipartError } from './certificate-form.ts';
 import { maxCertificateBytes } from './certificate-store.ts';
-import { downloadCertificate, type UploadPart, uploadCertificate } from './certificates.service.ts';
+import { downloadCertificate, uploadCertificate } from './certificates.service.ts';
 import {
   CalibrationParams,
   Certificate,
@@ -14,33 +14,6 @@ import {
 } from './devices.schema.ts';
 
 const base = { tags: ['calibration'], security: [{ bearerAuth: [] }] };
-
-// The parser's own errors, as stable codes (its messages and 406 for "not multipart" are not ours).
-const multipartCodes: Record<string, [number, string, string]> = {
-  FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'multipart_required', 'Send the file as multipart/form-data'],
-  FST_REQ_FILE_TOO_LARGE: [
-    413,
-    'certificate_too_large',
-    `A certificate may be at most ${maxCertificateBytes} bytes`,
-  ],
-  FST_FILES_LIMIT: [413, 'too_many_files', 'Send exactly one file'],
-  FST_PARTS_LIMIT: [413, 'too_many_parts', 'The form has too many parts'],
-  FST_FIELDS_LIMIT: [413, 'too_many_parts', 'The form has too many fields'],
-  FST_PROTO_VIOLATION: [400, 'invalid_multipart', 'The form uses a forbidden field name'],
-  FST_MP_PREMATURE_CLOSE: [400, 'invalid_multipart', 'The upload ended early'],
-};
-
-function explainMultipartError(error: unknown): never {
-  if (error instanceof AppError) throw error;
-  const code = (error as { code?: string }).code;
-  const known = code === undefined ? undefined : multipartCodes[code];
-  if (known) throw new AppError(known[0], known[1], known[2], { cause: error });
-  const status = (error as { statusCode?: number }).statusCode;
-  if (status !== undefined && status < 500) {
-    throw new AppError(400, 'invalid_multipart', 'The multipart form could not be read', { cause: error });
-  }
-  throw error;
-}
 
 /**
  * Certificate upload and download, in their own plugin context: the multipart parser (one file of
@@ -72,7 +45,9 @@ export async function certificateRoutes(scope: RouteScope, ctx: LabContext): Pro
             'One multipart file part. The type is read from the content; the client file name and content ' +
             'type are not trusted. The file is stored under a server-made name with its SHA-256; a re-upload ' +
             'adds a version and never replaces one. 413 `certificate_too_large`, 415 ' +
-            '`unsupported_certificate_type`, 400 `file_required`, 415 `multipart_required`.',
+            '`unsupported_certificate_type`, 400 `file_required`, 415 `multipart_required`, 400 ' +
+            '`invalid_multipart` (no boundary, cut short, garbage), 415 `unsupported_content_encoding` ' +
+            '(send it uncompressed).',
           consumes: ['multipart/form-data'],
           params: CalibrationParams,
           body: CertificateUpload,
@@ -80,14 +55,14 @@ export async function certificateRoutes(scope: RouteScope, ctx: LabContext): Pro
         },
       },
       async (request, reply) => {
-        if (!request.isMultipart()) explainMultipartError({ code: 'FST_INVALID_MULTIPART_CONTENT_TYPE' });
+        if (!request.isMultipart()) throw multipartError({ code: 'FST_INVALID_MULTIPART_CONTENT_TYPE' });
         const certificate = await uploadCertificate(
           ctx,
           request.principal,
           request.params.id,
-          () => request.parts() as AsyncIterable<UploadPart>,
+          () => certificateFormParts(request),
           actorOf(request),
-        ).catch(explainMultipartError);
+        );
         return reply.code(201).send(certificate);
       },
     );
