@@ -1,13 +1,17 @@
 import { gzipSync } from 'node:zlib';
+import { malformedRequests, sendRawHttp } from '@ours/platform/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coachLogsOf } from './support/coach-logs.ts';
 import { bearer, createUser, type TestUser, useTestApp } from './support/test-app.ts';
 
 const t = useTestApp({ USER_RATE_LIMIT_PER_MINUTE: '100000', ANON_RATE_LIMIT_PER_MINUTE: '100000' });
 let user: TestUser;
+let port: number;
 
 beforeAll(async () => {
   user = await createUser();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as { port: number }).port;
 });
 
 // In a JS string '\ud800' is a lone surrogate; JSON.stringify (and inject) send it as the escape "\ud800".
@@ -119,5 +123,25 @@ describe('bodies the server cannot read', () => {
       payload: '{"mood":5,"stress":5}',
     });
     expect(identity.statusCode).toBe(201);
+  });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  it.each(malformedRequests('/mood-logs'))(
+    'answers $name with $status $code in the house shape',
+    async ({ request, status, code }) => {
+      const reply = await sendRawHttp(port, request);
+      expect(reply.status).toBe(status);
+      expect(reply.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(reply.body)).toEqual({ error: { code, message: expect.any(String) } });
+    },
+  );
+
+  it('still serves a well-formed request on a raw socket', async () => {
+    const reply = await sendRawHttp(
+      port,
+      'GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
+    expect(reply.status).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { queryRows } from '@ours/platform/db';
+import { malformedRequests, sendRawHttp } from '@ours/platform/testing';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -8,6 +9,7 @@ import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 // requests the HTTP parser refuses: each a 4xx in the house shape, never a 500, writing nothing.
 const lab = useLabApp({ USER_RATE_LIMIT_PER_MINUTE: '100000', ANON_RATE_LIMIT_PER_MINUTE: '100000' });
 let admin: TestAccount;
+let port: number;
 let sequence = 0;
 const fixture = { sample: '', vendor: '', item: '', lot: '', device: '', user: '' };
 const nextCode = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++sequence}`;
@@ -81,6 +83,8 @@ beforeAll(async () => {
       calibration_interval_days: 90,
     })
   ).json().id;
+  await lab.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (lab.app.server.address() as { port: number }).port;
 });
 
 describe('a lone UTF-16 surrogate is refused with 400 invalid_characters', () => {
@@ -204,4 +208,16 @@ describe('bodies the server cannot read', () => {
     });
     expectRefusal(response, 401, 'missing_token');
   });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  it.each(malformedRequests('/auth/login'))(
+    'answers $name with $status $code in the house shape',
+    async ({ request, status, code }) => {
+      const reply = await sendRawHttp(port, request);
+      expect(reply.status).toBe(status);
+      expect(reply.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(reply.body)).toEqual({ error: { code, message: expect.any(String) } });
+    },
+  );
 });

@@ -11,6 +11,7 @@ import type { Registry } from 'prom-client';
 import { NotFoundError } from '../errors.ts';
 import { loggerOptions } from '../logger.ts';
 import { AccessLogController } from './access-log.ts';
+import { clientErrorHandler } from './client-errors.ts';
 import { compileOriginMatcher } from './cors-origins.ts';
 import { inputErrorStatuses, requireDeclaredErrors } from './declared-errors.ts';
 import { handleError } from './error-handler.ts';
@@ -70,11 +71,12 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // @NOTE buffered, asynchronous log writes: a synchronous write per line cost ~15% of a request's CPU.
   const stdout = options.logStream ? undefined : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const logger = pino(
+    loggerOptions(options.logLevel, options.service.name),
+    options.logStream ?? stdout,
+  ) as FastifyBaseLogger;
   const app = Fastify({
-    loggerInstance: pino(
-      loggerOptions(options.logLevel, options.service.name),
-      options.logStream ?? stdout,
-    ) as FastifyBaseLogger,
+    loggerInstance: logger,
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     connectionTimeout: 60_000,
@@ -94,6 +96,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       const problem = error.code === 'FST_ERR_BAD_URL' ? urlTextProblem(request.url) : undefined;
       handleError(problem ? invalidCharacters(problem) : error, request, reply);
     },
+    // Requests Node's HTTP parser refuses never reach Fastify: answered in the house shape too.
+    clientErrorHandler: clientErrorHandler(logger),
+    // Node's own Host check answers a bare 400; `refuseUnframedRequests` answers in the house shape.
+    http: { requireHostHeader: false },
     logController: new AccessLogController(),
     requestIdHeader: false,
     genReqId: (request) => {
