@@ -11,6 +11,10 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
     }));
     return new AppError(400, 'validation_failed', `Invalid request: ${error.message}`, { details });
   }
+  // Load shedding (@fastify/under-pressure, which set Retry-After) is no internal failure: say so.
+  if (error.code === 'FST_UNDER_PRESSURE') {
+    return new AppError(503, 'overloaded', 'The service is overloaded; retry after the Retry-After delay');
+  }
   const status = error.statusCode ?? 500;
   if (status >= 500) return undefined;
   const codes: Record<string, string> = {
