@@ -1,5 +1,4 @@
 import { createHttpApp, type HttpApp } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { AppContext } from './context.ts';
 import { askRoutes } from './modules/ask/ask.routes.ts';
@@ -44,8 +43,7 @@ export async function buildApp(
   ctx.redis?.on('error', (error: Error) => {
     app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
   });
-  const root = app as unknown as FastifyInstance;
-  await authenticatedRoutes(root, ctx, async (scope) => {
+  await authenticatedRoutes(app, ctx, async (scope) => {
     await askRoutes(scope, ctx);
     await historyRoutes(scope, ctx);
     await notificationRoutes(scope, ctx);
@@ -55,7 +53,7 @@ export async function buildApp(
     await memoryRoutes(scope, ctx);
     await meRoutes(scope, ctx);
   });
-  await adminRoutes(root, ctx);
+  await adminRoutes(app, ctx);
   registerJobMetrics(app.metricsRegistry, ctx);
   return app;
 }

@@ -1,5 +1,4 @@
 import { createHttpApp, type HttpApp } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { LabContext } from './context.ts';
 import { protectedRoutes } from './modules/access/access.plugin.ts';
@@ -42,10 +41,9 @@ export async function buildApp(
   ctx.redis?.on('error', (error: Error) => {
     app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
   });
-  const root = app as unknown as FastifyInstance;
-  await publicAuthRoutes(root, ctx);
-  await keyRoutes(root, ctx);
-  await protectedRoutes(root, ctx, async (scope) => {
+  await publicAuthRoutes(app, ctx);
+  await keyRoutes(app, ctx);
+  await protectedRoutes(app, ctx, async (scope) => {
     await selfServiceRoutes(scope, ctx);
     await adminRoutes(scope, ctx);
     await auditRoutes(scope, ctx);

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
@@ -344,5 +345,99 @@ describe('certificate upload', () => {
     expect((await download(entryId, '', outsider.token)).statusCode).toBe(404);
     expect((await upload(randomUUID(), [file(pdf, 'x.pdf')])).statusCode).toBe(404);
     expect(storedFiles()).toEqual(before);
+  });
+});
+
+describe('malformed uploads', () => {
+  const boundary = 'lab-test-boundary';
+  const wellFormed = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="c.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    ),
+    pdf,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const send = (
+    entryId: string,
+    contentType: string,
+    payload: Buffer,
+    headers: Record<string, string> = {},
+  ) =>
+    lab.app.inject({
+      method: 'POST',
+      url: `/api/calibration/${entryId}/certificate`,
+      headers: { ...bearer(technician.token), 'content-type': contentType, ...headers },
+      payload,
+    });
+  const multipartType = `multipart/form-data; boundary=${boundary}`;
+  // The admin is in two labs by now (the isolation test above made one), so the lab is named.
+  const entry = async () => {
+    const device = await lab.app.inject({
+      method: 'POST',
+      url: '/api/devices',
+      headers: bearer(admin.token),
+      payload: {
+        device_id: `MALFORMED-${++sequence}`,
+        name: 'Balance',
+        device_type: 'balance',
+        calibration_interval_days: 180,
+        lab_id: defaultLabId,
+      },
+    });
+    const created = await lab.app.inject({
+      method: 'POST',
+      url: '/api/calibration',
+      headers: bearer(technician.token),
+      payload: { device_id: device.json().id, result: 'pass' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    return created.json().id as string;
+  };
+
+  // Each was a 500: the parser's bare Errors reached the error handler as internal failures.
+  it.each([
+    ['no boundary', 'multipart/form-data', wellFormed],
+    ['an empty boundary', 'multipart/form-data; boundary=', wellFormed],
+    ['a body cut short inside the file', multipartType, wellFormed.subarray(0, wellFormed.length - 40)],
+    ['a body cut short inside the part headers', multipartType, wellFormed.subarray(0, 30)],
+    [
+      'a form without its closing boundary',
+      multipartType,
+      wellFormed.subarray(0, wellFormed.length - boundary.length - 6),
+    ],
+    ['a boundary the body never uses', 'multipart/form-data; boundary=other', wellFormed],
+    ['garbage', multipartType, Buffer.from('garbage, not a form')],
+    ['binary garbage', multipartType, Buffer.from([0, 1, 2, 0xff, 0xfe, 13, 10, 13, 10])],
+  ])('answers %s with 400 invalid_multipart, keeping no file', async (_label, contentType, payload) => {
+    const entryId = await entry();
+    const before = storedFiles();
+    const response = await send(entryId, contentType, payload);
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.code).toBe('invalid_multipart');
+    expect(storedFiles()).toEqual(before);
+    expect(
+      (
+        await lab.app.inject({
+          method: 'GET',
+          url: `/api/calibration/${entryId}`,
+          headers: bearer(technician.token),
+        })
+      ).json().certificates,
+    ).toEqual([]);
+  });
+
+  it('answers a compressed form with 415 unsupported_content_encoding instead of parsing it as a broken one', async () => {
+    const entryId = await entry();
+    const before = storedFiles();
+    const response = await send(entryId, multipartType, gzipSync(wellFormed), { 'content-encoding': 'gzip' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.code).toBe('unsupported_content_encoding');
+    expect(response.headers['accept-encoding']).toBe('identity');
+    expect(storedFiles()).toEqual(before);
+  });
+
+  it('still takes the same form when it is well formed', async () => {
+    const response = await send(await entry(), multipartType, wellFormed);
+    expect(response.statusCode, response.body).toBe(201);
   });
 });

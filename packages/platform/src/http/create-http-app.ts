@@ -2,41 +2,31 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import underPressure from '@fastify/under-pressure';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyRequest,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type DestinationStream, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { NotFoundError } from '../errors.ts';
 import { loggerOptions } from '../logger.ts';
 import { AccessLogController } from './access-log.ts';
+import { clientErrorHandler } from './client-errors.ts';
 import { compileOriginMatcher } from './cors-origins.ts';
+import { inputErrorStatuses, requireDeclaredErrors } from './declared-errors.ts';
 import { handleError } from './error-handler.ts';
 import { type HealthCheck, registerHealth } from './health.ts';
+import { invalidCharacters, refuseInvalidUrlText, urlTextProblem } from './invalid-characters.ts';
 import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
-import { refuseNulInUrls } from './nul-characters.ts';
+import { registerOpenApi } from './openapi.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
+import { refuseUnframedRequests } from './request-framing.ts';
+import type { RouteScope } from './route-scope.ts';
 import { createValidatorCompiler } from './validation.ts';
 
-/** The Fastify instance every service builds on, typed through TypeBox schemas. */
-export type HttpApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+/** A built service: the root route scope, which `server.ts` listens with and tests inject into. */
+export type HttpApp = RouteScope;
 
 export interface HttpAppOptions {
   service: { name: string; version: string; description: string };
@@ -81,11 +71,12 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // @NOTE buffered, asynchronous log writes: a synchronous write per line cost ~15% of a request's CPU.
   const stdout = options.logStream ? undefined : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const logger = pino(
+    loggerOptions(options.logLevel, options.service.name),
+    options.logStream ?? stdout,
+  ) as FastifyBaseLogger;
   const app = Fastify({
-    loggerInstance: pino(
-      loggerOptions(options.logLevel, options.service.name),
-      options.logStream ?? stdout,
-    ) as FastifyBaseLogger,
+    loggerInstance: logger,
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     connectionTimeout: 60_000,
@@ -97,12 +88,18 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // Path params longer than this never reach a route (414); shorter ones meet the route's schema.
     routerOptions: { maxParamLength: 500 },
     // Errors the router raises before any route runs (a bad %-escape, an over-long param) get the
-    // house error shape too.
+    // house error shape too; escapes spelling no UTF-8 text (a lone surrogate) break the one
+    // request-text rule, and say so with its code.
     frameworkErrors: (error, request, reply) => {
       // No onRequest hook has run for these, so the request id header is set here.
       reply.header('x-request-id', request.id);
-      handleError(error, request, reply);
+      const problem = error.code === 'FST_ERR_BAD_URL' ? urlTextProblem(request.url) : undefined;
+      handleError(problem ? invalidCharacters(problem) : error, request, reply);
     },
+    // Requests Node's HTTP parser refuses never reach Fastify: answered in the house shape too.
+    clientErrorHandler: clientErrorHandler(logger),
+    // Node's own Host check answers a bare 400; `refuseUnframedRequests` answers in the house shape.
+    http: { requireHostHeader: false },
     logController: new AccessLogController(),
     requestIdHeader: false,
     genReqId: (request) => {
@@ -111,6 +108,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // A route that reads input declares the refusals answered for it here, or the app does not start.
+  requireDeclaredErrors(app, inputErrorStatuses);
   const registeredRoutes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', registeredRoutes);
   app.addHook('onRoute', (route) => {
@@ -126,12 +125,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.addHook('onClose', async () => stdout?.flushSync());
   app.setValidatorCompiler(createValidatorCompiler());
-  registerJsonBodyParser(app as unknown as FastifyInstance);
-  refuseNulInUrls(app as unknown as FastifyInstance);
   app.setErrorHandler(handleError);
+  // First, so every refusal below carries the request id too.
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  refuseUnframedRequests(app);
+  refuseInvalidUrlText(app);
+  registerJsonBodyParser(app);
 
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
   const isAllowedOrigin = compileOriginMatcher(options.allowedOrigins);
@@ -150,20 +151,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ...(options.redis ? { redis: options.redis, nameSpace: `${options.service.name}-rl:` } : {}),
   });
   await app.register(underPressure, { maxEventLoopDelay: 2_000, retryAfter: 5, exposeStatusRoute: false });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: options.service.name,
-        description: options.service.description,
-        version: options.service.version,
-      },
-      components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await registerOpenApi(app, options.service);
 
   app.decorate(
     'limitAnonymous',
@@ -180,7 +168,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // Public operations routes get their own, generous per-IP budget (probes and scrapers are frequent).
   const opsLimiter = createLimiter(app, 'ops', { max: 600, windowMs: 60_000 });
   const limitOps = async (request: FastifyRequest) => opsLimiter(request, request.ip);
-  instrumentRequests(app as unknown as FastifyInstance, registry, prefix, limitOps);
-  registerHealth(app as unknown as FastifyInstance, options.service, options.health, limitOps);
+  instrumentRequests(app, registry, prefix, limitOps);
+  registerHealth(app, options.service, options.health, limitOps);
   return app;
 }

@@ -1,9 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: unknown; request_id?: string };
-}
+import type { ErrorBody } from './error-responses.ts';
 
 function fromFastifyError(error: FastifyError): AppError | undefined {
   if (error.validation) {
@@ -13,6 +10,10 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
       ...(issue.params && Object.keys(issue.params).length > 0 ? { params: issue.params } : {}),
     }));
     return new AppError(400, 'validation_failed', `Invalid request: ${error.message}`, { details });
+  }
+  // Load shedding (@fastify/under-pressure, which set Retry-After) is no internal failure: say so.
+  if (error.code === 'FST_UNDER_PRESSURE') {
+    return new AppError(503, 'overloaded', 'The service is overloaded; retry after the Retry-After delay');
   }
   const status = error.statusCode ?? 500;
   if (status >= 500) return undefined;
@@ -30,6 +31,8 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   const messages: Record<string, string> = {
     FST_ERR_BAD_URL: 'The URL has an invalid percent-encoding',
     FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE:
+      "The body's Content-Type is not one this route accepts (JSON unless its API document says otherwise)",
   };
   return new AppError(status, code, messages[error.code] ?? error.message);
 }

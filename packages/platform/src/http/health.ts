@@ -1,5 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { errorResponses } from './error-responses.ts';
+import type { RouteScope } from './route-scope.ts';
 
 /** A named readiness probe; it throws when its dependency is unavailable. */
 export type HealthCheck = () => Promise<Record<string, unknown> | undefined>;
@@ -17,14 +19,23 @@ const HealthReply = Type.Object(
 
 /** `/health`: liveness plus each dependency's check; 503 when any fails. */
 export function registerHealth(
-  app: FastifyInstance,
+  app: RouteScope,
   service: { name: string; version: string },
   checks: Record<string, HealthCheck>,
   onRequest: (request: FastifyRequest) => Promise<void>,
 ): void {
   app.get(
     '/health',
-    { schema: { tags: ['operations'], response: { 200: HealthReply, 503: HealthReply } }, onRequest },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness and each dependency check (503 when any fails)',
+        operationId: 'getHealth',
+        security: [],
+        response: { 200: HealthReply, 503: HealthReply, ...errorResponses(429) },
+      },
+      onRequest,
+    },
     async (_request, reply) => {
       const results: Record<string, { ok: boolean; [key: string]: unknown }> = {};
       await Promise.all(

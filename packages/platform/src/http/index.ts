@@ -1,7 +1,11 @@
 export { compileOriginMatcher, type OriginMatcher } from './cors-origins.ts';
 export { createHttpApp, type HttpApp, type HttpAppOptions, type RegisteredRoute } from './create-http-app.ts';
 export { type Cursor, decodeCursor, encodeCursor, PageQuery, pageOf, toPage } from './cursor.ts';
+export { requireDeclaredErrors } from './declared-errors.ts';
 export { handleError, toAppError } from './error-handler.ts';
+export { ErrorBody, type ErrorStatus, errorResponses } from './error-responses.ts';
 export { onShutdownSignal } from './graceful-shutdown.ts';
 export type { HealthCheck } from './health.ts';
+export { bodyTextProblem, invalidCharacters } from './invalid-characters.ts';
 export { createLimiter, type Limiter } from './rate-limiter.ts';
+export { encapsulate, type RouteScope } from './route-scope.ts';

@@ -1,5 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Type } from 'typebox';
+import { errorResponses } from './error-responses.ts';
+import type { RouteScope } from './route-scope.ts';
 
 /** A per-app Prometheus registry, so two apps (or tests) in one process never share counters. */
 export function createMetricsRegistry(prefix: string): Registry {
@@ -10,7 +13,7 @@ export function createMetricsRegistry(prefix: string): Registry {
 
 /** Times every request by route pattern (never the raw URL, which would explode cardinality). */
 export function instrumentRequests(
-  app: FastifyInstance,
+  app: RouteScope,
   registry: Registry,
   prefix: string,
   onRequest: (request: FastifyRequest) => Promise<void>,
@@ -32,8 +35,24 @@ export function instrumentRequests(
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true }, onRequest }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        operationId: 'getMetrics',
+        security: [],
+        response: {
+          200: { description: 'The metrics', content: { 'text/plain': { schema: Type.String() } } },
+          ...errorResponses(429),
+        },
+      },
+      onRequest,
+    },
+    async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    },
+  );
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import type { RouteScope } from './route-scope.ts';
 
 /** Counts one request against `key`; throws a 429 `rate_limited` with Retry-After when over. */
 export type Limiter = (request: FastifyRequest, key: string) => Promise<void>;
@@ -9,7 +10,7 @@ export type Limiter = (request: FastifyRequest, key: string) => Promise<void>;
  * so every instance shares the count). Every call counts, whatever the request's outcome.
  */
 export function createLimiter(
-  app: FastifyInstance,
+  app: RouteScope,
   name: string,
   options: { max: number; windowMs: number },
 ): Limiter {

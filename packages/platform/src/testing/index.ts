@@ -1,3 +1,4 @@
 export * from './bench-child-server.ts';
+export * from './raw-http.ts';
 export * from './template-setup.ts';
 export * from './test-database.ts';

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { AskBody, AskFallback, AskSuccess } from './ask.schema.ts';
@@ -56,17 +57,22 @@ async function streamAnswer(
   sse.end();
 }
 
-export async function askRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post<{ Body: AskBody }>(
+export async function askRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
+  app.post(
     '/ask',
     {
       schema: {
         tags: ['coach'],
         summary: 'Ask the coach',
+        operationId: 'askCoach',
         description,
         security: [{ bearerAuth: [] }],
         body: AskBody,
-        response: { 200: Type.Union([AskSuccess, AskFallback]) },
+        // 409 `account_reset`: the account was erased by another instance mid-request; retry.
+        response: {
+          200: Type.Union([AskSuccess, AskFallback]),
+          ...errorResponses(400, 401, 403, 409, 413, 415, 429),
+        },
       },
       config: { userRateLimit: { name: 'ask', perMinute: ctx.config.rateLimits.askPerMinute } },
     },

@@ -1,7 +1,12 @@
 import { bearerToken, type VerifiedUser } from '@ours/platform/auth';
 import { AppError } from '@ours/platform/errors';
-import { createLimiter, handleError } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import {
+  createLimiter,
+  encapsulate,
+  handleError,
+  type RouteScope,
+  requireDeclaredErrors,
+} from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 
 /** A foreign-key violation against auth.users: the user row is gone. */
@@ -32,12 +37,13 @@ declare module 'fastify' {
 /**
  * Wraps the user routes: every request must carry a valid bearer token, failures count against the
  * caller's IP, and every authenticated request counts against that user's budget, whatever its
- * outcome. Register user routes inside `register` so nothing can be exempted by URL.
+ * outcome. Register user routes inside `register` so nothing can be exempted by URL. Each route
+ * declares the 401 and 429 this scope answers, or the app does not start.
  */
 export async function authenticatedRoutes(
-  app: FastifyInstance,
+  app: RouteScope,
   ctx: AppContext,
-  register: (scope: FastifyInstance) => Promise<void>,
+  register: (scope: RouteScope) => Promise<void>,
 ): Promise<void> {
   const defaultLimiter = createLimiter(app, 'user', {
     max: ctx.config.rateLimits.userPerMinute,
@@ -45,9 +51,10 @@ export async function authenticatedRoutes(
   });
   const routeLimiters = new Map<string, ReturnType<typeof createLimiter>>();
 
-  await app.register(async (scope) => {
+  await encapsulate(app, async (scope) => {
     // Fastify needs an initial value; the onRequest hook below sets the real user before any handler.
     scope.decorateRequest('user', null as unknown as VerifiedUser);
+    requireDeclaredErrors(scope, () => [401, 429]);
     scope.addHook('onRoute', (route) => {
       const limit = route.config?.userRateLimit;
       if (limit && !routeLimiters.has(limit.name)) {

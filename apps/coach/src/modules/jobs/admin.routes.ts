@@ -1,34 +1,23 @@
 import { bearerToken } from '@ours/platform/auth';
 import { queryAs } from '@ours/platform/db';
 import { AppError, ValidationError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { encapsulate, errorResponses, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { currentWeek, planDigest, weekWindow } from '../digest/digest.service.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import { latestRuns, listRuns } from './job-runs.repository.ts';
 import { isRunnableJob, jobSchedules } from './job-schedules.ts';
+import { DryRunReply, JobsOverview, QueuedReply, RunBody, RunParams } from './jobs.schema.ts';
 import { isLocalDate } from './zoned-time.ts';
-
-const RunParams = Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
-type RunParams = Type.Static<typeof RunParams>;
-const RunBody = Type.Object(
-  {
-    week: Type.Optional(Type.String({ pattern: '^\\d{4}-W\\d{2}$' })),
-    date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
-    dry_run: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-type RunBody = Type.Static<typeof RunBody>;
 
 /**
  * Operations endpoints for a service-role token only: the run history, and starting a run (so an
  * external scheduler such as pg_cron or a Supabase scheduled function can trigger one).
  */
-export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  await app.register(async (scope) => {
+export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
+  await encapsulate(app, async (scope) => {
+    requireDeclaredErrors(scope, () => [401, 403, 429]);
     scope.addHook('onRequest', async (request) => {
       try {
         await ctx.verifyServiceToken(bearerToken(request.headers.authorization));
@@ -42,7 +31,15 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
     scope.get(
       '/admin/jobs',
-      { schema: { tags: ['operations'], summary: 'Schedules and recent runs (service role)', security } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Schedules and recent runs (service role)',
+          operationId: 'listJobs',
+          security,
+          response: { 200: JobsOverview, ...errorResponses(401, 403, 429) },
+        },
+      },
       async () => ({
         time_zone: ctx.config.jobs.timeZone,
         workers: ctx.config.jobs.enabled,
@@ -59,15 +56,21 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
       }),
     );
 
-    scope.post<{ Params: RunParams; Body: RunBody }>(
+    scope.post(
       '/admin/jobs/:name/run',
       {
         schema: {
           tags: ['operations'],
-          summary: 'Start a job run now (service role)',
+          summary: 'Start a job run now (service role); with dry_run, what it would do',
+          operationId: 'runJob',
           security,
           params: RunParams,
           body: RunBody,
+          response: {
+            200: DryRunReply,
+            202: QueuedReply,
+            ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+          },
         },
       },
       async (request, reply) => {

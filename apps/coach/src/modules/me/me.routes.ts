@@ -1,15 +1,14 @@
 import { asRole, asUser } from '@ours/platform/db';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { deleteUserData, exportReviews, exportUserData } from './me.repository.ts';
 
 const DeleteBody = Type.Object({ confirm: Type.Literal('DELETE_MY_DATA') }, { additionalProperties: false });
-type DeleteBody = Type.Static<typeof DeleteBody>;
 
 /** UK GDPR rights of access (Article 15, portable JSON) and erasure (Article 17). */
-export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function meRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
   app.get(
     '/me/export',
@@ -17,8 +16,9 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
       schema: {
         tags: ['data rights'],
         summary: 'Everything stored about you, as one JSON document',
+        operationId: 'exportMyData',
         security,
-        response: { 200: Type.Object({}, { additionalProperties: true }) },
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses(401, 429) },
       },
     },
     async (request, reply) => {
@@ -41,15 +41,19 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<v
       };
     },
   );
-  app.delete<{ Body: DeleteBody }>(
+  app.delete(
     '/me',
     {
       schema: {
         tags: ['data rights'],
         summary: 'Erase all your data, in one transaction; body {"confirm":"DELETE_MY_DATA"}',
+        operationId: 'deleteMyData',
         security,
         body: DeleteBody,
-        response: { 200: Type.Object({ deleted: Type.Record(Type.String(), Type.Integer()) }) },
+        response: {
+          200: Type.Object({ deleted: Type.Record(Type.String(), Type.Integer()) }),
+          ...errorResponses(400, 401, 413, 415, 429),
+        },
       },
     },
     async (request) => {

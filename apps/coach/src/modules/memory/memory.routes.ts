@@ -1,14 +1,12 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import { PageQuery, pageOf } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, PageQuery, pageOf, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { deleteAllMemories, deleteMemory, listMemories } from './memory.repository.ts';
 
 const MemoriesQuery = Type.Object(PageQuery, { additionalProperties: false });
-type MemoriesQuery = Type.Static<typeof MemoriesQuery>;
 const Memory = Type.Object({
   id: Type.String({ format: 'uuid' }),
   log_type: Type.String(),
@@ -17,35 +15,36 @@ const Memory = Type.Object({
 });
 const MemoriesPage = pageOf(Memory);
 const MemoryParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-type MemoryParams = Type.Static<typeof MemoryParams>;
 
 /** What the coach remembers about the user, and the user's right to make it forget. */
-export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function memoryRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
-  app.get<{ Querystring: MemoriesQuery }>(
+  app.get(
     '/memories',
     {
       schema: {
         tags: ['memory'],
         summary: 'What the coach remembers, newest first',
+        operationId: 'listMemories',
         security,
         querystring: MemoriesQuery,
-        response: { 200: MemoriesPage },
+        response: { 200: MemoriesPage, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {
       return userPage(ctx, request.user, request.query, listMemories, (row) => row.created_at);
     },
   );
-  app.delete<{ Params: MemoryParams }>(
+  app.delete(
     '/memories/:id',
     {
       schema: {
         tags: ['memory'],
         summary: 'Forget one memory',
+        operationId: 'deleteMemory',
         security,
         params: MemoryParams,
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -53,7 +52,7 @@ export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promi
         deleteMemory(tx, request.user.id, request.params.id),
       );
       if (!deleted) throw new NotFoundError('memory_not_found', 'No such memory');
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
   app.delete(
@@ -62,8 +61,9 @@ export async function memoryRoutes(app: FastifyInstance, ctx: AppContext): Promi
       schema: {
         tags: ['memory'],
         summary: 'Forget everything the coach remembers',
+        operationId: 'deleteAllMemories',
         security,
-        response: { 200: Type.Object({ deleted: Type.Integer() }) },
+        response: { 200: Type.Object({ deleted: Type.Integer() }), ...errorResponses(401, 429) },
       },
     },
     async (request) => ({

@@ -1,6 +1,6 @@
 import { asUser } from '@ours/platform/db';
 import { NotFoundError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { userPage } from '../shared/user-page.ts';
 import { listNotifications, setNotificationRead } from './notifications.repository.ts';
@@ -12,17 +12,18 @@ import {
   NotificationsQuery,
 } from './notifications.schema.ts';
 
-export async function notificationRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function notificationRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
-  app.get<{ Querystring: NotificationsQuery }>(
+  app.get(
     '/notifications',
     {
       schema: {
         tags: ['notifications'],
         summary: "The user's coach notifications, newest first",
+        operationId: 'listNotifications',
         security,
         querystring: NotificationsQuery,
-        response: { 200: NotificationsPage },
+        response: { 200: NotificationsPage, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {
@@ -37,16 +38,17 @@ export async function notificationRoutes(app: FastifyInstance, ctx: AppContext):
     },
   );
 
-  app.patch<{ Params: NotificationParams; Body: NotificationPatch }>(
+  app.patch(
     '/notifications/:id',
     {
       schema: {
         tags: ['notifications'],
         summary: 'Mark a notification read or unread',
+        operationId: 'updateNotification',
         security,
         params: NotificationParams,
         body: NotificationPatch,
-        response: { 200: Notification },
+        response: { 200: Notification, ...errorResponses(400, 401, 404, 413, 415, 429) },
       },
     },
     async (request) => {

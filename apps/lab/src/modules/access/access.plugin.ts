@@ -1,7 +1,6 @@
 import { bearerToken } from '@ours/platform/auth';
 import { AppError, ForbiddenError, UnauthorizedError } from '@ours/platform/errors';
-import { createLimiter } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { createLimiter, encapsulate, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { type AccessClaims, accessTokenVerifier } from '../auth/tokens.ts';
 import { allows } from './permissions.ts';
@@ -19,19 +18,20 @@ declare module 'fastify' {
  * Wraps every signed-in route: a valid access token for an active account whose sessions (and the
  * token's own session) were not revoked, the route's declared permission held through the user's
  * roles (default deny), and the per-user rate limit. A route without a declared access rule fails at
- * start-up, so nothing is ever open by omission.
+ * start-up, so nothing is ever open by omission; so does one that leaves the 401, 429 (and, with a
+ * permission, 403) this scope answers out of its declared responses.
  */
 export async function protectedRoutes(
-  app: FastifyInstance,
+  app: RouteScope,
   ctx: LabContext,
-  register: (scope: FastifyInstance) => Promise<void>,
+  register: (scope: RouteScope) => Promise<void>,
 ): Promise<void> {
   const verifyAccess = accessTokenVerifier(ctx.keys.jwtSecret);
   const userLimiter = createLimiter(app, 'user', {
     max: ctx.config.rateLimits.userPerMinute,
     windowMs: 60_000,
   });
-  await app.register(async (scope) => {
+  await encapsulate(app, async (scope) => {
     // Set by the hook below before any handler runs.
     scope.decorateRequest('principal');
     scope.decorateRequest('amr');
@@ -41,6 +41,9 @@ export async function protectedRoutes(
         throw new Error(`${route.method} ${route.url} must declare a permission or 'authenticated'`);
       }
     });
+    requireDeclaredErrors(scope, (route) =>
+      route.config?.access === 'authenticated' ? [401, 429] : [401, 403, 429],
+    );
     scope.addHook('onRequest', async (request) => {
       let claims: AccessClaims;
       try {

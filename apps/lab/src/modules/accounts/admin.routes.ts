@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
@@ -28,14 +27,21 @@ import { resetPassword } from './passwords.service.ts';
 import { assignRole, removeRole } from './roles.service.ts';
 
 /** Account administration: users:manage (admins). */
-export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+export async function adminRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   const config = { access: 'users:manage' as const };
   const base = { tags: ['admin'], security: [{ bearerAuth: [] }] };
 
   app.get(
     '/api/admin/users',
-    { config, schema: { ...base, summary: 'All accounts', response: { 200: Type.Array(User) } } },
+    {
+      config,
+      schema: {
+        operationId: 'listUsers',
+        ...base,
+        summary: 'All accounts',
+        response: { 200: Type.Array(User), ...errorResponses(401, 403, 429) },
+      },
+    },
     async () => listAccounts(ctx),
   );
 
@@ -44,10 +50,14 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config,
       schema: {
+        operationId: 'getUser',
         ...base,
         summary: 'One account, with the signatures made on it',
         params: UserId,
-        response: { 200: Type.Object({ ...User.properties, signatures: Type.Array(SignatureView) }) },
+        response: {
+          200: Type.Object({ ...User.properties, signatures: Type.Array(SignatureView) }),
+          ...errorResponses(400, 401, 403, 404, 429),
+        },
       },
     },
     async (request) => accountWithSignatures(ctx, request.params.id),
@@ -57,7 +67,13 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     '/api/admin/users',
     {
       config,
-      schema: { ...base, summary: 'Create an account', body: CreateUserBody, response: { 201: User } },
+      schema: {
+        operationId: 'createUser',
+        ...base,
+        summary: 'Create an account',
+        body: CreateUserBody,
+        response: { 201: User, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) => {
       const user = await createAccount(
@@ -74,11 +90,12 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config,
       schema: {
+        operationId: 'updateUser',
         ...base,
         summary: 'Rename or (de)activate an account (deactivation ends its sessions)',
         params: UserId,
         body: UpdateUserBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => updateAccount(ctx, request.params.id, request.body, actorOf(request)),
@@ -89,11 +106,12 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config,
       schema: {
+        operationId: 'resetUserPassword',
         ...base,
         summary: "Reset someone's password (also unlocks)",
         params: UserId,
         body: ResetPasswordBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -107,11 +125,12 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config,
       schema: {
+        operationId: 'unlockUser',
         ...base,
         summary: 'Lift a lockout',
         params: UserId,
         body: ReasonBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) => unlockAccount(ctx, request.params.id, request.body.reason, actorOf(request)),
@@ -122,11 +141,12 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config,
       schema: {
+        operationId: 'grantRole',
         ...base,
         summary: 'Grant a role',
         params: UserId,
         body: GrantRoleBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -138,11 +158,12 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config,
       schema: {
+        operationId: 'revokeRole',
         ...base,
         summary: 'Revoke a role',
         params: Type.Object({ ...UserId.properties, role: RoleName }),
         body: ReasonBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -153,7 +174,12 @@ export async function adminRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     '/api/admin/roles',
     {
       config,
-      schema: { ...base, summary: 'Roles and their permissions', response: { 200: Type.Array(Role) } },
+      schema: {
+        operationId: 'listRoles',
+        ...base,
+        summary: 'Roles and their permissions',
+        response: { 200: Type.Array(Role), ...errorResponses(401, 403, 429) },
+      },
     },
     async () => listAccountRoles(ctx),
   );

@@ -1,26 +1,24 @@
 import { Readable } from 'node:stream';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { AuditPage, AuditQuery, ExportQuery, Verification } from './audit.schema.ts';
+import { AuditExportFile, AuditPage, AuditQuery, ExportQuery, Verification } from './audit.schema.ts';
 import { exportEntries, verifyAuditTrail } from './audit.service.ts';
 import { csvHeader, csvRows } from './audit-export.ts';
 import { auditSearch } from './audit-query.repository.ts';
 
 const base = { tags: ['compliance'], security: [{ bearerAuth: [] }] };
 
-export async function auditRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function auditRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.get(
     '/api/compliance/audit',
     {
       config: { access: 'audit:read' },
       schema: {
+        operationId: 'listAuditEntries',
         ...base,
         summary: 'The audit trail, newest first, filtered (keyset pagination)',
         querystring: AuditQuery,
-        response: { 200: AuditPage },
+        response: { 200: AuditPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -40,9 +38,10 @@ export async function auditRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'audit:read' },
       schema: {
+        operationId: 'verifyAuditTrail',
         ...base,
         summary: 'Walk the whole chain from genesis and report the first broken entry',
-        response: { 200: Verification },
+        response: { 200: Verification, ...errorResponses(401, 403, 429) },
       },
     },
     async () => verifyAuditTrail(ctx),
@@ -53,9 +52,11 @@ export async function auditRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'audit:export' },
       schema: {
+        operationId: 'exportAuditTrail',
         ...base,
         summary: 'Export the filtered trail as CSV or JSON, with a verification summary of the chain',
         querystring: ExportQuery,
+        response: { 200: AuditExportFile, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {

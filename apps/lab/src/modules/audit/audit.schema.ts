@@ -59,3 +59,20 @@ export const Verification = Type.Object({
     Type.Null(),
   ]),
 });
+
+/** The export, as `?format=json` (the default) or `?format=csv` asks; streamed. */
+export const AuditExportFile: Record<string, unknown> = {
+  description:
+    'The filtered entries, oldest first, with the chain verification (also in X-Audit-Verification)',
+  content: {
+    'application/json': {
+      schema: Type.Object({
+        verification: Verification,
+        filter: Type.Record(Type.String(), Type.Unknown()),
+        exported_at: Type.String(),
+        entries: Type.Array(AuditEntry),
+      }),
+    },
+    'text/csv': { schema: Type.String({ description: 'A header row, then one row per entry' }) },
+  },
+};

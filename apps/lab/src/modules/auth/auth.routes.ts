@@ -1,6 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createLimiter } from '@ours/platform/http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createLimiter, errorResponses, type RouteScope } from '@ours/platform/http';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Me, User } from '../accounts/accounts.schema.ts';
@@ -29,9 +28,8 @@ import { endSession, refreshSession } from './sessions.service.ts';
 const tags = ['auth'];
 
 /** The steps that obtain or end a session: public, and limited per client IP. */
-export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const loginLimiter = createLimiter(root, 'login', {
+export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
+  const loginLimiter = createLimiter(app, 'login', {
     max: ctx.config.rateLimits.loginPerMinute,
     windowMs: 60_000,
   });
@@ -44,10 +42,12 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'completeSetup',
         tags,
+        security: [],
         summary: 'First run: create the first administrator with the one-time setup token',
         body: SetupBody,
-        response: { 201: User },
+        response: { 201: User, ...errorResponses(400, 401, 409, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -67,10 +67,15 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'login',
         tags,
+        security: [],
         summary: 'Sign in with e-mail and password (MFA accounts get a token for the second step)',
         body: LoginBody,
-        response: { 200: Type.Union([TokenPairReply, MfaRequiredReply]) },
+        response: {
+          200: Type.Union([TokenPairReply, MfaRequiredReply]),
+          ...errorResponses(400, 401, 413, 415, 423, 429),
+        },
       },
     },
     async (request) => login(ctx, request.body, claimantOf(request, request.body.email)),
@@ -82,10 +87,12 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'completeMfaLogin',
         tags,
+        security: [],
         summary: 'Second step of an MFA sign-in',
         body: MfaBody,
-        response: { 200: TokenPairReply },
+        response: { 200: TokenPairReply, ...errorResponses(400, 401, 413, 415, 423, 429) },
       },
     },
     async (request) => completeMfa(ctx, request.body, claimantOf(request)),
@@ -97,10 +104,12 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'refreshSession',
         tags,
+        security: [],
         summary: 'Rotate a refresh token for a new pair (a reused token ends the whole session)',
         body: RefreshBody,
-        response: { 200: TokenPairReply },
+        response: { 200: TokenPairReply, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request) => refreshSession(ctx, request.body.refresh_token, claimantOf(request)),
@@ -112,10 +121,12 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
       config,
       onRequest: limitByIp,
       schema: {
+        operationId: 'logout',
         tags,
+        security: [],
         summary: 'End the session this refresh token belongs to',
         body: RefreshBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -126,8 +137,7 @@ export async function publicAuthRoutes(root: FastifyInstance, ctx: LabContext): 
 }
 
 /** Self-service for any signed-in user: who am I, change my password, manage my MFA. */
-export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+export async function selfServiceRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   const config = { access: 'authenticated' as const };
   const security = [{ bearerAuth: [] }];
 
@@ -135,7 +145,13 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
     '/auth/me',
     {
       config,
-      schema: { tags, security, summary: 'The signed-in user, roles and permissions', response: { 200: Me } },
+      schema: {
+        operationId: 'getMe',
+        tags,
+        security,
+        summary: 'The signed-in user, roles and permissions',
+        response: { 200: Me, ...errorResponses(401, 429) },
+      },
     },
     async (request) => {
       const { id, email, full_name, mfa_enabled, roles, permissions, lab_ids } = request.principal;
@@ -148,11 +164,12 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config,
       schema: {
+        operationId: 'changeMyPassword',
         tags,
         security,
         summary: 'Change my password (ends my other sessions)',
         body: PasswordChangeBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 413, 415, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -166,11 +183,12 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config,
       schema: {
+        operationId: 'startMfaEnrolment',
         tags,
         security,
         summary: 'Start TOTP enrolment',
         body: EnrolBody,
-        response: { 200: EnrolReply },
+        response: { 200: EnrolReply, ...errorResponses(400, 401, 409, 413, 415, 423, 429) },
       },
     },
     async (request) => beginEnrolment(ctx, request.principal, request.body.password, actorOf(request)),
@@ -181,11 +199,12 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config,
       schema: {
+        operationId: 'confirmMfaEnrolment',
         tags,
         security,
         summary: 'Confirm enrolment with a first code; returns 10 single-use recovery codes',
         body: ConfirmBody,
-        response: { 200: RecoveryCodesReply },
+        response: { 200: RecoveryCodesReply, ...errorResponses(400, 401, 409, 413, 415, 429) },
       },
     },
     async (request) => confirmEnrolment(ctx, request.principal.id, request.body.code, actorOf(request)),
@@ -196,11 +215,12 @@ export async function selfServiceRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config,
       schema: {
+        operationId: 'disableMfa',
         tags,
         security,
         summary: 'Turn MFA off (password and a code)',
         body: DisableBody,
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(400, 401, 409, 413, 415, 423, 429) },
       },
     },
     async (request, reply) => {

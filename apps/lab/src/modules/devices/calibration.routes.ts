@@ -1,6 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { dueList, findCalibrations, getCalibration, recordCalibration } from './calibration.service.ts';
@@ -18,14 +16,13 @@ import {
 const base = { tags: ['calibration'], security: [{ bearerAuth: [] }] };
 
 /** `/api/calibration`: append-only calibration entries and the due lists. */
-export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function calibrationRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/calibration',
     {
       config: { access: 'calibration:create' },
       schema: {
+        operationId: 'recordCalibration',
         ...base,
         summary: 'Record a calibration (performed by me); it sets the device status unless a later one does',
         description:
@@ -33,7 +30,7 @@ export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext)
           'interval (24-hour days); a failed calibration has none. A back-dated entry is kept but never ' +
           'overwrites the status set by an entry performed later (`governs_status: false`).',
         body: NewCalibration,
-        response: { 201: CalibrationEntry },
+        response: { 201: CalibrationEntry, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -45,10 +42,11 @@ export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'listCalibrations',
         ...base,
         summary: 'Calibration entries of my labs, most recently performed first, keyset pages',
         querystring: CalibrationQuery,
-        response: { 200: CalibrationPage },
+        response: { 200: CalibrationPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -64,11 +62,12 @@ export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'listUpcomingCalibrations',
         ...base,
         summary: 'Devices whose calibration falls due between now and now + days (inclusive)',
         description: 'Same item shape as /overdue. Due exactly now is upcoming, not overdue.',
         querystring: UpcomingQuery,
-        response: { 200: DueList },
+        response: { 200: DueList, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) =>
@@ -85,13 +84,14 @@ export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'listOverdueCalibrations',
         ...base,
         summary: 'Devices that must be calibrated before any use',
         description:
           'Due strictly before now (`calibration_state: overdue`), latest calibration failed (`failed`), ' +
           'or never calibrated (`never_calibrated`). Same item shape as /upcoming.',
         querystring: OverdueQuery,
-        response: { 200: DueList },
+        response: { 200: DueList, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => dueList(ctx, request.principal, { kind: 'overdue' }, request.query.lab_id),
@@ -102,10 +102,11 @@ export async function calibrationRoutes(scope: FastifyInstance, ctx: LabContext)
     {
       config: { access: 'calibration:read' },
       schema: {
+        operationId: 'getCalibration',
         ...base,
         summary: 'One calibration entry with its certificate versions',
         params: CalibrationParams,
-        response: { 200: CalibrationEntry },
+        response: { 200: CalibrationEntry, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => getCalibration(ctx, request.principal, request.params.id),

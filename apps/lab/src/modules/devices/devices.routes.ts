@@ -1,6 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
@@ -25,16 +23,21 @@ import { changeDevice, createDevice, getDevice, useDevice } from './devices.serv
 const base = { tags: ['devices'], security: [{ bearerAuth: [] }] };
 
 /** `/api/devices` and `/api/calibration`: instruments, their calibration and their logbook. */
-export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  await calibrationRoutes(scope, ctx);
-  await certificateRoutes(scope, ctx);
+export async function deviceRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
+  await calibrationRoutes(app, ctx);
+  await certificateRoutes(app, ctx);
 
   app.post(
     '/api/devices',
     {
       config: { access: 'devices:manage' },
-      schema: { ...base, summary: 'Register a device', body: NewDevice, response: { 201: Device } },
+      schema: {
+        operationId: 'createDevice',
+        ...base,
+        summary: 'Register a device',
+        body: NewDevice,
+        response: { 201: Device, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) =>
       reply.code(201).send(await createDevice(ctx, request.principal, request.body, actorOf(request))),
@@ -45,10 +48,11 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'devices:read' },
       schema: {
+        operationId: 'listDevices',
         ...base,
         summary: 'Devices of my labs, newest first, filtered, keyset pages',
         querystring: DeviceQuery,
-        response: { 200: DevicePage },
+        response: { 200: DevicePage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -68,10 +72,11 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'devices:read' },
       schema: {
+        operationId: 'getDevice',
         ...base,
         summary: 'One device with its status and whether it may be used now',
         params: DeviceParams,
-        response: { 200: Device },
+        response: { 200: Device, ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request) => getDevice(ctx, request.principal, request.params.id),
@@ -82,13 +87,14 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'devices:manage' },
       schema: {
+        operationId: 'updateDevice',
         ...base,
         summary: 'Change a device, put it in or out of service (a reason is required)',
         description:
           'Calibration status follows calibration entries only. A new interval applies to later entries.',
         params: DeviceParams,
         body: DeviceUpdate,
-        response: { 200: Device },
+        response: { 200: Device, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -100,6 +106,7 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'runs:create' },
       schema: {
+        operationId: 'recordDeviceUsage',
         ...base,
         summary: "Record a use of the device in its logbook (refused unless it's usable)",
         description:
@@ -107,7 +114,7 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
           'calibrated, its latest calibration failed, or it is overdue (due strictly before now).',
         params: DeviceParams,
         body: UsageBody,
-        response: { 201: Usage },
+        response: { 201: Usage, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -121,11 +128,12 @@ export async function deviceRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'devices:read' },
       schema: {
+        operationId: 'listDeviceUsage',
         ...base,
         summary: "The device's logbook, newest first, keyset pages",
         params: DeviceParams,
         querystring: PageOnly,
-        response: { 200: UsagePage },
+        response: { 200: UsagePage, ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request) => {

@@ -1,6 +1,11 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { decodeCursor, PageQuery, pageOf, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import {
+  decodeCursor,
+  errorResponses,
+  PageQuery,
+  pageOf,
+  type RouteScope,
+  toPage,
+} from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Nullable, Uuid } from '../shared/schema.ts';
@@ -54,18 +59,20 @@ const Alert = Type.Object({
 });
 
 /** Live stock reports, and the open alerts the daily job recorded. */
-export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function alertRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.get(
     '/api/inventory/alerts/low-stock',
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listLowStockItems',
         ...base,
         summary: 'Items whose usable stock is at or below their reorder point',
         querystring: Type.Object(LabQuery, { additionalProperties: false }),
-        response: { 200: Type.Object({ count: Type.Integer(), items: Type.Array(LowStock) }) },
+        response: {
+          200: Type.Object({ count: Type.Integer(), items: Type.Array(LowStock) }),
+          ...errorResponses(400, 401, 403, 429),
+        },
       },
     },
     async (request) => {
@@ -81,6 +88,7 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listExpiringLots',
         ...base,
         summary: 'Lots with stock left expiring between today and today + days (both inclusive)',
         querystring: Type.Object(
@@ -89,6 +97,7 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
         ),
         response: {
           200: Type.Object({ count: Type.Integer(), days: Type.Integer(), lots: Type.Array(LotAlert) }),
+          ...errorResponses(400, 401, 403, 429),
         },
       },
     },
@@ -106,10 +115,14 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listExpiredLots',
         ...base,
         summary: 'Lots with stock left past their expiry date',
         querystring: Type.Object(LabQuery, { additionalProperties: false }),
-        response: { 200: Type.Object({ count: Type.Integer(), lots: Type.Array(LotAlert) }) },
+        response: {
+          200: Type.Object({ count: Type.Integer(), lots: Type.Array(LotAlert) }),
+          ...errorResponses(400, 401, 403, 429),
+        },
       },
     },
     async (request) => {
@@ -128,6 +141,7 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listStockAlerts',
         ...base,
         summary: 'Open alerts the daily job recorded for my labs, newest first, keyset pages',
         querystring: Type.Object(
@@ -140,7 +154,7 @@ export async function alertRoutes(scope: FastifyInstance, ctx: LabContext): Prom
           },
           { additionalProperties: false },
         ),
-        response: { 200: pageOf(Alert) },
+        response: { 200: pageOf(Alert), ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {

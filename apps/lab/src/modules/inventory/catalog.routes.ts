@@ -1,7 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
@@ -25,14 +23,18 @@ import { labToday } from './lab-calendar.ts';
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
 
 /** Vendors and items: the catalogue that lots are received against. */
-export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function catalogRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/inventory/vendors',
     {
       config: { access: 'inventory:create' },
-      schema: { ...base, summary: 'Register a vendor', body: NewVendor, response: { 201: Vendor } },
+      schema: {
+        operationId: 'createVendor',
+        ...base,
+        summary: 'Register a vendor',
+        body: NewVendor,
+        response: { 201: Vendor, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) =>
       reply.code(201).send(await createVendor(ctx, request.principal, request.body, actorOf(request))),
@@ -43,10 +45,11 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listVendors',
         ...base,
         summary: 'Vendors of my labs, newest first, keyset pages',
         querystring: VendorQuery,
-        response: { 200: VendorPage },
+        response: { 200: VendorPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -63,7 +66,13 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     '/api/inventory/vendors/:id',
     {
       config: { access: 'inventory:read' },
-      schema: { ...base, summary: 'One vendor', params: IdParams, response: { 200: Vendor } },
+      schema: {
+        operationId: 'getVendor',
+        ...base,
+        summary: 'One vendor',
+        params: IdParams,
+        response: { 200: Vendor, ...errorResponses(400, 401, 403, 404, 429) },
+      },
     },
     async (request) => {
       const vendor = await vendorById(readInLabs(ctx.db, request.principal.lab_ids), request.params.id);
@@ -77,11 +86,12 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     {
       config: { access: 'inventory:update' },
       schema: {
+        operationId: 'updateVendor',
         ...base,
         summary: "Change a vendor's name or contact details (with a reason)",
         params: IdParams,
         body: VendorUpdate,
-        response: { 200: Vendor },
+        response: { 200: Vendor, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -93,10 +103,11 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'createItem',
         ...base,
         summary: 'Register an item (its stock starts at zero; receipts and consumptions move it)',
         body: NewItem,
-        response: { 201: Item },
+        response: { 201: Item, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -108,10 +119,11 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listItems',
         ...base,
         summary: 'Items of my labs, newest first, filtered, keyset pages',
         querystring: ItemQuery,
-        response: { 200: ItemPage },
+        response: { 200: ItemPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -130,10 +142,11 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'getItem',
         ...base,
         summary: 'One item with its current and usable stock',
         params: IdParams,
-        response: { 200: Item },
+        response: { 200: Item, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => {
@@ -149,11 +162,12 @@ export async function catalogRoutes(scope: FastifyInstance, ctx: LabContext): Pr
     {
       config: { access: 'inventory:update' },
       schema: {
+        operationId: 'updateItem',
         ...base,
         summary: "Change an item's description or thresholds (never its stock), with a reason",
         params: IdParams,
         body: ItemUpdate,
-        response: { 200: Item },
+        response: { 200: Item, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => changeItem(ctx, request.principal, request.params.id, request.body, actorOf(request)),

@@ -1,7 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '@ours/platform/errors';
-import { decodeCursor, toPage } from '@ours/platform/http';
-import type { FastifyInstance } from 'fastify';
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
@@ -26,18 +24,21 @@ import { consumeStock, receiveIntoLot, receiveStock } from './stock.service.ts';
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
 
 /** Stock lots and their movements: receive, consume, quarantine and release, the ledger. */
-export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function stockRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/inventory/lots',
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'receiveStock',
         ...base,
         summary: "Receive stock: creates the item's lot with this number (201) or adds to it (200)",
         body: ReceiveBody,
-        response: { 200: StockReply, 201: StockReply },
+        response: {
+          200: StockReply,
+          201: StockReply,
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -51,11 +52,12 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'receiveIntoLot',
         ...base,
         summary: 'Receive more of an existing lot',
         params: IdParams,
         body: ReceiveMoreBody,
-        response: { 200: StockReply },
+        response: { 200: StockReply, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -67,6 +69,7 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:create' },
       schema: {
+        operationId: 'consumeStock',
         ...base,
         summary:
           'Consume from a lot (refused when quarantined, expired, or more than is left: 409 insufficient_stock with available and requested)',
@@ -76,7 +79,7 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
           'id is in several of your labs).',
         params: IdParams,
         body: ConsumeBody,
-        response: { 200: StockReply },
+        response: { 200: StockReply, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -88,10 +91,11 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listLots',
         ...base,
         summary: 'Lots of my labs, newest first, filtered, keyset pages',
         querystring: LotQuery,
-        response: { 200: LotPage },
+        response: { 200: LotPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -108,7 +112,13 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     '/api/inventory/lots/:id',
     {
       config: { access: 'inventory:read' },
-      schema: { ...base, summary: 'One lot', params: IdParams, response: { 200: Lot } },
+      schema: {
+        operationId: 'getLot',
+        ...base,
+        summary: 'One lot',
+        params: IdParams,
+        response: { 200: Lot, ...errorResponses(400, 401, 403, 404, 429) },
+      },
     },
     async (request) => {
       const lot = await lotById(readInLabs(ctx.db, request.principal.lab_ids), request.params.id);
@@ -122,11 +132,12 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:update' },
       schema: {
+        operationId: 'updateLot',
         ...base,
         summary: 'Quarantine or release a lot, or correct its expiry date or vendor (with a reason)',
         params: IdParams,
         body: LotUpdate,
-        response: { 200: Lot },
+        response: { 200: Lot, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => changeLot(ctx, request.principal, request.params.id, request.body, actorOf(request)),
@@ -137,13 +148,14 @@ export async function stockRoutes(scope: FastifyInstance, ctx: LabContext): Prom
     {
       config: { access: 'inventory:read' },
       schema: {
+        operationId: 'listStockMovements',
         ...base,
         summary: 'The stock ledger of my labs, newest first, filtered, keyset pages',
         description:
           '`sample_id` may be the sample uuid or its business id: a business id must name one sample of ' +
           'your labs (404 `sample_not_found`, 409 `ambiguous_sample`).',
         querystring: MovementQuery,
-        response: { 200: MovementPage },
+        response: { 200: MovementPage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {

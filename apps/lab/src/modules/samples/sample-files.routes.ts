@@ -1,7 +1,12 @@
 import { Readable } from 'node:stream';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, ValidationError } from '@ours/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import { AppError } from '@ours/platform/errors';
+import {
+  bodyTextProblem,
+  encapsulate,
+  errorResponses,
+  invalidCharacters,
+  type RouteScope,
+} from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
 import { exportSamplesCsv } from './sample-csv.export.ts';
@@ -15,28 +20,27 @@ const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 const maxCsvBytes = 5 * 1024 * 1024;
 
 /** Labels (SVG, PNG, PDF sheets) and CSV import/export of samples. */
-export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+export async function sampleFileRoutes(scope: RouteScope, ctx: LabContext): Promise<void> {
   // Its own plugin context, so the CSV body parser and its larger limit apply to these routes only.
-  await scope.register(async (files) => {
-    files.addContentTypeParser(
+  await encapsulate(scope, async (app) => {
+    app.addContentTypeParser(
       'text/csv',
-      { parseAs: 'string', bodyLimit: maxCsvBytes },
+      { parseAs: 'buffer', bodyLimit: maxCsvBytes },
       (_request, body, done) => {
-        // PostgreSQL text cannot hold NUL: refuse it up front rather than half-way through an import.
-        if (String(body).includes('\u0000')) {
-          done(new ValidationError('invalid_characters', 'The file contains a NUL character'), undefined);
-          return;
-        }
-        done(null, body);
+        // The platform's request-text rule (UTF-8, no NUL), up front rather than half-way through.
+        const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
+        const problem = bodyTextProblem(raw);
+        if (problem) done(invalidCharacters(problem), undefined);
+        else done(null, raw.toString('utf8'));
       },
     );
-    const app = files.withTypeProvider<TypeBoxTypeProvider>();
 
     app.get(
       '/api/samples/:id/label',
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: 'getSampleLabel',
           ...base,
           summary: 'A printable label (SVG or PNG) with a DataMatrix or QR code',
           description:
@@ -44,7 +48,7 @@ export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext):
             'unambiguously (GET /api/samples/{uuid}); the business id is there for people.',
           params: SampleParams,
           querystring: LabelQuery,
-          response: { 200: LabelImage },
+          response: { 200: LabelImage, ...errorResponses(400, 401, 403, 404, 409, 429) },
         },
       },
       async (request, reply) => {
@@ -62,10 +66,11 @@ export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext):
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: 'printSampleLabels',
           ...base,
           summary: 'A PDF sheet of labels for 1-200 samples (unknown ids: 404 listing them)',
           body: LabelSheetBody,
-          response: { 200: LabelSheetPdf },
+          response: { 200: LabelSheetPdf, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
         },
       },
       async (request, reply) => {
@@ -88,6 +93,7 @@ export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext):
         config: { access: 'samples:create' },
         bodyLimit: maxCsvBytes,
         schema: {
+          operationId: 'importSamples',
           ...base,
           summary: 'Import samples from CSV, all or nothing (a per-row error report on any problem)',
           description:
@@ -97,7 +103,7 @@ export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext):
             'More than 10,000 rows: 413 `too_many_rows`.',
           consumes: ['text/csv'],
           body: ImportBody,
-          response: { 201: ImportReply },
+          response: { 201: ImportReply, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
         },
       },
       async (request, reply) => {
@@ -114,10 +120,11 @@ export async function sampleFileRoutes(scope: FastifyInstance, ctx: LabContext):
       {
         config: { access: 'samples:read' },
         schema: {
+          operationId: 'exportSamples',
           ...base,
           summary: 'The filtered sample list as CSV (same filters as the list), streamed',
           querystring: ExportQuery,
-          response: { 200: CsvFile },
+          response: { 200: CsvFile, ...errorResponses(400, 401, 403, 429) },
         },
       },
       async (request, reply) => {

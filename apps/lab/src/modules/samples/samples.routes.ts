@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { AuditEntry } from '../audit/audit.schema.ts';
@@ -29,16 +28,21 @@ import { assignWorkflow, changeSample, deleteSample } from './samples.service.ts
 const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 
 /** `/api/samples`: the seed's endpoints, lab-scoped, audited. */
-export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  await organiserRoutes(scope, ctx);
-  await sampleFileRoutes(scope, ctx);
+export async function sampleRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
+  await organiserRoutes(app, ctx);
+  await sampleFileRoutes(app, ctx);
 
   app.post(
     '/api/samples',
     {
       config: { access: 'samples:create' },
-      schema: { ...base, summary: 'Register a sample', body: NewSample, response: { 201: Sample } },
+      schema: {
+        operationId: 'createSample',
+        ...base,
+        summary: 'Register a sample',
+        body: NewSample,
+        response: { 201: Sample, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) =>
       reply.code(201).send(await createSample(ctx, request.principal, request.body, actorOf(request))),
@@ -49,10 +53,11 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:create' },
       schema: {
+        operationId: 'createSamples',
         ...base,
         summary: 'Register 1-100 samples, all or nothing',
         body: BulkBody,
-        response: { 201: Type.Array(Sample) },
+        response: { 201: Type.Array(Sample), ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -64,10 +69,11 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:read' },
       schema: {
+        operationId: 'listSamples',
         ...base,
         summary: 'Samples of my labs, newest first, filtered, keyset pages',
         querystring: SampleQuery,
-        response: { 200: SamplePage },
+        response: { 200: SamplePage, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => samplePage(ctx, request.principal, request.query),
@@ -78,11 +84,12 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:read' },
       schema: {
+        operationId: 'getSample',
         ...base,
         summary: 'One sample with its ancestors and descendants (to ?depth levels) and signatures',
         params: SampleParams,
         querystring: LineageQuery,
-        response: { 200: SampleWithLineage },
+        response: { 200: SampleWithLineage, ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request) => sampleWithLineage(ctx, request.principal, request.params.id, request.query.depth ?? 1),
@@ -93,11 +100,12 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:update' },
       schema: {
+        operationId: 'updateSample',
         ...base,
         summary: 'Change a sample (a reason is required; status moves follow the lifecycle)',
         params: SampleParams,
         body: SampleUpdate,
-        response: { 200: Sample },
+        response: { 200: Sample, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -109,11 +117,12 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:delete' },
       schema: {
+        operationId: 'deleteSample',
         ...base,
         summary: 'Soft-delete a sample (admins, with a reason); it stays in the record',
         params: SampleParams,
         body: ReasonBody,
-        response: { 200: Sample },
+        response: { 200: Sample, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -125,11 +134,12 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:create' },
       schema: {
+        operationId: 'splitSample',
         ...base,
         summary: 'Split into aliquots (ids PARENT.1, PARENT.2, ... unless given); the parent is decremented',
         params: SampleParams,
         body: SplitBody,
-        response: { 201: SplitReply },
+        response: { 201: SplitReply, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -143,11 +153,12 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:update' },
       schema: {
+        operationId: 'assignSampleWorkflow',
         ...base,
         summary: 'Assign the sample to a workflow execution',
         params: SampleParams,
         body: AssignWorkflowBody,
-        response: { 200: Sample },
+        response: { 200: Sample, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -159,10 +170,11 @@ export async function sampleRoutes(scope: FastifyInstance, ctx: LabContext): Pro
     {
       config: { access: 'samples:read' },
       schema: {
+        operationId: 'getSampleHistory',
         ...base,
         summary: "The sample's audit entries, oldest first",
         params: SampleParams,
-        response: { 200: Type.Array(AuditEntry) },
+        response: { 200: Type.Array(AuditEntry), ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request) => sampleHistory(ctx, request.principal, request.params.id),

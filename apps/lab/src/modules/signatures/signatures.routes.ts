@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
@@ -8,18 +7,17 @@ import { signaturesOfRecord, signRecordFor, verifySignature } from './signatures
 
 const base = { tags: ['signatures'], security: [{ bearerAuth: [] }] };
 
-export async function signatureRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function signatureRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.post(
     '/api/signatures',
     {
       config: { access: 'signatures:create' },
       schema: {
+        operationId: 'signRecord',
         ...base,
         summary: 'Sign a record (re-enter your password, and your MFA code when enabled)',
         body: SignBody,
-        response: { 201: SignatureView },
+        response: { 201: SignatureView, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -33,10 +31,11 @@ export async function signatureRoutes(scope: FastifyInstance, ctx: LabContext): 
     {
       config: { access: 'signatures:read' },
       schema: {
+        operationId: 'listSignatures',
         ...base,
         summary: "A record's signatures, oldest first",
         querystring: SignaturesQuery,
-        response: { 200: Type.Array(SignatureView) },
+        response: { 200: Type.Array(SignatureView), ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request) =>
@@ -48,10 +47,11 @@ export async function signatureRoutes(scope: FastifyInstance, ctx: LabContext): 
     {
       config: { access: 'signatures:read' },
       schema: {
+        operationId: 'verifySignature',
         ...base,
         summary: 'Re-check a signature and whether its record changed since it was signed',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 200: VerificationReply },
+        response: { 200: VerificationReply, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => verifySignature(ctx, request.principal, request.params.id),

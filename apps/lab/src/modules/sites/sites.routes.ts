@@ -1,5 +1,4 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { ReasonBody, User, UserId } from '../accounts/accounts.schema.ts';
@@ -19,14 +18,18 @@ import { changeMembership, createLab, everyLab, labsOf } from './sites.service.t
 const security = [{ bearerAuth: [] }];
 const tags = ['sites'];
 
-export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-
+export async function siteRoutes(app: RouteScope, ctx: LabContext): Promise<void> {
   app.get(
     '/api/labs',
     {
       config: { access: 'authenticated' },
-      schema: { tags, security, summary: 'The labs I belong to', response: { 200: Type.Array(Lab) } },
+      schema: {
+        operationId: 'listMyLabs',
+        tags,
+        security,
+        summary: 'The labs I belong to',
+        response: { 200: Type.Array(Lab), ...errorResponses(401, 429) },
+      },
     },
     async (request) => labsOf(ctx, request.principal),
   );
@@ -35,7 +38,13 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     '/api/admin/labs',
     {
       config: { access: 'sites:manage' },
-      schema: { tags, security, summary: 'Every lab', response: { 200: Type.Array(Lab) } },
+      schema: {
+        operationId: 'listLabs',
+        tags,
+        security,
+        summary: 'Every lab',
+        response: { 200: Type.Array(Lab), ...errorResponses(401, 403, 429) },
+      },
     },
     async () => everyLab(ctx),
   );
@@ -44,7 +53,14 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     '/api/admin/labs',
     {
       config: { access: 'sites:manage' },
-      schema: { tags, security, summary: 'Create a lab (site)', body: CreateLabBody, response: { 201: Lab } },
+      schema: {
+        operationId: 'createLab',
+        tags,
+        security,
+        summary: 'Create a lab (site)',
+        body: CreateLabBody,
+        response: { 201: Lab, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
+      },
     },
     async (request, reply) => reply.code(201).send(await createLab(ctx, request.body, actorOf(request))),
   );
@@ -54,12 +70,13 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     {
       config: { access: 'users:manage' },
       schema: {
+        operationId: 'addLabMember',
         tags,
         security,
         summary: 'Make a user a member of a lab',
         params: UserId,
         body: MembershipBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -80,12 +97,13 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     {
       config: { access: 'users:manage' },
       schema: {
+        operationId: 'removeLabMember',
         tags,
         security,
         summary: 'Remove a user from a lab (they no longer see its records)',
         params: Type.Object({ ...UserId.properties, labId: Type.String({ format: 'uuid' }) }),
         body: ReasonBody,
-        response: { 200: User },
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) =>
@@ -105,7 +123,13 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     '/api/sites/nodes',
     {
       config: { access: 'devices:read' },
-      schema: { tags, security, summary: 'Lab computers in my labs', response: { 200: Type.Array(Node) } },
+      schema: {
+        operationId: 'listNodes',
+        tags,
+        security,
+        summary: 'Lab computers in my labs',
+        response: { 200: Type.Array(Node), ...errorResponses(401, 403, 429) },
+      },
     },
     async (request) => nodesInLabs(ctx, request.principal),
   );
@@ -115,11 +139,12 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     {
       config: { access: 'devices:manage' },
       schema: {
+        operationId: 'createNode',
         tags,
         security,
         summary: 'Register a lab computer',
         body: CreateNodeBody,
-        response: { 201: Node },
+        response: { 201: Node, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
@@ -131,10 +156,11 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     {
       config: { access: 'devices:read' },
       schema: {
+        operationId: 'listHubs',
         tags,
         security,
         summary: 'Instrument gateways in my labs',
-        response: { 200: Type.Array(Hub) },
+        response: { 200: Type.Array(Hub), ...errorResponses(401, 403, 429) },
       },
     },
     async (request) => hubsInLabs(ctx, request.principal),
@@ -145,11 +171,12 @@ export async function siteRoutes(scope: FastifyInstance, ctx: LabContext): Promi
     {
       config: { access: 'devices:manage' },
       schema: {
+        operationId: 'createHub',
         tags,
         security,
         summary: 'Register an instrument gateway',
         body: CreateHubBody,
-        response: { 201: Hub },
+        response: { 201: Hub, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request, reply) =>
