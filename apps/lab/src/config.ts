@@ -22,6 +22,8 @@ export interface LabConfig {
     logLevel: string;
     allowedOrigins: string[];
     trustProxy: boolean | string;
+    /** Load shedding: 503 once the event loop lags this long (0: never). */
+    maxEventLoopDelayMs: number;
   };
   database: { url: string | undefined; adminUrl: string | undefined; poolSize: number; dataDir: string };
   dataDir: string;
@@ -70,6 +72,7 @@ export function envToConfig(env: Env): LabConfig {
       logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
       allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
       trustProxy: envTrustProxy(env),
+      maxEventLoopDelayMs: envInt(env, 'MAX_EVENT_LOOP_DELAY_MS', { min: 0, max: 60_000 }) ?? 2_000,
     },
     database: {
       url: envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),

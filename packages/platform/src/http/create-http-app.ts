@@ -27,6 +27,7 @@ import { registerJsonBodyParser } from './json-body.ts';
 import { createMetricsRegistry, instrumentRequests } from './metrics.ts';
 import { refuseNulInUrls } from './nul-characters.ts';
 import { createLimiter, type Limiter } from './rate-limiter.ts';
+import { retryAfterSeconds } from './unavailable.ts';
 import { createValidatorCompiler } from './validation.ts';
 
 /** The Fastify instance every service builds on, typed through TypeBox schemas. */
@@ -50,6 +51,10 @@ export interface HttpAppOptions {
   /** Limit for requests no verified user can be blamed for (bad tokens, unknown routes), per IP. */
   anonymousPerMinute: number;
   health: Record<string, HealthCheck>;
+  /**
+   * Shed load (503 `server_busy`) once the event loop lags this long; 0 turns it off. Default 2000.
+   */
+  maxEventLoopDelayMs?: number | undefined;
   /** Where log lines go; buffered standard output when absent (tests capture them here). */
   logStream?: DestinationStream | undefined;
 }
@@ -149,7 +154,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     skipOnError: true,
     ...(options.redis ? { redis: options.redis, nameSpace: `${options.service.name}-rl:` } : {}),
   });
-  await app.register(underPressure, { maxEventLoopDelay: 2_000, retryAfter: 5, exposeStatusRoute: false });
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs ?? 2_000,
+    retryAfter: retryAfterSeconds,
+    exposeStatusRoute: false,
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

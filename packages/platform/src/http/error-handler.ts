@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { unavailableError } from './unavailable.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown; request_id?: string };
@@ -50,6 +51,8 @@ const sqlState = (error: unknown) => databaseError(error)?.code;
 /** Normalises anything thrown into an AppError; unknown failures become an opaque 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  const unavailable = unavailableError(error);
+  if (unavailable) return unavailable;
   // Class 22 is "data exception": a value the database cannot take (a date out of range, say).
   const state = sqlState(error);
   if (state?.startsWith('22')) {
