@@ -1,5 +1,7 @@
 import type { LoggerOptions } from 'pino';
 
+export { LogDestination, type LogDestinationOptions, type LogOutput } from './log-destination.ts';
+
 /**
  * Paths never written to logs: credentials and the user's own words. Message text is personal
  * (health, mood) so it is redacted wherever it appears in a logged object.
