@@ -4,6 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
  * `npm start`: the coach and the lab side by side, each in its own process (one crash domain and one
  * embedded database each). The coach reads the usual variables; the lab reads the same names, mapped
  * from LAB_-prefixed ones here, so one shell can configure both without them sharing a database.
+ *
+ * Lifetimes are tied together: a signal to this process (npm forwards SIGINT/SIGTERM to it; the
+ * script `exec`s node so no shell sits in between) stops both services; a service that exits stops
+ * the other; and each service watches its IPC channel to us, so it stops even if we are SIGKILLed.
  */
 const env = process.env;
 
@@ -27,20 +31,39 @@ const services: Record<string, { script: string; env: NodeJS.ProcessEnv }> = {
   lab: { script: 'apps/lab/src/cli.ts', env: labEnv() },
 };
 
+// A Ctrl+C reaches us twice (from the terminal and forwarded by npm): one request, not two.
+const duplicateWindowMs = 1_000;
+// The services end themselves within their own shutdown timeouts; this only catches one that hangs.
+const killAfterMs = 60_000;
+
 const children = new Map<string, ChildProcess>();
-let stopping = false;
+let stopRequestedAt: number | undefined;
 
 function stopAll(signal: NodeJS.Signals): void {
-  stopping = true;
+  const now = Date.now();
+  if (stopRequestedAt !== undefined && now - stopRequestedAt < duplicateWindowMs) return;
+  // A later signal is forwarded again: the services take a second signal as "exit now".
+  if (stopRequestedAt === undefined) {
+    setTimeout(() => {
+      for (const child of children.values()) child.kill('SIGKILL');
+    }, killAfterMs).unref();
+  }
+  stopRequestedAt = now;
   for (const child of children.values()) child.kill(signal);
 }
 
 for (const [name, service] of Object.entries(services)) {
-  const child = spawn(process.execPath, [service.script, 'serve'], { env: service.env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [service.script, 'serve'], {
+    env: service.env,
+    // The IPC channel is the services' lifeline to this supervisor. Their own process group keeps
+    // terminal signals from reaching them directly: they get exactly what is forwarded here.
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);
-    if (!stopping) {
+    if (stopRequestedAt === undefined) {
       // One service down means the pair is not running as documented: stop the other and say so.
       console.error(`${name} exited (${signal ?? `code ${code}`}); stopping the others`);
       process.exitCode = code || 1;
@@ -49,4 +72,4 @@ for (const [name, service] of Object.entries(services)) {
   });
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stopAll(signal));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAll(signal));

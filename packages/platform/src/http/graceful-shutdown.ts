@@ -5,9 +5,10 @@ import type { FastifyBaseLogger } from 'fastify';
 const drainMs = 1_000;
 
 /**
- * Closes the service once on SIGINT/SIGTERM: stop accepting, finish in-flight requests, close
- * resources. Whatever happens to the database or to standard output, the process is gone within
- * `timeoutMs`; a second signal ends it at once, before anything (not even a log line) gets in the way.
+ * Closes the service once on SIGINT/SIGTERM, or when the supervisor that started it with an IPC
+ * channel goes away: stop accepting, finish in-flight requests, close resources. Whatever happens
+ * to the database or to standard output, the process is gone within `timeoutMs`; a second signal
+ * ends it at once, before anything (not even a log line) gets in the way.
  */
 export function onShutdownSignal(
   close: () => Promise<void>,
@@ -42,4 +43,11 @@ export function onShutdownSignal(
   };
   process.on('SIGINT', shutDown);
   process.on('SIGTERM', shutDown);
+  if (process.channel) {
+    // Started by `npm start` over an IPC channel: it closes when that supervisor dies, however it
+    // died (even SIGKILL), so the service never outlives it. The channel must not keep us up.
+    process.channel.unref();
+    if (process.connected) process.once('disconnect', () => shutDown('SIGHUP'));
+    else shutDown('SIGHUP');
+  }
 }

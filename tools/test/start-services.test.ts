@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exitWithin, freePort, portIsFree, processAlive, waitFor, waitForHttp } from '@ours/platform/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const repo = new URL('../../', import.meta.url).pathname;
+// The coach's shutdown timeout is its model deadline plus 5 s; the lab's is 10 s.
+const shutdownMs = 12_000;
+
+/** The pids whose parent is `pid`, read from /proc. */
+function childrenOf(pid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name sits in parentheses and may hold spaces: the fields after it are fixed.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+interface Started {
+  npm: ChildProcess;
+  supervisor: number;
+  coach: number;
+  lab: number;
+  ports: { coach: number; lab: number };
+  output: () => string;
+}
+
+const started: Started[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const run of started.splice(0)) {
+    for (const pid of [run.coach, run.lab, run.supervisor, run.npm.pid ?? 0]) {
+      if (pid && processAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** `npm start` exactly as a person runs it, on fresh embedded databases and free ports. */
+async function npmStart(): Promise<Started> {
+  const dir = await mkdtemp(join(tmpdir(), 'npm-start-'));
+  dirs.push(dir);
+  const ports = { coach: await freePort(), lab: await freePort() };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    COACH_DATA_DIR: join(dir, 'coach'),
+    LAB_DATA_DIR: join(dir, 'lab'),
+    PORT: String(ports.coach),
+    LAB_PORT: String(ports.lab),
+    LLM_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'warn',
+  };
+  const npm = spawn('npm', ['start'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  npm.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  npm.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const run = { npm, ports, output: () => output } as Started;
+  started.push(run);
+  await Promise.all([
+    waitForHttp(`http://127.0.0.1:${ports.coach}/health`, 90_000),
+    waitForHttp(`http://127.0.0.1:${ports.lab}/health`, 90_000),
+  ]).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output}`);
+  });
+  const [supervisor] = childrenOf(npm.pid ?? 0).filter((pid) => commandOf(pid).includes('start-services'));
+  expect(supervisor, `no start-services process under npm (is a shell in between?)`).toBeDefined();
+  run.supervisor = supervisor as number;
+  for (const pid of childrenOf(run.supervisor)) {
+    if (commandOf(pid).includes('apps/coach/src/cli.ts')) run.coach = pid;
+    if (commandOf(pid).includes('apps/lab/src/cli.ts')) run.lab = pid;
+  }
+  expect(run.coach && run.lab).toBeTruthy();
+  return run;
+}
+
+async function expectAllGone(run: Started): Promise<void> {
+  for (const pid of [run.coach, run.lab, run.supervisor]) {
+    await waitFor(() => !processAlive(pid), shutdownMs, `process ${pid} (${commandOf(pid)}) to exit`);
+  }
+  expect(await portIsFree(run.ports.coach)).toBe(true);
+  expect(await portIsFree(run.ports.lab)).toBe(true);
+}
+
+describe('npm start', { timeout: 180_000 }, () => {
+  it('stops both services, freeing their ports, when npm gets SIGTERM', async () => {
+    const run = await npmStart();
+    process.kill(run.npm.pid ?? 0, 'SIGTERM');
+    expect(await exitWithin(run.npm, shutdownMs)).toBeDefined();
+    await expectAllGone(run);
+  });
+
+  it('stops the other service, and itself with a failure, when one service dies', async () => {
+    const run = await npmStart();
+    process.kill(run.lab, 'SIGKILL');
+    const ended = await exitWithin(run.npm, shutdownMs);
+    expect(ended?.code).not.toBe(0);
+    await expectAllGone(run);
+    expect(run.output()).toMatch(/lab exited \(SIGKILL\); stopping the others/);
+  });
+
+  it('never leaves a service running when the supervisor itself is killed', async () => {
+    const run = await npmStart();
+    process.kill(run.supervisor, 'SIGKILL');
+    await expectAllGone(run);
+  });
+});
