@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
 
 /**
  * `npm start`: the coach and the lab side by side, each in its own process (one crash domain and one
@@ -10,6 +11,27 @@ import { type ChildProcess, spawn } from 'node:child_process';
  * the other; and each service watches its IPC channel to us, so it stops even if we are SIGKILLed.
  */
 const env = process.env;
+
+const usage = `Usage: npm start [-- --demo]
+  Starts the coach and the lab. --demo also fills the lab's main lab with demo data (once; the same
+  as LAB_DEMO_DATA=true). Configure with the variables in README.md (the lab's with a LAB_ prefix).`;
+
+function readArgs(): { demo: boolean } {
+  try {
+    const { values } = parseArgs({
+      options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      console.log(usage);
+      process.exit(0);
+    }
+    return { demo: values.demo ?? false };
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\n${usage}`);
+    process.exit(2);
+  }
+}
+const args = readArgs();
 
 function labEnv(): NodeJS.ProcessEnv {
   const mapped: NodeJS.ProcessEnv = { ...env, PORT: env.LAB_PORT ?? '8001' };
@@ -26,9 +48,9 @@ function labEnv(): NodeJS.ProcessEnv {
   return mapped;
 }
 
-const services: Record<string, { script: string; env: NodeJS.ProcessEnv }> = {
-  coach: { script: 'apps/coach/src/cli.ts', env },
-  lab: { script: 'apps/lab/src/cli.ts', env: labEnv() },
+const services: Record<string, { args: string[]; env: NodeJS.ProcessEnv }> = {
+  coach: { args: ['apps/coach/src/cli.ts', 'serve'], env },
+  lab: { args: ['apps/lab/src/cli.ts', 'serve', ...(args.demo ? ['--demo'] : [])], env: labEnv() },
 };
 
 // A Ctrl+C reaches us twice (from the terminal and forwarded by npm): one request, not two.
@@ -53,7 +75,7 @@ function stopAll(signal: NodeJS.Signals): void {
 }
 
 for (const [name, service] of Object.entries(services)) {
-  const child = spawn(process.execPath, [service.script, 'serve'], {
+  const child = spawn(process.execPath, service.args, {
     env: service.env,
     // The IPC channel is the services' lifeline to this supervisor. Their own process group keeps
     // terminal signals from reaching them directly: they get exactly what is forwarded here.

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { exitWithin, freePort, portIsFree, processAlive, waitFor, waitForHttp } from '@ours/platform/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -55,10 +56,14 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-/** `npm start` exactly as a person runs it, on fresh embedded databases and free ports. */
-async function npmStart(): Promise<Started> {
+async function dataDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'npm-start-'));
   dirs.push(dir);
+  return dir;
+}
+
+/** `npm start` exactly as a person runs it, on fresh embedded databases and free ports. */
+async function npmStart(dir: string, args: string[] = []): Promise<Started> {
   const ports = { coach: await freePort(), lab: await freePort() };
   const env = {
     PATH: process.env.PATH ?? '',
@@ -70,7 +75,11 @@ async function npmStart(): Promise<Started> {
     LLM_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'warn',
   };
-  const npm = spawn('npm', ['start'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const npm = spawn('npm', ['start', ...(args.length > 0 ? ['--', ...args] : [])], {
+    cwd: repo,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   npm.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -107,14 +116,14 @@ async function expectAllGone(run: Started): Promise<void> {
 
 describe('npm start', { timeout: 180_000 }, () => {
   it('stops both services, freeing their ports, when npm gets SIGTERM', async () => {
-    const run = await npmStart();
+    const run = await npmStart(await dataDir());
     process.kill(run.npm.pid ?? 0, 'SIGTERM');
     expect(await exitWithin(run.npm, shutdownMs)).toBeDefined();
     await expectAllGone(run);
   });
 
   it('stops the other service, and itself with a failure, when one service dies', async () => {
-    const run = await npmStart();
+    const run = await npmStart(await dataDir());
     process.kill(run.lab, 'SIGKILL');
     const ended = await exitWithin(run.npm, shutdownMs);
     expect(ended?.code).not.toBe(0);
@@ -123,8 +132,30 @@ describe('npm start', { timeout: 180_000 }, () => {
   });
 
   it('never leaves a service running when the supervisor itself is killed', async () => {
-    const run = await npmStart();
+    const run = await npmStart(await dataDir());
     process.kill(run.supervisor, 'SIGKILL');
+    await expectAllGone(run);
+  });
+
+  it('fills the lab with demo data at start with -- --demo', async () => {
+    const dir = await dataDir();
+    // Demo records belong to an administrator: create one first, as the README says.
+    await promisify(execFile)(
+      process.execPath,
+      ['apps/lab/src/cli.ts', 'create-admin', '--email', 'ada@lab.test'],
+      {
+        cwd: repo,
+        env: {
+          PATH: process.env.PATH ?? '',
+          LAB_DATA_DIR: join(dir, 'lab'),
+          LAB_ADMIN_PASSWORD: 'Correct-Horse-9!',
+        },
+      },
+    );
+    const run = await npmStart(dir, ['--demo']);
+    await waitFor(() => /Demo data added: \{/.test(run.output()), 120_000, 'the demo data');
+    expect(run.output()).toMatch(/"samples":300/);
+    process.kill(run.npm.pid ?? 0, 'SIGTERM');
     await expectAllGone(run);
   });
 });

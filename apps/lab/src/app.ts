@@ -6,6 +6,7 @@ import { protectedRoutes } from './modules/access/access.plugin.ts';
 import { adminRoutes } from './modules/accounts/admin.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
+import { demoRoutes } from './modules/demo/demo.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { sampleRoutes } from './modules/samples/samples.routes.ts';
@@ -55,6 +56,7 @@ export async function buildApp(
     await sampleRoutes(scope, ctx);
     await inventoryRoutes(scope, ctx);
     await deviceRoutes(scope, ctx);
+    await demoRoutes(scope, ctx);
   });
   return app;
 }

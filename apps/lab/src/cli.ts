@@ -85,11 +85,11 @@ async function audit(args: string[]): Promise<void> {
 
 const [command = 'serve', ...rest] = process.argv.slice(2);
 try {
-  if (command === 'serve') await startServer();
+  if (command === 'serve') await startServer({ demo: rest.includes('--demo') });
   else if (command === 'create-admin') await createAdmin(rest);
   else if (command === 'audit') await audit(rest);
   else if (command === 'seed-demo') {
-    const summary = await withContext(seedDemo);
+    const summary = await withContext((ctx) => seedDemo(ctx));
     console.log(
       `Demo data added: ${Object.entries(summary)
         .map(([what, count]) => `${count} ${what}`)

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type Env,
+  envBool,
   envEnum,
   envInt,
   envList,
@@ -45,6 +46,8 @@ export interface LabConfig {
   rateLimits: { loginPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
   redisUrl: string | undefined;
   audit: { checkpointEvery: number; checkpointHours: number; checkpointPollSeconds: number };
+  /** Fill the main lab with demo data at start when it is not there yet (LAB_DEMO_DATA, or --demo). */
+  demoData: boolean;
 }
 
 const defaultOrigins = ['http://localhost:5173', 'http://localhost:3000'];
@@ -104,5 +107,6 @@ export function envToConfig(env: Env): LabConfig {
       checkpointHours: envInt(env, 'LAB_CHECKPOINT_HOURS', { min: 1, max: 24 }) ?? 24,
       checkpointPollSeconds: envInt(env, 'LAB_CHECKPOINT_POLL_SECONDS', { min: 1, max: 3600 }) ?? 60,
     },
+    demoData: envBool(env, 'LAB_DEMO_DATA') ?? false,
   };
 }

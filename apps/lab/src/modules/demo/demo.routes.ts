@@ -1,0 +1,27 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/audit-actor.ts';
+import { DemoDataReply } from './demo.schema.ts';
+import { demoDataFor } from './demo-data.service.ts';
+
+/** Demo data on a running lab, so nobody has to stop the server to fill it: users:manage (admins). */
+export async function demoRoutes(scope: FastifyInstance, ctx: LabContext): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
+    '/api/admin/demo-data',
+    {
+      config: { access: 'users:manage' },
+      schema: {
+        tags: ['admin'],
+        security: [{ bearerAuth: [] }],
+        summary: 'Fill the main lab with demo data (201), or do nothing if it is there already (200)',
+        response: { 200: DemoDataReply, 201: DemoDataReply },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await demoDataFor(ctx, request.principal, actorOf(request));
+      return reply.code(outcome.added ? 201 : 200).send(outcome);
+    },
+  );
+}
