@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -112,4 +112,25 @@ export async function logLinesThrough(url: string, count: number, concurrency = 
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** How a finished command went: its exit code and everything it printed. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a Node script to the end as a child process (never throws on a non-zero exit). */
+export function runScript(
+  script: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string },
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script, ...args], options, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
