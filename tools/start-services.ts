@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { loadEnvFile } from '@ours/platform/config';
 
 /**
  * `npm start`: the coach and the lab side by side, each in its own process (one crash domain and one
@@ -10,7 +11,16 @@ import { parseArgs } from 'node:util';
  * script `exec`s node so no shell sits in between) stops both services; a service that exits stops
  * the other; and each service watches its IPC channel to us, so it stops even if we are SIGKILLed.
  */
-const env = process.env;
+try {
+  // .env in the working directory, under the real environment: loaded once, here, for both services.
+  loadEnvFile();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+// The services must not load it again: the lab's copy has the shared names mapped from LAB_ ones,
+// and a second load would put the coach's DATABASE_URL (say) back into it.
+const env: NodeJS.ProcessEnv = { ...process.env, ENV_FILE: '' };
 
 const usage = `Usage: npm start [-- --demo]
   Starts the coach and the lab. --demo also fills the lab's main lab with demo data (once; the same
@@ -48,9 +58,11 @@ function labEnv(): NodeJS.ProcessEnv {
   return mapped;
 }
 
+const cliOf = (app: string) => new URL(`../apps/${app}/src/cli.ts`, import.meta.url).pathname;
+
 const services: Record<string, { args: string[]; env: NodeJS.ProcessEnv }> = {
-  coach: { args: ['apps/coach/src/cli.ts', 'serve'], env },
-  lab: { args: ['apps/lab/src/cli.ts', 'serve', ...(args.demo ? ['--demo'] : [])], env: labEnv() },
+  coach: { args: [cliOf('coach'), 'serve'], env },
+  lab: { args: [cliOf('lab'), 'serve', ...(args.demo ? ['--demo'] : [])], env: labEnv() },
 };
 
 // A Ctrl+C reaches us twice (from the terminal and forwarded by npm): one request, not two.

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -157,5 +157,41 @@ describe('npm start', { timeout: 180_000 }, () => {
     expect(run.output()).toMatch(/"samples":300/);
     process.kill(run.npm.pid ?? 0, 'SIGTERM');
     await expectAllGone(run);
+  });
+
+  it('reads .env from the working directory once, for both services, the lab keeping its own names', async () => {
+    const dir = await dataDir();
+    const ports = { coach: await freePort(), lab: await freePort() };
+    // One .env for both: the shared names are the coach's; the lab's come with the LAB_ prefix.
+    await writeFile(
+      join(dir, '.env'),
+      [
+        `PORT=${ports.coach}`,
+        `LAB_PORT=${ports.lab}`,
+        `COACH_DATA_DIR=${join(dir, 'coach')}`,
+        `LAB_DATA_DIR=${join(dir, 'lab')}`,
+        'ALLOWED_ORIGINS=http://coach.example',
+        'LLM_TIMEOUT_MS=2000',
+        'LOG_LEVEL=warn',
+      ].join('\n'),
+    );
+    const supervisor = spawn(process.execPath, [join(repo, 'tools/start-services.ts')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: 'ignore',
+    });
+    try {
+      await waitForHttp(`http://127.0.0.1:${ports.coach}/health`, 90_000);
+      await waitForHttp(`http://127.0.0.1:${ports.lab}/health`, 90_000);
+      const corsFor = async (port: number) =>
+        (
+          await fetch(`http://127.0.0.1:${port}/health`, { headers: { origin: 'http://coach.example' } })
+        ).headers.get('access-control-allow-origin');
+      expect(await corsFor(ports.coach)).toBe('http://coach.example');
+      expect(await corsFor(ports.lab)).toBeNull();
+    } finally {
+      supervisor.kill('SIGTERM');
+      expect(await exitWithin(supervisor, shutdownMs)).toBeDefined();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitWithin, freePort, runScript, waitFor } from '@ours/platform/testing';
+import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The command line on a temporary embedded database: the same on both test projects, so run once.
@@ -98,5 +99,25 @@ describe.runIf(embedded)('npm run coach -- ...', { timeout: 120_000 }, () => {
       server.kill('SIGTERM');
       await exitWithin(server, 15_000);
     }
+  });
+
+  it('reads .env from the working directory, with the real environment winning over it', async () => {
+    const fileSecret = 'a-secret-from-the-env-file-long-enough-0123456789';
+    const realSecret = 'a-secret-from-the-real-environment-long-enough-0123';
+    await writeFile(join(dir, '.env'), `JWT_SECRET=${fileSecret}\nCOACH_DATA_DIR=${dir}\n`);
+    const bare = { PATH: process.env.PATH ?? '' };
+    const verifies = async (token: string, secret: string) =>
+      jwtVerify(token, new TextEncoder().encode(secret)).then(
+        () => true,
+        () => false,
+      );
+    const fromFile = await runScript(cli, ['token', '--email', 'a@example.com'], { env: bare, cwd: dir });
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(await verifies(fromFile.stdout.trim(), fileSecret)).toBe(true);
+    const fromEnvironment = await runScript(cli, ['token', '--email', 'a@example.com'], {
+      env: { ...bare, JWT_SECRET: realSecret },
+      cwd: dir,
+    });
+    expect(await verifies(fromEnvironment.stdout.trim(), realSecret)).toBe(true);
   });
 });

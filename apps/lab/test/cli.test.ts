@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitWithin, freePort, runScript, waitFor } from '@ours/platform/testing';
@@ -96,5 +97,30 @@ describe.runIf(embedded)('npm run lab -- ...', { timeout: 120_000 }, () => {
       server.kill('SIGTERM');
       await exitWithin(server, 15_000);
     }
+  });
+
+  it('reads .env from the working directory, with the real environment winning over it', async () => {
+    const fromFile = join(dir, 'from-env-file');
+    const fromEnvironment = join(dir, 'from-environment');
+    await writeFile(
+      join(dir, '.env'),
+      `# as in apps/lab/.env.example\nLAB_DATA_DIR=${fromFile}\nLAB_ADMIN_PASSWORD="Correct-Horse-9!"\n`,
+    );
+    const bare = { PATH: process.env.PATH ?? '' };
+    const created = await runScript(cli, ['create-admin', '--email', 'file@lab.test'], {
+      env: bare,
+      cwd: dir,
+    });
+    expect(created.code, created.stderr).toBe(0);
+    expect(existsSync(join(fromFile, 'pgdata'))).toBe(true);
+    const overridden = await runScript(cli, ['create-admin', '--email', 'env@lab.test'], {
+      env: { ...bare, LAB_DATA_DIR: fromEnvironment },
+      cwd: dir,
+    });
+    expect(overridden.code, overridden.stderr).toBe(0);
+    expect(existsSync(join(fromEnvironment, 'pgdata'))).toBe(true);
+    const missing = await runScript(cli, ['--help'], { env: { ...bare, ENV_FILE: join(dir, 'nope.env') } });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ENV_FILE names a file that cannot be read/);
   });
 });
