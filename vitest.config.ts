@@ -6,17 +6,29 @@ const backends = ['pglite', 'postgres'] as const;
 export default defineConfig({
   test: {
     reporters: ['default', './tools/summary-reporter.ts'],
-    projects: backends.map((backend) => ({
-      test: {
-        name: backend,
-        include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
-        env: { TEST_DB: backend },
-        globalSetup: ['apps/coach/test/support/global-setup.ts', 'apps/lab/test/support/global-setup.ts'],
-        pool: 'forks',
-        testTimeout: 30_000,
-        hookTimeout: 60_000,
-        teardownTimeout: 30_000,
+    projects: [
+      ...backends.map((backend) => ({
+        test: {
+          name: backend,
+          include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          env: { TEST_DB: backend },
+          globalSetup: ['apps/coach/test/support/global-setup.ts', 'apps/lab/test/support/global-setup.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          teardownTimeout: 30_000,
+        },
+      })),
+      // The repository's own tools (summary reporter, `npm start`): no test database, run once.
+      {
+        test: {
+          name: 'tools',
+          include: ['tools/test/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
-    })),
+    ],
   },
 });

@@ -28,6 +28,7 @@ export async function buildApp(
     logLevel: ctx.config.http.logLevel,
     allowedOrigins: ctx.config.http.allowedOrigins,
     trustProxy: ctx.config.http.trustProxy,
+    maxEventLoopDelayMs: ctx.config.http.maxEventLoopDelayMs,
     redis: ctx.redis,
     anonymousPerMinute: ctx.config.rateLimits.anonymousPerMinute,
     health: {

@@ -1,18 +1,12 @@
 import { parseArgs } from 'node:util';
 import { signServiceToken, signUserToken } from '@ours/platform/auth';
+import { type CliCommand, runCli, UsageError } from '@ours/platform/cli';
+import { loadEnvFile } from '@ours/platform/config';
 import { envToConfig, readEnv } from './config.ts';
-import { jobsUsage, runJobCommand } from './jobs-command.ts';
+import { jobsCommand } from './jobs-command.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
 import { startServer } from './server.ts';
 import { startWorker } from './worker.ts';
-
-const usage = `Usage: npm run coach -- <command>
-  serve                                   start the coach API and its jobs (default)
-  worker                                  run the scheduled jobs without the API
-${jobsUsage}
-  token --email you@example.com [--user-id <uuid>] [--hours 24]
-                                          print a user token signed with this service's secret
-  token --service [--hours 1]             print a service-role token (for /admin routes)`;
 
 /** Derives a stable user id from the e-mail so repeated tokens act as the same user. */
 async function userIdFor(email: string): Promise<string> {
@@ -39,29 +33,66 @@ async function printToken(args: string[]): Promise<void> {
   if (!secret) throw new Error('This service verifies tokens through JWKS_URL only; it cannot sign tokens');
   const hours = Number(values.hours ?? (values.service ? 1 : 24));
   if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30)
-    throw new Error('--hours must be between 0 and 720');
+    throw new UsageError('--hours must be between 0 and 720');
   const expiresInSeconds = Math.round(hours * 3600);
   if (values.service) {
     console.log(await signServiceToken(secret, { expiresInSeconds }));
     return;
   }
-  if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new Error('--email is required');
+  if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) {
+    throw new UsageError('--email <e-mail> (or --service) is required');
+  }
   const email = values.email.toLowerCase();
   const id = values['user-id'] ?? (await userIdFor(email));
   console.log(await signUserToken(secret, { id, email }, { expiresInSeconds }));
 }
 
-const [command = 'serve', ...rest] = process.argv.slice(2);
+const serve: CliCommand = {
+  name: 'serve',
+  summary: 'start the coach API and its jobs (the default command)',
+  help: `Usage: npm run coach -- serve
+  Starts the coach API and its scheduled jobs (HOST, PORT, ... from the environment or .env;
+  see README.md). JOBS_ENABLED=false serves HTTP only.`,
+  run: async (args) => {
+    parseArgs({ args, options: {} });
+    await startServer();
+  },
+};
+
+const worker: CliCommand = {
+  name: 'worker',
+  summary: 'run the scheduled jobs without the API',
+  help: `Usage: npm run coach -- worker
+  Runs the scheduled and queued jobs without the HTTP API, on the same database.`,
+  run: async (args) => {
+    parseArgs({ args, options: {} });
+    await startWorker();
+  },
+};
+
+const token: CliCommand = {
+  name: 'token',
+  summary: "print a token signed with this service's secret",
+  help: `Usage: npm run coach -- token --email you@example.com [--user-id <uuid>] [--hours 24]
+       npm run coach -- token --service [--hours 1]
+  Prints a user token (the same e-mail always gives the same user id), or a service-role token
+  for the /admin routes, signed with JWT_SECRET (generated in COACH_DATA_DIR when embedded).`,
+  run: printToken,
+};
+
 try {
-  if (command === 'serve') await startServer();
-  else if (command === 'worker') await startWorker();
-  else if (command === 'jobs') await runJobCommand(rest);
-  else if (command === 'token') await printToken(rest);
-  else {
-    console.error(usage);
-    process.exitCode = 2;
-  }
+  loadEnvFile();
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
+  console.error((error as Error).message);
+  process.exit(1);
 }
+await runCli(
+  {
+    invocation: 'npm run coach --',
+    commands: [serve, worker, jobsCommand, token],
+    defaultCommand: 'serve',
+    notes:
+      'Configuration comes from the environment and from .env in the working directory (the environment wins).',
+  },
+  process.argv.slice(2),
+);

@@ -23,6 +23,8 @@ export interface CoachConfig {
     logLevel: string;
     allowedOrigins: string[];
     trustProxy: boolean | string;
+    /** Load shedding: 503 once the event loop lags this long (0: never). */
+    maxEventLoopDelayMs: number;
   };
   database: { url: string | undefined; adminUrl: string | undefined; poolSize: number; dataDir: string };
   dataDir: string;
@@ -72,6 +74,7 @@ export function envToConfig(env: Env): CoachConfig {
       logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
       allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
       trustProxy: envTrustProxy(env),
+      maxEventLoopDelayMs: envInt(env, 'MAX_EVENT_LOOP_DELAY_MS', { min: 0, max: 60_000 }) ?? 2_000,
     },
     database: {
       url: databaseUrl,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createProgressBar } from '@ours/platform/cli';
+import { type CliCommand, createProgressBar, printData, UsageError } from '@ours/platform/cli';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { currentWeek, weekWindow } from './modules/digest/digest.service.ts';
@@ -8,12 +8,18 @@ import { isLocalDate } from './modules/jobs/zoned-time.ts';
 import { pruneMemories } from './modules/memory/memory-jobs.ts';
 import { runStatusCheck } from './modules/status-check/status-check.service.ts';
 
-export const jobsUsage = `  jobs run weekly-digest [--week 2026-W47] [--dry-run]
+const jobsHelp = `Usage: npm run coach -- jobs run <job> [options]
+  Runs one job now, in this process, and prints its run record as JSON (snake_case, like
+  GET /admin/jobs). On the embedded database stop the server first, or use
+  POST /admin/jobs/<job>/run on the running server instead.
+  jobs run weekly-digest [--week 2026-W47] [--dry-run]   progress on stderr
   jobs run check-user-status [--date 2026-11-23] [--dry-run]
   jobs run memory-retention`;
 
+const jobNames = ['weekly-digest', 'check-user-status', 'memory-retention'];
+
 /** `npm run coach -- jobs run <name> ...`: runs one job now, in this process, with progress. */
-export async function runJobCommand(args: string[]): Promise<void> {
+async function runJobCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
@@ -24,11 +30,18 @@ export async function runJobCommand(args: string[]): Promise<void> {
     },
   });
   const [verb, name] = positionals;
-  if (verb !== 'run' || !name) throw new Error(`Usage:\n${jobsUsage}`);
+  if (verb !== 'run' || !name) throw new UsageError('Say which job to run: jobs run <job>');
+  if (!jobNames.includes(name)) throw new UsageError(`Unknown job "${name}"`);
   const config = envToConfig(readEnv());
   if (values.date !== undefined && !isLocalDate(values.date))
-    throw new Error('--date must be a real YYYY-MM-DD date');
-  if (values.week !== undefined) weekWindow(values.week, config.jobs.timeZone);
+    throw new UsageError('--date must be a real YYYY-MM-DD date');
+  if (values.week !== undefined) {
+    try {
+      weekWindow(values.week, config.jobs.timeZone);
+    } catch (error) {
+      throw new UsageError(`--week: ${(error as Error).message}`);
+    }
+  }
   const ctx = await createContext(config);
   try {
     const dryRun = values['dry-run'] ?? false;
@@ -43,17 +56,22 @@ export async function runJobCommand(args: string[]): Promise<void> {
         onProgress: bar.update,
       });
       bar.done();
-      console.log(JSON.stringify(result.dryRun ? result : result.run, null, 2));
+      printData(result.dryRun ? result : result.run);
     } else if (name === 'check-user-status') {
-      console.log(
-        JSON.stringify(await runStatusCheck(ctx, { date: values.date, trigger: 'manual', dryRun }), null, 2),
-      );
+      printData(await runStatusCheck(ctx, { date: values.date, trigger: 'manual', dryRun }));
     } else if (name === 'memory-retention') {
-      console.log(JSON.stringify(await pruneMemories(ctx, 'manual'), null, 2));
+      printData(await pruneMemories(ctx, 'manual'));
     } else {
-      throw new Error(`Unknown job "${name}".\nUsage:\n${jobsUsage}`);
+      throw new UsageError(`Unknown job "${name}"`);
     }
   } finally {
     await closeContext(ctx);
   }
 }
+
+export const jobsCommand: CliCommand = {
+  name: 'jobs',
+  summary: 'run a scheduled job now (weekly-digest, check-user-status, memory-retention)',
+  help: jobsHelp,
+  run: runJobCommand,
+};

@@ -2,6 +2,7 @@ import { onShutdownSignal } from '@ours/platform/http';
 import { buildApp } from './app.ts';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
+import { modelBanner } from './model-banner.ts';
 import { startJobEngine } from './modules/jobs/job-engine.ts';
 
 /** Starts the coach: the only place that reads the environment, listens and handles signals. */
@@ -28,9 +29,7 @@ export async function startServer(): Promise<void> {
   lines.push(
     `Jobs: ${config.jobs.enabled ? `running (${config.jobs.timeZone})` : 'queue only (JOBS_ENABLED=false)'}; memory: ${ctx.memory.mode}`,
   );
-  if (!ctx.llm.configured) {
-    lines.push('Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL); /ask answers with a fallback');
-  }
+  lines.push(modelBanner(config.llm));
   if (embedded && !config.auth.jwtSecret && !config.auth.jwksUrl) {
     lines.push('Get a token:  npm run coach -- token --email you@example.com');
   }

@@ -1,4 +1,5 @@
 import { onShutdownSignal } from '@ours/platform/http';
+import { LogDestination, loggerOptions } from '@ours/platform/logger';
 import { pino } from 'pino';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
@@ -7,7 +8,8 @@ import { startJobEngine } from './modules/jobs/job-engine.ts';
 /** Runs the scheduled and queued jobs without the HTTP API (`npm run coach -- worker`). */
 export async function startWorker(): Promise<void> {
   const config = envToConfig(readEnv());
-  const log = pino({ level: config.http.logLevel, name: 'coach-worker' });
+  // The API's logging rules (redaction, a destination that never blocks), under the worker's name.
+  const log = pino(loggerOptions(config.http.logLevel, 'coach-worker'), new LogDestination());
   const ctx = await createContext(config);
   ctx.jobs = await startJobEngine(ctx, log, { workers: true });
   onShutdownSignal(() => closeContext(ctx), log);

@@ -42,6 +42,7 @@ describe('npm start on a fresh machine', () => {
     expect(output).toContain(`STRUKT coach listening on ${baseUrl}`);
     expect(output).toContain('/docs');
     expect(output).toContain('npm run coach -- token --email you@example.com');
+    expect(output).toContain('Model: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL)');
   });
 
   it('generates its token secret once, readable only by its owner', async () => {
@@ -84,7 +85,12 @@ describe('npm start on a fresh machine', () => {
       [cli, 'jobs', 'run', 'weekly-digest', '--week', '2026-W47', '--dry-run'],
       { env },
     );
-    expect(JSON.parse(digest.stdout)).toMatchObject({ dryRun: true, week: '2026-W47', pending: 0 });
+    expect(JSON.parse(digest.stdout)).toMatchObject({
+      dry_run: true,
+      week: '2026-W47',
+      pending: 0,
+      already_done: 0,
+    });
     const status = await run(
       process.execPath,
       [cli, 'jobs', 'run', 'check-user-status', '--date', '2026-11-23'],

@@ -5,6 +5,7 @@ import { protectedRoutes } from './modules/access/access.plugin.ts';
 import { adminRoutes } from './modules/accounts/admin.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
+import { demoRoutes } from './modules/demo/demo.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { sampleRoutes } from './modules/samples/samples.routes.ts';
@@ -28,6 +29,7 @@ export async function buildApp(
     logLevel: ctx.config.http.logLevel,
     allowedOrigins: ctx.config.http.allowedOrigins,
     trustProxy: ctx.config.http.trustProxy,
+    maxEventLoopDelayMs: ctx.config.http.maxEventLoopDelayMs,
     redis: ctx.redis,
     anonymousPerMinute: ctx.config.rateLimits.anonymousPerMinute,
     health: {
@@ -52,6 +54,7 @@ export async function buildApp(
     await sampleRoutes(scope, ctx);
     await inventoryRoutes(scope, ctx);
     await deviceRoutes(scope, ctx);
+    await demoRoutes(scope, ctx);
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type Env,
+  envBool,
   envEnum,
   envInt,
   envList,
@@ -22,6 +23,8 @@ export interface LabConfig {
     logLevel: string;
     allowedOrigins: string[];
     trustProxy: boolean | string;
+    /** Load shedding: 503 once the event loop lags this long (0: never). */
+    maxEventLoopDelayMs: number;
   };
   database: { url: string | undefined; adminUrl: string | undefined; poolSize: number; dataDir: string };
   dataDir: string;
@@ -43,6 +46,8 @@ export interface LabConfig {
   rateLimits: { loginPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
   redisUrl: string | undefined;
   audit: { checkpointEvery: number; checkpointHours: number; checkpointPollSeconds: number };
+  /** Fill the main lab with demo data at start when it is not there yet (LAB_DEMO_DATA, or --demo). */
+  demoData: boolean;
 }
 
 const defaultOrigins = ['http://localhost:5173', 'http://localhost:3000'];
@@ -70,6 +75,7 @@ export function envToConfig(env: Env): LabConfig {
       logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
       allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
       trustProxy: envTrustProxy(env),
+      maxEventLoopDelayMs: envInt(env, 'MAX_EVENT_LOOP_DELAY_MS', { min: 0, max: 60_000 }) ?? 2_000,
     },
     database: {
       url: envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -101,5 +107,6 @@ export function envToConfig(env: Env): LabConfig {
       checkpointHours: envInt(env, 'LAB_CHECKPOINT_HOURS', { min: 1, max: 24 }) ?? 24,
       checkpointPollSeconds: envInt(env, 'LAB_CHECKPOINT_POLL_SECONDS', { min: 1, max: 3600 }) ?? 60,
     },
+    demoData: envBool(env, 'LAB_DEMO_DATA') ?? false,
   };
 }

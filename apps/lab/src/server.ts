@@ -4,10 +4,14 @@ import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { prepareSetupToken } from './modules/accounts/setup.service.ts';
 import { startCheckpointJob } from './modules/audit/checkpoint-job.ts';
+import { demoDataAtStart } from './modules/demo/demo-at-start.ts';
 import { startInventoryAlertJob } from './modules/inventory/alerts-job.ts';
 
-/** Starts the lab: the only place that reads the environment, listens and handles signals. */
-export async function startServer(): Promise<void> {
+/**
+ * Starts the lab: the only place that reads the environment, listens and handles signals. With
+ * `demo` (or LAB_DEMO_DATA=true) it adds the demo data once listening, if it is not there yet.
+ */
+export async function startServer(options: { demo?: boolean } = {}): Promise<void> {
   const config = envToConfig(readEnv());
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
@@ -37,4 +41,7 @@ export async function startServer(): Promise<void> {
     );
   }
   console.log(lines.join('\n'));
+  if (options.demo || config.demoData) {
+    await demoDataAtStart(ctx, app.log, (line) => console.log(line));
+  }
 }

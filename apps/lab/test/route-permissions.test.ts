@@ -45,6 +45,7 @@ const expectedAccess: Record<string, RouteAccess> = {
   'DELETE /api/admin/users/:id/roles/:role': 'users:manage',
   'GET /api/admin/roles': 'users:manage',
   'POST /api/admin/users/:id/labs': 'users:manage',
+  'POST /api/admin/demo-data': 'users:manage',
   'DELETE /api/admin/users/:id/labs/:labId': 'users:manage',
   'GET /api/admin/labs': 'sites:manage',
   'POST /api/admin/labs': 'sites:manage',

@@ -1,5 +1,7 @@
 import type { LoggerOptions } from 'pino';
 
+export { LogDestination, type LogDestinationOptions, type LogOutput } from './log-destination.ts';
+
 /**
  * Paths never written to logs: credentials and the user's own words. Message text is personal
  * (health, mood) so it is redacted wherever it appears in a logged object.
@@ -31,17 +33,13 @@ export const redactedPaths = [
 ];
 
 /**
- * Logs an error without what a database error drags along: drizzle's message holds the statement
- * and every parameter, and PGlite errors carry the whole script (`query`), i.e. the user's words.
- * The driver's own error (code, severity, constraint) is kept.
+ * Logs an error without what a database error drags along: PGlite errors carry the whole script
+ * (`query`, with one-trip statements' inlined values), and PostgreSQL's `detail` quotes the
+ * offending values, i.e. the user's words. The driver's own code, severity and constraint are kept.
  */
 export function serializeError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  let current: Error = error;
-  // drizzle's wrapper (its name stays 'Error'): the statement and parameters are in its message.
-  if (current.message.startsWith('Failed query:')) {
-    current = current.cause instanceof Error ? current.cause : new Error('Failed query');
-  }
+  const current = error;
   const fields = current as Error & Record<string, unknown>;
   const clean: Record<string, unknown> = {
     type: current.constructor?.name ?? 'Error',

@@ -51,6 +51,8 @@ export async function startTestApp(
     OPENAI_API_KEY: 'sk-test',
     LOG_LEVEL: 'silent',
     LLM_TIMEOUT_MS: '2000',
+    // Load shedding measures this test process's own loop (PGlite runs on it): not under test here.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const ctx = await createContext(config, { db });

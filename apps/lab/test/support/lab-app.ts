@@ -78,6 +78,10 @@ export async function startLabApp(env: Record<string, string> = {}): Promise<Lab
     ...testSecrets,
     LOG_LEVEL: process.env.LAB_TEST_LOG_LEVEL ?? 'silent',
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    // The test drives the app from its own process, where PGlite runs on the same thread: a long
+    // query under a loaded machine stalls the loop past a second and load shedding refused the next
+    // request (a flaky 503, once reported as a 500). Shedding is not under test here.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const ctx = await createContext(config, { db, now: clock.now });

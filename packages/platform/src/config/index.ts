@@ -82,5 +82,6 @@ export function envEnum<T extends string>(env: Env, name: string, allowed: reado
   return raw as T;
 }
 
+export { loadEnvFile } from './env-file.ts';
 export { readOrCreateSecretFile } from './secret-file.ts';
 export { envTrustProxy } from './trust-proxy.ts';

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { ErrorBody } from './error-responses.ts';
+import { unavailableError } from './unavailable.ts';
 
 function fromFastifyError(error: FastifyError): AppError | undefined {
   if (error.validation) {
@@ -10,10 +11,6 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
       ...(issue.params && Object.keys(issue.params).length > 0 ? { params: issue.params } : {}),
     }));
     return new AppError(400, 'validation_failed', `Invalid request: ${error.message}`, { details });
-  }
-  // Load shedding (@fastify/under-pressure, which set Retry-After) is no internal failure: say so.
-  if (error.code === 'FST_UNDER_PRESSURE') {
-    return new AppError(503, 'overloaded', 'The service is overloaded; retry after the Retry-After delay');
   }
   const status = error.statusCode ?? 500;
   if (status >= 500) return undefined;
@@ -37,7 +34,7 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   return new AppError(status, code, messages[error.code] ?? error.message);
 }
 
-/** The database's own error (SQLSTATE and constraint), looking through wrappers such as drizzle's. */
+/** The database's own error (SQLSTATE and constraint), looking through any errors that wrap it. */
 function databaseError(error: unknown): { code: string; constraint?: string } | undefined {
   for (let current = error; current instanceof Error; current = current.cause) {
     const { code, constraint } = current as { code?: unknown; constraint?: unknown };
@@ -53,6 +50,8 @@ const sqlState = (error: unknown) => databaseError(error)?.code;
 /** Normalises anything thrown into an AppError; unknown failures become an opaque 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  const unavailable = unavailableError(error);
+  if (unavailable) return unavailable;
   // Class 22 is "data exception": a value the database cannot take (a date out of range, say).
   const state = sqlState(error);
   if (state?.startsWith('22')) {

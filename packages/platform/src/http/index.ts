@@ -1,6 +1,7 @@
 export { compileOriginMatcher, type OriginMatcher } from './cors-origins.ts';
 export { createHttpApp, type HttpApp, type HttpAppOptions, type RegisteredRoute } from './create-http-app.ts';
 export { type Cursor, decodeCursor, encodeCursor, PageQuery, pageOf, toPage } from './cursor.ts';
+export { DayOrTimestamp, rangeBound } from './day-or-timestamp.ts';
 export { requireDeclaredErrors } from './declared-errors.ts';
 export { handleError, toAppError } from './error-handler.ts';
 export { ErrorBody, type ErrorStatus, errorResponses } from './error-responses.ts';

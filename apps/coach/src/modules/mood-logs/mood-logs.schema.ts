@@ -1,3 +1,4 @@
+import { DayOrTimestamp } from '@ours/platform/http';
 import { Type } from 'typebox';
 
 export const MoodLogInput = Type.Object(
@@ -23,8 +24,8 @@ export type MoodLog = Type.Static<typeof MoodLog>;
 
 export const MoodLogsQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
+    from: Type.Optional(DayOrTimestamp('Logs at or after this')),
+    to: Type.Optional(DayOrTimestamp('Logs before this (a day: up to the end of that day)')),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   },
   { additionalProperties: false },

@@ -1,6 +1,7 @@
 import type { VerifiedUser } from '@ours/platform/auth';
 import { asUser } from '@ours/platform/db';
 import { ValidationError } from '@ours/platform/errors';
+import { rangeBound } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { insertMoodLog, listMoodLogs } from './mood-logs.repository.ts';
 import type { MoodLog, MoodLogInput, MoodLogsQuery } from './mood-logs.schema.ts';
@@ -30,10 +31,10 @@ export async function moodHistory(
   user: VerifiedUser,
   query: MoodLogsQuery,
 ): Promise<MoodLog[]> {
-  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+  const from = query.from && rangeBound(query.from, 'from');
+  const to = query.to && rangeBound(query.to, 'to');
+  if (from && to && Date.parse(from) > Date.parse(to)) {
     throw new ValidationError('invalid_range', '`from` must not be after `to`');
   }
-  return asUser(ctx.db, user, (tx) =>
-    listMoodLogs(tx, user.id, { from: query.from, to: query.to, limit: query.limit ?? 100 }),
-  );
+  return asUser(ctx.db, user, (tx) => listMoodLogs(tx, user.id, { from, to, limit: query.limit ?? 100 }));
 }

@@ -1,3 +1,4 @@
+import { ConflictError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import { loadPrincipal, type Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
@@ -14,29 +15,52 @@ async function demoOperator(ctx: LabContext): Promise<Principal> {
   const id = await earliestAdminOf(ctx.db.kysely, defaultLabId);
   const principal = id && (await loadPrincipal(ctx.db.kysely, id));
   if (!principal) {
-    throw new Error('Create the first administrator (a member of the main lab) before seeding demo data');
+    throw new ConflictError(
+      'admin_required',
+      'Create the first administrator (a member of the main lab) before seeding demo data',
+    );
   }
   return { ...principal, lab_ids: [defaultLabId] };
 }
 
+/** Who the demo records are attributed to, when not the earliest administrator. */
+export interface DemoSeeder {
+  operator: Principal;
+  actor: AuditActor;
+}
+
 /**
  * Fills the main lab with realistic demo data (samples with lineage, inventory with lots near expiry,
- * devices with one overdue), every record through its service and audited; refuses to run twice.
+ * devices with one overdue), every record through its service and audited; refuses to run twice
+ * (409 `demo_data_exists`). `onStep` hears each of the three steps before it starts.
  */
-export async function seedDemo(ctx: LabContext): Promise<DemoSummary> {
-  const operator = await demoOperator(ctx);
+export async function seedDemo(
+  ctx: LabContext,
+  options: { by?: DemoSeeder; onStep?: (step: string, index: number, total: number) => void } = {},
+): Promise<DemoSummary> {
+  const operator = options.by?.operator ?? (await demoOperator(ctx));
   const existing = await projectByCode(readInLabs(ctx.db, [defaultLabId]), demoProject);
-  if (existing) throw new Error('The demo data is already there (project DEMO-COHORT exists)');
-  const actor: AuditActor = {
+  if (existing) {
+    throw new ConflictError(
+      'demo_data_exists',
+      'The demo data is already there (project DEMO-COHORT exists)',
+    );
+  }
+  const actor: AuditActor = options.by?.actor ?? {
     actor_id: operator.id,
     actor_email: operator.email,
     request_id: 'seed-demo',
     client_ip: null,
   };
+  const step = options.onStep ?? (() => {});
+  step('samples, aliquots and lineage', 1, 3);
   const samples = await seedSamples(ctx, operator, actor);
+  step('inventory: vendors, items, lots, consumptions', 2, 3);
+  const inventory = await seedInventory(ctx, operator, actor, samples.sampleIds);
+  step('devices and calibrations', 3, 3);
   return {
     ...samples.summary,
-    ...(await seedInventory(ctx, operator, actor, samples.sampleIds)),
+    ...inventory,
     ...(await seedDevices(ctx, operator, actor, samples.sampleIds)),
   };
 }
