@@ -5,7 +5,7 @@ import { askRoutes } from './modules/ask/ask.routes.ts';
 import { authenticatedRoutes } from './modules/auth/auth.plugin.ts';
 import { historyRoutes } from './modules/history/history.routes.ts';
 import { adminRoutes } from './modules/jobs/admin.routes.ts';
-import { registerJobMetrics } from './modules/jobs/job-metrics.ts';
+import { registerCoachJobMetrics } from './modules/jobs/job-metrics.ts';
 import { meRoutes } from './modules/me/me.routes.ts';
 import { memoryRoutes } from './modules/memory/memory.routes.ts';
 import { moodLogRoutes } from './modules/mood-logs/mood-logs.routes.ts';
@@ -55,6 +55,6 @@ export async function buildApp(
     await meRoutes(scope, ctx);
   });
   await adminRoutes(app, ctx);
-  registerJobMetrics(app.metricsRegistry, ctx);
+  registerCoachJobMetrics(app.metricsRegistry, ctx);
   return app;
 }

@@ -5,6 +5,7 @@ import { loadEnvFile } from '@ours/platform/config';
 import { envToConfig, readEnv } from './config.ts';
 import { jobsCommand } from './jobs-command.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
+import { serviceTokenIssuer } from './modules/shared/service-role.ts';
 import { startServer } from './server.ts';
 import { startWorker } from './worker.ts';
 
@@ -36,7 +37,7 @@ async function printToken(args: string[]): Promise<void> {
     throw new UsageError('--hours must be between 0 and 720');
   const expiresInSeconds = Math.round(hours * 3600);
   if (values.service) {
-    console.log(await signServiceToken(secret, { expiresInSeconds }));
+    console.log(await signServiceToken(secret, { issuer: serviceTokenIssuer, expiresInSeconds }));
     return;
   }
   if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) {

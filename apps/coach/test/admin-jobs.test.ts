@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobEngine, startJobEngine } from '../src/modules/jobs/job-engine.ts';
+import { serviceTokenIssuer } from '../src/modules/shared/service-role.ts';
 import { asService } from './support/coach-logs.ts';
 import { bearer, createUser, testJwtSecret, useTestApp } from './support/test-app.ts';
 
@@ -13,7 +14,9 @@ let service: { authorization: string };
 beforeAll(async () => {
   engine = await startJobEngine(t.ctx, pino({ level: 'silent' }), { workers: true });
   t.ctx.jobs = engine;
-  service = { authorization: `Bearer ${await signServiceToken(testJwtSecret)}` };
+  service = {
+    authorization: `Bearer ${await signServiceToken(testJwtSecret, { issuer: serviceTokenIssuer })}`,
+  };
 });
 afterAll(async () => {
   t.ctx.jobs = undefined;
@@ -30,7 +33,9 @@ describe('admin job routes', () => {
       auth === 'user'
         ? bearer(await createUser())
         : auth === 'forged'
-          ? { authorization: `Bearer ${await signServiceToken('another-secret-that-is-long-enough-000000')}` }
+          ? {
+              authorization: `Bearer ${await signServiceToken('another-secret-that-is-long-enough-000000', { issuer: serviceTokenIssuer })}`,
+            }
           : {};
     for (const [method, url] of [
       ['GET', '/admin/jobs'],

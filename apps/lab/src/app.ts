@@ -8,6 +8,7 @@ import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.
 import { demoRoutes } from './modules/demo/demo.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
+import { jobRoutes, registerLabJobMetrics } from './modules/jobs/jobs.routes.ts';
 import { sampleRoutes } from './modules/samples/samples.routes.ts';
 import { keyRoutes } from './modules/signatures/keys.routes.ts';
 import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
@@ -43,6 +44,7 @@ export async function buildApp(
   ctx.redis?.on('error', (error: Error) => {
     app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
   });
+  registerLabJobMetrics(app, ctx);
   await publicAuthRoutes(app, ctx);
   await keyRoutes(app, ctx);
   await protectedRoutes(app, ctx, async (scope) => {
@@ -55,6 +57,7 @@ export async function buildApp(
     await inventoryRoutes(scope, ctx);
     await deviceRoutes(scope, ctx);
     await demoRoutes(scope, ctx);
+    await jobRoutes(scope, ctx);
   });
   return app;
 }

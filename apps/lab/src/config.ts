@@ -45,7 +45,9 @@ export interface LabConfig {
   };
   rateLimits: { loginPerMinute: number; userPerMinute: number; anonymousPerMinute: number };
   redisUrl: string | undefined;
-  audit: { checkpointEvery: number; checkpointHours: number; checkpointPollSeconds: number };
+  audit: { checkpointEvery: number; checkpointHours: number };
+  /** Work scheduled jobs in this process (JOBS_ENABLED, default true); the queue always starts. */
+  jobs: { enabled: boolean };
   /** Fill the main lab with demo data at start when it is not there yet (LAB_DEMO_DATA, or --demo). */
   demoData: boolean;
 }
@@ -105,8 +107,8 @@ export function envToConfig(env: Env): LabConfig {
     audit: {
       checkpointEvery: envInt(env, 'LAB_CHECKPOINT_EVERY', { min: 1 }) ?? 1000,
       checkpointHours: envInt(env, 'LAB_CHECKPOINT_HOURS', { min: 1, max: 24 }) ?? 24,
-      checkpointPollSeconds: envInt(env, 'LAB_CHECKPOINT_POLL_SECONDS', { min: 1, max: 3600 }) ?? 60,
     },
+    jobs: { enabled: envBool(env, 'JOBS_ENABLED') ?? true },
     demoData: envBool(env, 'LAB_DEMO_DATA') ?? false,
   };
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { LabConfig } from './config.ts';
 import type { LabDatabase } from './db/lab-database.ts';
 import type { AuditTrail } from './modules/audit/audit-trail.ts';
+import type { LabJobs } from './modules/jobs/lab-jobs.ts';
 import type { ServerKeys } from './server-keys.ts';
 
 /** Seals and opens small secrets at rest (TOTP seeds), bound to their owner. */
@@ -25,5 +26,7 @@ export interface LabContext {
   /** A real argon2id hash of a random password: unknown e-mails are checked against it, so they take as long. */
   decoyPasswordHash: string;
   redis: Redis | undefined;
+  /** The job queue, once the server (or a test) started it. */
+  jobs: LabJobs | undefined;
   now: () => Date;
 }

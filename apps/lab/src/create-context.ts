@@ -55,12 +55,14 @@ export async function createContext(
     secretBox: createSecretBox(keys.secretKey),
     decoyPasswordHash: await hashPassword(`decoy-${crypto.randomUUID()}`),
     redis,
+    jobs: undefined,
     now: overrides.now ?? (() => new Date()),
   };
 }
 
 /** Releases what `createContext` opened. */
 export async function closeContext(ctx: LabContext): Promise<void> {
+  await ctx.jobs?.stop();
   ctx.redis?.disconnect();
   await ctx.db.close();
 }

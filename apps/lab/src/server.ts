@@ -3,9 +3,8 @@ import { buildApp } from './app.ts';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { prepareSetupToken } from './modules/accounts/setup.service.ts';
-import { startCheckpointJob } from './modules/audit/checkpoint-job.ts';
 import { demoDataAtStart } from './modules/demo/demo-at-start.ts';
-import { startInventoryAlertJob } from './modules/inventory/alerts-job.ts';
+import { startLabJobs } from './modules/jobs/lab-jobs.ts';
 
 /**
  * Starts the lab: the only place that reads the environment, listens and handles signals. With
@@ -15,13 +14,9 @@ export async function startServer(options: { demo?: boolean } = {}): Promise<voi
   const config = envToConfig(readEnv());
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
-  const checkpoints = startCheckpointJob(ctx, app.log);
-  const inventoryAlerts = startInventoryAlertJob(ctx, app.log);
-  app.addHook('onClose', async () => {
-    // Settled, not all: one job failing to stop must not keep the database open.
-    await Promise.allSettled([checkpoints.stop(), inventoryAlerts.stop()]);
-    await closeContext(ctx);
-  });
+  // The queue always starts (so operators can queue runs); it works jobs unless JOBS_ENABLED=false.
+  ctx.jobs = await startLabJobs(ctx, app.log, { workers: config.jobs.enabled });
+  app.addHook('onClose', async () => closeContext(ctx));
   onShutdownSignal(() => app.close(), app.log, 10_000);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const setupToken = await prepareSetupToken(ctx);

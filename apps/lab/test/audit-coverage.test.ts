@@ -9,9 +9,9 @@ import { asSuperuser } from './support/superuser.ts';
 
 /**
  * Tables that hold no regulated record, and why: the chain and its bookkeeping (append-only on their
- * own), session plumbing (logins are audited), public keys (facts about the server), and derived
- * alerts (recomputed from the audited stock). Every other table must carry the coverage trigger: a
- * new table is either regulated or named here.
+ * own), session plumbing (logins are audited), public keys (facts about the server), derived alerts
+ * (recomputed from the audited stock) and job run records (what a run changed is audited). Every
+ * other table must carry the coverage trigger: a new table is either regulated or named here.
  */
 const exempt = [
   'audit_checkpoints',
@@ -19,6 +19,7 @@ const exempt = [
   'audit_head',
   'audit_settings',
   'inventory_alerts',
+  'job_runs',
   'refresh_tokens',
   'schema_migrations',
   'setup_tokens',

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordInventoryAlerts } from '../src/modules/inventory/alerts.service.ts';
-import { startInventoryAlertJob } from '../src/modules/inventory/alerts-job.ts';
 import { addDays, labToday, nextWallClockHour } from '../src/modules/inventory/lab-calendar.ts';
+import { startLabJobs } from '../src/modules/jobs/lab-jobs.ts';
 import { defaultLabId } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 
@@ -83,8 +83,22 @@ describe('the lab calendar', () => {
 
   it('runs once at start (a late start does not wait a day), then waits for 06:00', async () => {
     const short = await item(50);
-    const job = startInventoryAlertJob(lab.ctx, lab.app.log);
-    await job.stop(); // waits for the start-up run
+    const jobs = await startLabJobs(lab.ctx, lab.app.log, { workers: true });
+    try {
+      expect(jobs.schedules['inventory-alerts']).toBe('0 6 * * *');
+      const deadline = Date.now() + 30_000;
+      const startRun = () =>
+        lab.db.kysely
+          .selectFrom('job_runs')
+          .selectAll()
+          .where('name', '=', 'inventory-alerts')
+          .where('status', '!=', 'running')
+          .executeTakeFirst();
+      while (!(await startRun()) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 200));
+      expect(await startRun()).toMatchObject({ trigger: 'start', status: 'success' });
+    } finally {
+      await jobs.stop();
+    }
     expect(await openAlerts()).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'low_stock', item_id: short.id })]),
     );

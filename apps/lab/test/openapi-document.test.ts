@@ -13,6 +13,8 @@ beforeAll(async () => {
 // The ids the web UI's generated client is written against: renaming one breaks it.
 const operationIds = {
   addDemoData: 'POST /api/admin/demo-data',
+  listJobs: 'GET /api/admin/jobs',
+  runJob: 'POST /api/admin/jobs/{name}/run',
   addLabMember: 'POST /api/admin/users/{id}/labs',
   assignSampleWorkflow: 'POST /api/samples/{id}/assign-workflow',
   changeMyPassword: 'POST /auth/password',

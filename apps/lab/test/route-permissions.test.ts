@@ -46,6 +46,8 @@ const expectedAccess: Record<string, RouteAccess> = {
   'GET /api/admin/roles': 'users:manage',
   'POST /api/admin/users/:id/labs': 'users:manage',
   'POST /api/admin/demo-data': 'users:manage',
+  'GET /api/admin/jobs': 'jobs:manage',
+  'POST /api/admin/jobs/:name/run': 'jobs:manage',
   'DELETE /api/admin/users/:id/labs/:labId': 'users:manage',
   'GET /api/admin/labs': 'sites:manage',
   'POST /api/admin/labs': 'sites:manage',

@@ -204,6 +204,17 @@ export interface InventoryVendors {
   updated_at: Generated<Timestamp>;
 }
 
+export interface JobRuns {
+  id: Generated<string>;
+  name: 'audit-checkpoint' | 'inventory-alerts';
+  trigger: 'schedule' | 'start' | 'manual';
+  status: Generated<'running' | 'success' | 'failed'>;
+  started_at: Generated<Timestamp>;
+  finished_at: Timestamp | null;
+  details: Generated<Json<JsonObject>>;
+  error: string | null;
+}
+
 export interface LabMembers {
   user_id: string;
   lab_id: string;
@@ -378,6 +389,7 @@ export interface DB {
   inventory_lots: InventoryLots;
   inventory_movements: InventoryMovements;
   inventory_vendors: InventoryVendors;
+  job_runs: JobRuns;
   lab_members: LabMembers;
   labs: Labs;
   nodes: Nodes;

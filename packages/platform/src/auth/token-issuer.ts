@@ -22,9 +22,9 @@ export async function signUserToken(
 /** Signs an HS256 service-role token shaped like Supabase's service key (for local admin use). */
 export async function signServiceToken(
   secret: string,
-  options: { expiresInSeconds?: number } = {},
+  options: { issuer: string; expiresInSeconds?: number },
 ): Promise<string> {
-  return new SignJWT({ role: 'service_role', iss: 'strukt-coach' })
+  return new SignJWT({ role: 'service_role', iss: options.issuer })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
     .setJti(randomUUID())

@@ -9,7 +9,7 @@ export interface CliCommand {
 }
 
 export interface CliProgram {
-  /** How a person types it: `npm run lab --`. */
+  /** How a person types it: `npm run <app> --`. */
   invocation: string;
   commands: CliCommand[];
   /** Run when no command is given. */

@@ -6,9 +6,9 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Compiles allowed origins such as `https://app.strukt.fit` or `https://*.strukt.fit`. A `*` stands
- * for exactly one DNS label, and scheme and port must match exactly, so `https://*.strukt.fit`
- * admits `https://app.strukt.fit` but not `https://strukt.fit.evil.com` or `http://app.strukt.fit`.
+ * Compiles allowed origins such as `https://app.example.com` or `https://*.example.com`. A `*` stands
+ * for exactly one DNS label, and scheme and port must match exactly, so `https://*.example.com`
+ * admits `https://app.example.com` but not `https://example.com.evil.net` or `http://app.example.com`.
  */
 export function compileOriginMatcher(allowed: string[]): OriginMatcher {
   const exact = new Set<string>();

@@ -1,10 +1,14 @@
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Database } from '../db/database.ts';
 
-export type { Job, JobWithMetadata } from 'pg-boss';
+export type { Job, JobWithMetadata, Queue } from 'pg-boss';
 export { PgBoss } from 'pg-boss';
+export { type JobRunSummary, registerJobMetrics } from './job-metrics.ts';
+export { type RecurringJob, scheduleRecurringJobs } from './recurring-jobs.ts';
 
 export interface JobQueueOptions {
+  /** Names the queue's own database connections (`application_name`), e.g. `<service>-jobs`. */
+  applicationName: string;
   /** Run the cron monitor on this instance (every instance may; pg-boss sends each slot once). */
   schedule: boolean;
   /** Run pg-boss maintenance (expiry, retention) on this instance. */
@@ -45,7 +49,7 @@ export async function startJobQueue<DB>(db: Database<DB>, options: JobQueueOptio
           ...common,
           connectionString: db.connection.url,
           max: 4,
-          application_name: 'coach-jobs',
+          application_name: options.applicationName,
         });
   await boss.start();
   return boss;

@@ -1,3 +1,4 @@
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import {
   createTestTemplate,
@@ -6,22 +7,21 @@ import {
   type TestTemplate,
 } from './test-database.ts';
 
+/** The provided-context keys that hold a `TestTemplate` (each app declares its own). */
+type TemplateKey = {
+  [K in keyof ProvidedContext]: ProvidedContext[K] extends TestTemplate ? K : never;
+}[keyof ProvidedContext];
+
 /**
  * A Vitest global setup that migrates one template per run for a service (on the project's
- * TEST_DB backend) and provides it under `key`; each test file then opens its own copy.
+ * TEST_DB backend) and provides it under `key`; each test file then opens its own copy. The app
+ * declares the key on Vitest's `ProvidedContext`.
  */
-export function templateSetup(service: string, migrationsDir: string, key: 'coachTemplate' | 'labTemplate') {
+export function templateSetup(service: string, migrationsDir: string, key: TemplateKey) {
   return async (project: TestProject) => {
     const backend = (project.config.env?.TEST_DB ?? 'pglite') as TestBackend;
     const template: TestTemplate = await createTestTemplate(backend, migrationsDir, service);
     project.provide(key, template);
     return () => dropTestTemplate(template);
   };
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    coachTemplate: TestTemplate;
-    labTemplate: TestTemplate;
-  }
 }

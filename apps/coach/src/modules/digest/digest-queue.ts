@@ -23,14 +23,11 @@ interface DigestUserData {
 
 const userQueue = 'weekly-digest-user';
 
-/** The slot queue (one job per week) and the fan-out queue (one job per user). */
-export async function createDigestQueues(boss: PgBoss, retryDelaySeconds = 5): Promise<void> {
-  await boss.createQueue('weekly-digest', {
-    notify: true,
-    retryLimit: 2,
-    retryBackoff: true,
-    retryDelay: 30,
-  });
+/** The slot queue's options (one job per week). */
+export const digestSlotQueue = { notify: true, retryLimit: 2, retryBackoff: true, retryDelay: 30 };
+
+/** The fan-out queue (one job per user). */
+export async function createDigestUserQueue(boss: PgBoss, retryDelaySeconds = 5): Promise<void> {
   await boss.createQueue(userQueue, {
     notify: true,
     retryLimit: 2,
@@ -42,19 +39,11 @@ export async function createDigestQueues(boss: PgBoss, retryDelaySeconds = 5): P
 }
 
 /**
- * The weekly digest on the queue: the slot job plans the week and queues one job per user still
- * without a note; user jobs run `DIGEST_CONCURRENCY` at a time, each failure retried with backoff
- * and counted once, on its last attempt.
+ * The weekly digest's users: the slot job (`planAndQueue`) queued one job per user still without a
+ * note; they run `DIGEST_CONCURRENCY` at a time, each failure retried with backoff and counted once,
+ * on its last attempt.
  */
-export async function workDigestQueues(boss: PgBoss, ctx: AppContext, log: FastifyBaseLogger): Promise<void> {
-  await boss.work<SlotData, unknown, { includeMetadata: true; pollingIntervalSeconds: number }>(
-    'weekly-digest',
-    { includeMetadata: true, pollingIntervalSeconds: 1 },
-    async ([job]) => {
-      // The week comes from when the slot fired, not from when a worker got to it (or retried it).
-      if (job) await planAndQueue(boss, ctx, job.data, job.createdOn);
-    },
-  );
+export async function workDigestUsers(boss: PgBoss, ctx: AppContext, log: FastifyBaseLogger): Promise<void> {
   // Batches with per-job results: a worker fetches its next batch the moment one is done (a batch
   // of one would wait out the polling interval after every user).
   const concurrency = ctx.config.jobs.digestConcurrency;
@@ -100,7 +89,16 @@ export async function workDigestQueues(boss: PgBoss, ctx: AppContext, log: Fasti
   );
 }
 
-async function planAndQueue(boss: PgBoss, ctx: AppContext, slot: SlotData, firedAt: Date): Promise<void> {
+/**
+ * The slot job: plans the week and queues one job per user still without a note. The week comes
+ * from when the slot fired, not from when a worker got to it (or retried it).
+ */
+export async function planAndQueue(
+  boss: PgBoss,
+  ctx: AppContext,
+  slot: SlotData,
+  firedAt: Date,
+): Promise<void> {
   const week = slot.week ?? currentWeek(firedAt, ctx.config.jobs.timeZone);
   const plan = await planDigest(ctx, week);
   const total = plan.pending.length + plan.alreadyDone;

@@ -1,7 +1,12 @@
-import { type PgBoss, startJobQueue } from '@ours/platform/jobs';
+import { type PgBoss, type RecurringJob, scheduleRecurringJobs, startJobQueue } from '@ours/platform/jobs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { createDigestQueues, workDigestQueues } from '../digest/digest-queue.ts';
+import {
+  createDigestUserQueue,
+  digestSlotQueue,
+  planAndQueue,
+  workDigestUsers,
+} from '../digest/digest-queue.ts';
 import { pruneMemories, syncMemories } from '../memory/memory-jobs.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import type { RunTrigger } from './job-runs.repository.ts';
@@ -46,6 +51,7 @@ export async function startJobEngine(
   options: JobEngineOptions,
 ): Promise<JobEngine> {
   const boss = await startJobQueue(ctx.db, {
+    applicationName: 'coach-jobs',
     schedule: options.workers,
     supervise: options.workers,
     cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds,
@@ -53,34 +59,41 @@ export async function startJobEngine(
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   const timeZone = ctx.config.jobs.timeZone;
 
-  await createDigestQueues(boss, options.digestRetryDelaySeconds);
-  await boss.createQueue('check-user-status', { retryLimit: 2, retryBackoff: true, retryDelay: 30 });
-  await boss.createQueue('memory-retention', { retryLimit: 2, retryDelay: 60 });
-  // One memory job at a time: two would embed the same pending rows twice.
-  await boss.createQueue('memory-sync', {
-    policy: 'singleton',
-    retryLimit: 1,
-    retryDelay: 10,
-    expireInSeconds: 120,
-  });
-
-  if (options.workers) {
-    for (const [name, cron] of Object.entries({ ...jobSchedules, ...options.schedules })) {
-      await boss.schedule(name, cron, { trigger: 'schedule' }, { tz: timeZone, singletonKey: name });
-    }
-    await workDigestQueues(boss, ctx, log);
-    await boss.work<SlotData>('check-user-status', async ([job]) => {
-      if (!job) return;
-      await runStatusCheck(ctx, { date: job.data.date, trigger: job.data.trigger ?? 'schedule' });
-    });
-    await boss.work<SlotData>('memory-retention', async ([job]) => {
-      if (!job) return;
-      await pruneMemories(ctx, job.data.trigger ?? 'schedule');
-    });
-    await boss.work('memory-sync', async () => {
-      await syncMemories(ctx);
-    });
-  }
+  const schedules = { ...jobSchedules, ...options.schedules };
+  const recurring: RecurringJob<SlotData>[] = [
+    {
+      name: 'weekly-digest',
+      cron: schedules['weekly-digest'],
+      queue: digestSlotQueue,
+      run: (slot, queuedAt) => planAndQueue(boss, ctx, slot, queuedAt),
+    },
+    {
+      name: 'check-user-status',
+      cron: schedules['check-user-status'],
+      queue: { retryLimit: 2, retryBackoff: true, retryDelay: 30 },
+      run: async (slot) => {
+        await runStatusCheck(ctx, { date: slot.date, trigger: slot.trigger ?? 'schedule' });
+      },
+    },
+    {
+      name: 'memory-retention',
+      cron: schedules['memory-retention'],
+      queue: { retryLimit: 2, retryDelay: 60 },
+      run: async (slot) => {
+        await pruneMemories(ctx, slot.trigger ?? 'schedule');
+      },
+    },
+    {
+      name: 'memory-sync',
+      cron: schedules['memory-sync'],
+      // One memory job at a time: two would embed the same pending rows twice.
+      queue: { policy: 'singleton', retryLimit: 1, retryDelay: 10, expireInSeconds: 120 },
+      run: () => syncMemories(ctx),
+    },
+  ];
+  await scheduleRecurringJobs(boss, recurring, { timeZone, work: options.workers });
+  await createDigestUserQueue(boss, options.digestRetryDelaySeconds);
+  if (options.workers) await workDigestUsers(boss, ctx, log);
 
   let lastNudge = 0;
   return {

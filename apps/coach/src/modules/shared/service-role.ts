@@ -5,3 +5,6 @@ import type { RequestClaims } from '@ours/platform/db';
  * bypasses row-level security, as Supabase's own server-side writes do.
  */
 export const serviceRole: RequestClaims = { role: 'service_role' };
+
+/** Who signs the coach's own service-role tokens (`npm run coach -- token --service`, tests). */
+export const serviceTokenIssuer = 'strukt-coach';

@@ -28,6 +28,7 @@ export const permissions = [
   'signatures:create',
   'users:manage',
   'sites:manage',
+  'jobs:manage',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
