@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { type CliCommand, createProgressBar, printData, UsageError } from '@ours/platform/cli';
+import { isLocalDate } from '@ours/platform/time';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { currentWeek, weekWindow } from './modules/digest/digest.service.ts';
 import { runDigestNow } from './modules/digest/digest-runner.ts';
-import { isLocalDate } from './modules/jobs/zoned-time.ts';
 import { pruneMemories } from './modules/memory/memory-jobs.ts';
 import { runStatusCheck } from './modules/status-check/status-check.service.ts';
 

@@ -1,7 +1,8 @@
+import { addDays, nextLocalHour } from '@ours/platform/time';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordInventoryAlerts } from '../src/modules/inventory/alerts.service.ts';
-import { addDays, labToday, nextWallClockHour } from '../src/modules/inventory/lab-calendar.ts';
 import { startLabJobs } from '../src/modules/jobs/lab-jobs.ts';
+import { labTimeZone, labToday } from '../src/modules/shared/lab-calendar.ts';
 import { defaultLabId } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 
@@ -62,20 +63,20 @@ describe('the lab calendar', () => {
   it('names the day in London and finds the next 06:00 there across daylight saving changes', () => {
     expect(labToday(new Date('2030-07-15T23:30:00Z'))).toBe('2030-07-16');
     expect(labToday(new Date('2030-01-15T23:30:00Z'))).toBe('2030-01-15');
-    expect(nextWallClockHour(new Date('2030-01-15T05:00:00Z'), 6).toISOString()).toBe(
+    expect(nextLocalHour(new Date('2030-01-15T05:00:00Z'), 6, labTimeZone).toISOString()).toBe(
       '2030-01-15T06:00:00.000Z',
     );
-    expect(nextWallClockHour(new Date('2030-01-15T06:00:00Z'), 6).toISOString()).toBe(
+    expect(nextLocalHour(new Date('2030-01-15T06:00:00Z'), 6, labTimeZone).toISOString()).toBe(
       '2030-01-16T06:00:00.000Z',
     );
-    expect(nextWallClockHour(new Date('2030-07-15T04:30:00Z'), 6).toISOString()).toBe(
+    expect(nextLocalHour(new Date('2030-07-15T04:30:00Z'), 6, labTimeZone).toISOString()).toBe(
       '2030-07-15T05:00:00.000Z',
     );
     // 31 March 2030: clocks go forward at 01:00 UTC.
-    expect(nextWallClockHour(new Date('2030-03-30T07:00:00Z'), 6).toISOString()).toBe(
+    expect(nextLocalHour(new Date('2030-03-30T07:00:00Z'), 6, labTimeZone).toISOString()).toBe(
       '2030-03-31T05:00:00.000Z',
     );
-    expect(nextWallClockHour(new Date('2030-10-26T06:00:00Z'), 6).toISOString()).toBe(
+    expect(nextLocalHour(new Date('2030-10-26T06:00:00Z'), 6, labTimeZone).toISOString()).toBe(
       '2030-10-27T06:00:00.000Z',
     );
     expect(addDays('2030-02-28', 1)).toBe('2030-03-01');

@@ -1,6 +1,7 @@
+import { addDays } from '@ours/platform/time';
 import { type RawBuilder, sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays, labToday } from '../src/modules/inventory/lab-calendar.ts';
+import { labToday } from '../src/modules/shared/lab-calendar.ts';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 import { asSuperuser } from './support/superuser.ts';

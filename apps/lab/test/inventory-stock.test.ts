@@ -1,5 +1,6 @@
+import { addDays } from '@ours/platform/time';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays, labToday } from '../src/modules/inventory/lab-calendar.ts';
+import { labToday } from '../src/modules/shared/lab-calendar.ts';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 

@@ -1,6 +1,7 @@
+import { addDays } from '@ours/platform/time';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays, labToday } from '../src/modules/inventory/lab-calendar.ts';
+import { labToday } from '../src/modules/shared/lab-calendar.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
 
 // Hostile input across the lab-record routes (samples, inventory, devices, calibration): every

@@ -2,6 +2,7 @@ import { bearerToken } from '@ours/platform/auth';
 import { queryAs } from '@ours/platform/db';
 import { AppError, ValidationError } from '@ours/platform/errors';
 import { encapsulate, errorResponses, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
+import { isLocalDate } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
 import { currentWeek, planDigest, weekWindow } from '../digest/digest.service.ts';
 import { serviceRole } from '../shared/service-role.ts';
@@ -9,7 +10,6 @@ import { runStatusCheck } from '../status-check/status-check.service.ts';
 import { latestRuns, listRuns } from './job-runs.repository.ts';
 import { isRunnableJob, jobSchedules } from './job-schedules.ts';
 import { DryRunReply, JobsOverview, QueuedReply, RunBody, RunParams } from './jobs.schema.ts';
-import { isLocalDate } from './zoned-time.ts';
 
 /**
  * Operations endpoints for a service-role token only: the run history, and starting a run (so an

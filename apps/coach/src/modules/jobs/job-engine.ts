@@ -1,4 +1,5 @@
 import { type PgBoss, type RecurringJob, scheduleRecurringJobs, startJobQueue } from '@ours/platform/jobs';
+import type { LocalDate } from '@ours/platform/time';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import {
@@ -11,7 +12,6 @@ import { pruneMemories, syncMemories } from '../memory/memory-jobs.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import type { RunTrigger } from './job-runs.repository.ts';
 import { jobSchedules, type ScheduledJob } from './job-schedules.ts';
-import type { LocalDate } from './zoned-time.ts';
 
 export interface SlotData {
   trigger?: RunTrigger;

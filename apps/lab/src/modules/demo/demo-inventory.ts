@@ -1,10 +1,11 @@
+import { addDays } from '@ours/platform/time';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { createItem, createVendor } from '../inventory/catalog.service.ts';
-import { addDays, labToday } from '../inventory/lab-calendar.ts';
 import { changeLot } from '../inventory/lots.service.ts';
 import { consumeStock, receiveStock } from '../inventory/stock.service.ts';
+import { labToday } from '../shared/lab-calendar.ts';
 import { type DemoSummary, random } from './demo-random.ts';
 
 const vendors = [

@@ -6,13 +6,14 @@ import {
   type RouteScope,
   toPage,
 } from '@ours/platform/http';
+import { addDays } from '@ours/platform/time';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
+import { labToday } from '../shared/lab-calendar.ts';
 import { Nullable, Uuid } from '../shared/schema.ts';
 import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
 import { expiredLots, expiringLots, lowStockItems } from './alert-reports.repository.ts';
 import { listOpenAlerts } from './alerts.repository.ts';
-import { addDays, labToday } from './lab-calendar.ts';
 
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
 const LabQuery = { lab_id: Type.Optional(Uuid) };

@@ -1,8 +1,9 @@
+import { addDays } from '@ours/platform/time';
 import type { LabContext } from '../../context.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
+import { labToday } from '../shared/lab-calendar.ts';
 import { allLabIds, inLabs } from '../sites/lab-scope.ts';
 import { expireLots, syncAlerts } from './alerts.repository.ts';
-import { addDays, labToday } from './lab-calendar.ts';
 
 /** How far ahead the daily job looks for expiring lots. */
 export const expiringWindowDays = 30;

@@ -2,6 +2,7 @@ import { NotFoundError } from '@ours/platform/errors';
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/audit-actor.ts';
+import { labToday } from '../shared/lab-calendar.ts';
 import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
 import { itemById, listItems, listVendors, vendorById } from './catalog.repository.ts';
 import { changeItem, changeVendor, createItem, createVendor } from './catalog.service.ts';
@@ -18,7 +19,6 @@ import {
   VendorQuery,
   VendorUpdate,
 } from './inventory.schema.ts';
-import { labToday } from './lab-calendar.ts';
 
 const base = { tags: ['inventory'], security: [{ bearerAuth: [] }] };
 

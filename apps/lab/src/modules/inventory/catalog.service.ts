@@ -5,6 +5,7 @@ import type { AuditActor } from '../audit/audit-actor.ts';
 import { changedFields } from '../shared/changed-fields.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
 import { checkFreeJson } from '../shared/free-json.ts';
+import { labToday } from '../shared/lab-calendar.ts';
 import { checkAmount } from '../shared/quantities.ts';
 import { inLabs, targetLab } from '../sites/lab-scope.ts';
 import {
@@ -19,7 +20,6 @@ import {
   type VendorRow,
   vendorById,
 } from './catalog.repository.ts';
-import { labToday } from './lab-calendar.ts';
 
 const maxContactBytes = 4096;
 

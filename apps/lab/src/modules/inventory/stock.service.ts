@@ -5,10 +5,10 @@ import type { Principal } from '../access/principal.repository.ts';
 import type { AuditActor } from '../audit/audit-actor.ts';
 import { sampleIfAny } from '../samples/samples.service.ts';
 import { isForeignKeyViolation } from '../shared/db-errors.ts';
+import { labToday } from '../shared/lab-calendar.ts';
 import { checkAmount, checkDay } from '../shared/quantities.ts';
 import { inLabs, readInLabs } from '../sites/lab-scope.ts';
 import { moveItemStock, vendorById } from './catalog.repository.ts';
-import { labToday } from './lab-calendar.ts';
 import {
   insertLot,
   insertMovement,

@@ -1,6 +1,6 @@
 import { ConflictError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import { labTimeZone } from '../inventory/lab-calendar.ts';
+import { labTimeZone } from '../shared/lab-calendar.ts';
 import { type JobName, latestRuns, recentRuns } from './job-runs.repository.ts';
 import { labJobNames, labJobSchedules } from './lab-jobs.ts';
 

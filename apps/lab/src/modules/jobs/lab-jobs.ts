@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import { checkpointIfDue } from '../audit/checkpoint.service.ts';
 import { recordInventoryAlerts } from '../inventory/alerts.service.ts';
-import { labTimeZone } from '../inventory/lab-calendar.ts';
+import { labTimeZone } from '../shared/lab-calendar.ts';
 import type { JobName, RunTrigger } from './job-runs.repository.ts';
 import { recordedRun } from './recorded-run.ts';
 
