@@ -1,4 +1,4 @@
-import { ConfigError } from './index.ts';
+import { ConfigError } from './env.ts';
 
 /**
  * Loads `.env` from the working directory into the environment if the file exists (another file

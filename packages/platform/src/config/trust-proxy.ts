@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, type Env, envBool, envStr } from './index.ts';
+import { ConfigError, type Env, envBool, envStr } from './env.ts';
 
 const proxyKeywords = new Set(['loopback', 'linklocal', 'uniquelocal']);
 

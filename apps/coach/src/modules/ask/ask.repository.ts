@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CoachExecutor, CoachSchema } from '../../db/coach-database.ts';
-import { type MemoryQuery, relevantMemories } from '../memory/memory.repository.ts';
+import { type MemoryQuery, relevantMemories } from '../memory/index.ts';
 
 /** The user's own context for the prompt, read in one statement through row-level security. */
 export interface UserContext {

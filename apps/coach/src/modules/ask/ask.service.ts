@@ -3,14 +3,18 @@ import type { VerifiedUser } from '@ours/platform/auth';
 import { queryAs, userClaims } from '@ours/platform/db';
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
-import { type LlmReply, LlmUnavailableError } from '../llm/llm-types.ts';
-import { vectorLiteral } from '../memory/embedding-client.ts';
-import { crisisReply, fallbackReplies, safetyFallbackReply } from '../safety/canned-replies.ts';
-import { detectCrisis } from '../safety/crisis-detector.ts';
-import { validateReply } from '../safety/reply-validator.ts';
-import { createStreamGate } from '../safety/stream-gate.ts';
+import { type LlmReply, LlmUnavailableError } from '../llm/index.ts';
+import { vectorLiteral } from '../memory/index.ts';
+import {
+  createStreamGate,
+  crisisReply,
+  detectCrisis,
+  fallbackReplies,
+  safetyFallbackReply,
+  validateReply,
+} from '../safety/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
-import { detectStressSignal } from '../status-check/stress-signals.ts';
+import { detectStressSignal } from '../status-check/index.ts';
 import { type CoachLogEntry, insertCoachLog, readUserContext } from './ask.repository.ts';
 import type { AskBody, AskResult, FallbackReason } from './ask.schema.ts';
 import { buildPrompt } from './prompt-builder.ts';

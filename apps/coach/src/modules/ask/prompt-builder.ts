@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../llm/llm-types.ts';
+import type { ChatMessage } from '../llm/index.ts';
 import type { UserContext } from './ask.repository.ts';
 import { coachPersona } from './coach-persona.ts';
 

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../llm/llm-types.ts';
+import type { ChatMessage } from '../llm/index.ts';
 import type { UserWeek } from './digest.repository.ts';
 
 export const minWords = 100;

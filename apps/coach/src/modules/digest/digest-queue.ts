@@ -2,15 +2,15 @@ import { asRole, queryAs } from '@ours/platform/db';
 import type { JobWithMetadata, PgBoss } from '@ours/platform/jobs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import type { SlotData } from '../jobs/job-engine.ts';
 import {
   failRun,
   finishRun,
   type ItemCounts,
   noItems,
   recordItems,
+  type SlotData,
   startRun,
-} from '../jobs/job-runs.repository.ts';
+} from '../jobs/index.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { countDigestOutcome, currentWeek, digestUser, planDigest, weekWindow } from './digest.service.ts';

@@ -1,6 +1,6 @@
 import { asRole, queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
-import { finishRun, getRun, type JobRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
+import { finishRun, getRun, type JobRun, type RunTrigger, startRun } from '../jobs/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { digestUser, planDigest, recordDigestOutcome } from './digest.service.ts';
 

@@ -2,7 +2,7 @@ import { asRole, queryAs } from '@ours/platform/db';
 import { ValidationError } from '@ours/platform/errors';
 import { addDays, isoWeekOf, localDateOf, mondayOfIsoWeek, startOfLocalDate } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
-import { countItem, type ItemCounts, noItems, recordItems } from '../jobs/job-runs.repository.ts';
+import { countItem, type ItemCounts, noItems, recordItems } from '../jobs/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { findActiveUsers, insertWeeklyNote, readUserWeek, type WeekWindow } from './digest.repository.ts';
 import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';

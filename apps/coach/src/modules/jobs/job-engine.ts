@@ -2,13 +2,8 @@ import { type PgBoss, type RecurringJob, scheduleRecurringJobs, startJobQueue } 
 import type { LocalDate } from '@ours/platform/time';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import {
-  createDigestUserQueue,
-  digestSlotQueue,
-  planAndQueue,
-  workDigestUsers,
-} from '../digest/digest-queue.ts';
-import { pruneMemories, syncMemories } from '../memory/memory-jobs.ts';
+import { createDigestUserQueue, digestSlotQueue, planAndQueue, workDigestUsers } from '../digest/index.ts';
+import { pruneMemories, syncMemories } from '../memory/index.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import type { RunTrigger } from './job-runs.repository.ts';
 import { jobSchedules, type ScheduledJob } from './job-schedules.ts';

@@ -1,7 +1,7 @@
 import { asRole, queryAs } from '@ours/platform/db';
 import { localDateOf } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
-import { failRun, finishRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
+import { failRun, finishRun, type RunTrigger, startRun } from '../jobs/index.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { vectorLiteral } from './embedding-client.ts';

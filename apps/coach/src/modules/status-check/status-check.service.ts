@@ -1,7 +1,7 @@
 import { asRole, queryAs } from '@ours/platform/db';
 import { addDays, type LocalDate, localDateOf, startOfLocalDate } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
-import { failRun, finishRun, type JobRun, type RunTrigger, startRun } from '../jobs/job-runs.repository.ts';
+import { failRun, finishRun, type JobRun, type RunTrigger, startRun } from '../jobs/index.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { nudgeMessage } from './nudge-messages.ts';

@@ -1,5 +1,4 @@
-import type { MatchOptions, PatternRule } from '../safety/text-matcher.ts';
-import { findRuleHits, wholeWords } from '../safety/text-matcher.ts';
+import { findRuleHits, type MatchOptions, type PatternRule, wholeWords } from '../safety/index.ts';
 import {
   stressAllowedPhrases,
   stressDenials,

@@ -2,7 +2,7 @@ import { bearerToken } from '@ours/platform/auth';
 import { AppError, ForbiddenError, UnauthorizedError } from '@ours/platform/errors';
 import { createLimiter, encapsulate, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { type AccessClaims, accessTokenVerifier } from '../auth/tokens.ts';
+import { type AccessClaims, accessTokenVerifier } from '../auth/index.ts';
 import { allows } from './permissions.ts';
 import { type Principal, requestPrincipal } from './principal.repository.ts';
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Email, Password } from '../auth/auth.schema.ts';
+import { Email, Password } from '../shared/schema.ts';
 
 export const Reason = Type.String({
   minLength: 1,

@@ -1,12 +1,11 @@
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { changedFields } from '../shared/changed-fields.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
-import { signaturesOf } from '../signatures/signatures.repository.ts';
-import { defaultLabId } from '../sites/lab-scope.ts';
-import { addMemberships } from '../sites/sites.repository.ts';
+import { signaturesOf } from '../signatures/index.ts';
+import { addMemberships, defaultLabId } from '../sites/index.ts';
 import { hashPassword } from './password-hasher.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
 import { activeAdminCount, grantRoles, listRoles, roleExists } from './roles.repository.ts';

@@ -1,9 +1,9 @@
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
-import { NoContent } from '../auth/auth.schema.ts';
-import { SignatureView } from '../signatures/signatures.schema.ts';
+import { actorOf } from '../audit/index.ts';
+import { NoContent } from '../shared/schema.ts';
+import { SignatureView } from '../signatures/index.ts';
 import {
   CreateUserBody,
   GrantRoleBody,

@@ -1,8 +1,8 @@
 import { ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { reauthenticate } from '../auth/reauthenticate.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { reauthenticate } from '../auth/index.ts';
 import { existingUser } from './accounts.service.ts';
 import { hashPassword, isReused, passwordHistoryDepth } from './password-hasher.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { existingUser } from './accounts.service.ts';
 import { activeAdminCount, grantRoles, revokeRole, roleExists } from './roles.repository.ts';
 import { existingUserView, type UserView } from './users.repository.ts';

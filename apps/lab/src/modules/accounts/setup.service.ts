@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConflictError, UnauthorizedError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { createUser, type NewUser } from './accounts.service.ts';
 import { grantRoles } from './roles.repository.ts';
 import { deleteSetupTokens, lockSetupToken, storeSetupToken } from './setup-tokens.repository.ts';

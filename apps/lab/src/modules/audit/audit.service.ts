@@ -1,5 +1,5 @@
 import type { LabContext } from '../../context.ts';
-import { publicKeyPems } from '../signatures/signing-keys.repository.ts';
+import { publicKeyPems } from '../signatures/index.ts';
 import type { AuditEntry } from './audit.repository.ts';
 import { type AuditFilter, auditExportPage } from './audit-query.repository.ts';
 import { type ChainVerification, verifyChain } from './audit-verifier.ts';

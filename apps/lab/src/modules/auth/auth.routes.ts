@@ -2,11 +2,12 @@ import { createLimiter, errorResponses, type RouteScope } from '@ours/platform/h
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import { Me, User } from '../accounts/accounts.schema.ts';
+import { Me, User } from '../accounts/index.ts';
 import { changeOwnPassword } from '../accounts/passwords.service.ts';
 import { completeSetup } from '../accounts/setup.service.ts';
-import { actorOf, claimantOf } from '../audit/audit-actor.ts';
+import { actorOf, claimantOf } from '../audit/index.ts';
 import { beginEnrolment, confirmEnrolment, turnOffMfa } from '../mfa/mfa.service.ts';
+import { NoContent } from '../shared/schema.ts';
 import {
   ConfirmBody,
   DisableBody,
@@ -15,7 +16,6 @@ import {
   LoginBody,
   MfaBody,
   MfaRequiredReply,
-  NoContent,
   PasswordChangeBody,
   RecoveryCodesReply,
   RefreshBody,

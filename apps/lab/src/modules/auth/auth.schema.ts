@@ -1,13 +1,5 @@
 import { Type } from 'typebox';
-
-export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
-/** Bounded so argon2 is never asked to hash megabytes; the policy itself is checked in the service. */
-export const Password = Type.String({ minLength: 1, maxLength: 256 });
-export const Code = Type.String({
-  minLength: 6,
-  maxLength: 20,
-  description: 'A 6-digit TOTP code or a recovery code',
-});
+import { Code, Email, Password } from '../shared/schema.ts';
 
 export const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
 
@@ -58,6 +50,3 @@ export const RecoveryCodesReply = Type.Object({
   recovery_codes: Type.Array(Type.String(), { description: 'Shown once; store them somewhere safe' }),
 });
 export const DisableBody = Type.Object({ password: Password, code: Code }, { additionalProperties: false });
-
-/** An empty 204 answer, declared so every route documents its replies. */
-export const NoContent = Type.Null({ description: 'No content' });

@@ -1,17 +1,16 @@
 import { AppError, UnauthorizedError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import { passwordMatches } from '../accounts/password-hasher.ts';
 import {
   clearFailures,
   type LoginRecord,
   lockLoginRecord,
   loginRecordByEmail,
+  passwordMatches,
   recordFailure,
-} from '../accounts/users.repository.ts';
-import type { AuditInput } from '../audit/audit.repository.ts';
-import { type AuditActor, identified } from '../audit/audit-actor.ts';
-import { checkSecondFactor } from '../mfa/second-factor.ts';
+} from '../accounts/index.ts';
+import { type AuditActor, type AuditInput, identified } from '../audit/index.ts';
+import { checkSecondFactor } from '../mfa/index.ts';
 import { issueSession, type TokenPair } from './sessions.service.ts';
 import { signMfaToken, verifyMfaToken } from './tokens.ts';
 

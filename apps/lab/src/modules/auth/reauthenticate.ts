@@ -1,9 +1,8 @@
 import { UnauthorizedError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import { passwordMatches } from '../accounts/password-hasher.ts';
-import { type LoginRecord, lockLoginRecord } from '../accounts/users.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { checkSecondFactor } from '../mfa/second-factor.ts';
+import { type LoginRecord, lockLoginRecord, passwordMatches } from '../accounts/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { checkSecondFactor } from '../mfa/index.ts';
 import { accountLocked, activeLock, failProof } from './login.service.ts';
 
 /**

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { UnauthorizedError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import { loadPrincipal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import { loadPrincipal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import {
   insertRefreshToken,
   lockRefreshToken,

@@ -1,8 +1,8 @@
 import { AppError, ForbiddenError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { defaultLabId } from '../sites/lab-scope.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { defaultLabId } from '../sites/index.ts';
 import type { DemoSummary } from './demo-random.ts';
 import { type DemoSeeder, seedDemo } from './seed-demo.ts';
 

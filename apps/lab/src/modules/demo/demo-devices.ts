@@ -1,6 +1,6 @@
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { recordCalibration } from '../devices/calibration.service.ts';
 import { createDevice, useDevice } from '../devices/devices.service.ts';
 import type { DemoSummary } from './demo-random.ts';

@@ -1,7 +1,7 @@
 import { addDays } from '@ours/platform/time';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { createItem, createVendor } from '../inventory/catalog.service.ts';
 import { changeLot } from '../inventory/lots.service.ts';
 import { consumeStock, receiveStock } from '../inventory/stock.service.ts';

@@ -1,6 +1,6 @@
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { batches, containers, projects } from '../samples/organisers.service.ts';
 import { createSamples, type NewSampleInput } from '../samples/sample-create.service.ts';
 import { splitSample } from '../samples/sample-split.service.ts';

@@ -1,6 +1,6 @@
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { actorOf } from '../audit/index.ts';
 import { DemoDataReply } from './demo.schema.ts';
 import { demoDataFor } from './demo-data.service.ts';
 

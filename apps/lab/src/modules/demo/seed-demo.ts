@@ -1,9 +1,9 @@
 import { ConflictError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import { loadPrincipal, type Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { projectByCode } from '../samples/organisers.repository.ts';
-import { defaultLabId, readInLabs } from '../sites/lab-scope.ts';
+import { loadPrincipal, type Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { projectByCode } from '../samples/index.ts';
+import { defaultLabId, readInLabs } from '../sites/index.ts';
 import { seedDevices } from './demo-devices.ts';
 import { seedInventory } from './demo-inventory.ts';
 import { earliestAdminOf } from './demo-operator.repository.ts';

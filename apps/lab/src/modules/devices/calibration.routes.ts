@@ -1,6 +1,6 @@
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { actorOf } from '../audit/index.ts';
 import { dueList, findCalibrations, getCalibration, recordCalibration } from './calibration.service.ts';
 import {
   CalibrationEntry,

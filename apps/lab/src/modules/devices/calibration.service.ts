@@ -1,9 +1,9 @@
 import { NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { Cursor } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { inLabs, listInLabs, readInLabs } from '../sites/lab-scope.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { inLabs, listInLabs, readInLabs } from '../sites/index.ts';
 import {
   type CalibrationFilter,
   type CalibrationRow,

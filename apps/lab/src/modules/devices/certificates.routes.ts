@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import { encapsulate, errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { actorOf } from '../audit/index.ts';
 import { certificateFormParts, multipartError } from './certificate-form.ts';
 import { maxCertificateBytes } from './certificate-store.ts';
 import { downloadCertificate, uploadCertificate } from './certificates.service.ts';

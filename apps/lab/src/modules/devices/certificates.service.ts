@@ -3,9 +3,9 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { inLabs, readInLabs } from '../sites/lab-scope.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { inLabs, readInLabs } from '../sites/index.ts';
 import {
   type CertificateRow,
   calibrationById,

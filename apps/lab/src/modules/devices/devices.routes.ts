@@ -1,7 +1,7 @@
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
-import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
+import { actorOf } from '../audit/index.ts';
+import { listInLabs, readInLabs } from '../sites/index.ts';
 import { calibrationRoutes } from './calibration.routes.ts';
 import { certificateRoutes } from './certificates.routes.ts';
 import { deviceView, oneDevice } from './device-status.ts';

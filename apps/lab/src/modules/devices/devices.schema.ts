@@ -1,6 +1,6 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
 import { Type } from 'typebox';
-import { BusinessId, Reason } from '../samples/samples.schema.ts';
+import { BusinessId, Reason } from '../samples/index.ts';
 import { Nullable, Text, Uuid } from '../shared/schema.ts';
 
 const CalibrationState = Type.Union(

@@ -1,11 +1,11 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { oneSample } from '../samples/samples.service.ts';
 import { changedFields } from '../shared/changed-fields.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
-import { inLabs, readInLabs, targetLab } from '../sites/lab-scope.ts';
+import { inLabs, readInLabs, targetLab } from '../sites/index.ts';
 import { assertDeviceUsable, deviceView, oneDevice } from './device-status.ts';
 import {
   type DeviceChanges,

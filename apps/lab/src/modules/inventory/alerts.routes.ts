@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { labToday } from '../shared/lab-calendar.ts';
 import { Nullable, Uuid } from '../shared/schema.ts';
-import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
+import { listInLabs, readInLabs } from '../sites/index.ts';
 import { expiredLots, expiringLots, lowStockItems } from './alert-reports.repository.ts';
 import { listOpenAlerts } from './alerts.repository.ts';
 

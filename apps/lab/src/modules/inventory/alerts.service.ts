@@ -1,8 +1,8 @@
 import { addDays } from '@ours/platform/time';
 import type { LabContext } from '../../context.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { labToday } from '../shared/lab-calendar.ts';
-import { allLabIds, inLabs } from '../sites/lab-scope.ts';
+import { allLabIds, inLabs } from '../sites/index.ts';
 import { expireLots, syncAlerts } from './alerts.repository.ts';
 
 /** How far ahead the daily job looks for expiring lots. */

@@ -1,9 +1,9 @@
 import { NotFoundError } from '@ours/platform/errors';
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { actorOf } from '../audit/index.ts';
 import { labToday } from '../shared/lab-calendar.ts';
-import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
+import { listInLabs, readInLabs } from '../sites/index.ts';
 import { itemById, listItems, listVendors, vendorById } from './catalog.repository.ts';
 import { changeItem, changeVendor, createItem, createVendor } from './catalog.service.ts';
 import {

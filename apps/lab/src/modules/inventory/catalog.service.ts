@@ -1,13 +1,13 @@
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { changedFields } from '../shared/changed-fields.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
 import { checkFreeJson } from '../shared/free-json.ts';
 import { labToday } from '../shared/lab-calendar.ts';
 import { checkAmount } from '../shared/quantities.ts';
-import { inLabs, targetLab } from '../sites/lab-scope.ts';
+import { inLabs, targetLab } from '../sites/index.ts';
 import {
   type ItemChanges,
   type ItemRow,

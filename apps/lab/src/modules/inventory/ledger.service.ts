@@ -1,10 +1,10 @@
 import { NotFoundError } from '@ours/platform/errors';
 import type { Cursor } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
+import type { Principal } from '../access/index.ts';
 import { sampleIfAny } from '../samples/samples.service.ts';
 import { isUuid } from '../shared/uuid.ts';
-import { listInLabs } from '../sites/lab-scope.ts';
+import { listInLabs } from '../sites/index.ts';
 import { listMovements, type MovementFilter, type MovementRow } from './stock.repository.ts';
 
 /**

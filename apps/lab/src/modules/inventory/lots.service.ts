@@ -1,10 +1,10 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { labToday } from '../shared/lab-calendar.ts';
 import { checkDay } from '../shared/quantities.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs } from '../sites/index.ts';
 import { vendorById } from './catalog.repository.ts';
 import { type LotRow, type LotStatus, updateLot } from './stock.repository.ts';
 import { lockItemAndLot } from './stock-locks.ts';

@@ -1,5 +1,5 @@
 import { ConflictError } from '@ours/platform/errors';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { AuditActor } from '../audit/index.ts';
 import type { ItemRow } from './catalog.repository.ts';
 import type { LotRow, MovementRow, StoredLot } from './stock.repository.ts';
 

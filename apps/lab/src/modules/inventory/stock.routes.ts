@@ -1,8 +1,8 @@
 import { NotFoundError } from '@ours/platform/errors';
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
-import { listInLabs, readInLabs } from '../sites/lab-scope.ts';
+import { actorOf } from '../audit/index.ts';
+import { listInLabs, readInLabs } from '../sites/index.ts';
 import {
   ConsumeBody,
   IdParams,

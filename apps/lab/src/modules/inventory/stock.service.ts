@@ -1,13 +1,13 @@
 import { AppError, ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { sampleIfAny } from '../samples/samples.service.ts';
 import { isForeignKeyViolation } from '../shared/db-errors.ts';
 import { labToday } from '../shared/lab-calendar.ts';
 import { checkAmount, checkDay } from '../shared/quantities.ts';
-import { inLabs, readInLabs } from '../sites/lab-scope.ts';
+import { inLabs, readInLabs } from '../sites/index.ts';
 import { moveItemStock, vendorById } from './catalog.repository.ts';
 import {
   insertLot,

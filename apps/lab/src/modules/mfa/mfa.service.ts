@@ -1,9 +1,8 @@
 import { ConflictError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import { lockLoginRecord } from '../accounts/users.repository.ts';
-import type { AuditInput } from '../audit/audit.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { reauthenticate } from '../auth/reauthenticate.ts';
+import { lockLoginRecord } from '../accounts/index.ts';
+import type { AuditActor, AuditInput } from '../audit/index.ts';
+import { reauthenticate } from '../auth/index.ts';
 import { disableMfa, enableMfa, replaceRecoveryCodes, setPendingSecret } from './mfa.repository.ts';
 import { matchCode, newRecoveryCodes, startEnrolment } from './totp.ts';
 

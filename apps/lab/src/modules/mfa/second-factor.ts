@@ -1,6 +1,6 @@
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { LoginRecord } from '../accounts/users.repository.ts';
+import type { LoginRecord } from '../accounts/index.ts';
 import { acceptTotpStep, consumeRecoveryCode } from './mfa.repository.ts';
 import { hashRecoveryCode, matchCode } from './totp.ts';
 

@@ -1,8 +1,8 @@
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { type TSchema, Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import type { RouteAccess } from '../access/permissions.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import type { RouteAccess } from '../access/index.ts';
+import { actorOf } from '../audit/index.ts';
 import {
   Batch,
   Container,

@@ -2,10 +2,10 @@ import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/er
 import type { Static } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
-import { inLabs, readInLabs, targetLab } from '../sites/lab-scope.ts';
+import { inLabs, readInLabs, targetLab } from '../sites/index.ts';
 import {
   batchById,
   containerById,

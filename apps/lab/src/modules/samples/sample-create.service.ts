@@ -1,11 +1,11 @@
 import { ConflictError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { checkFreeJson } from '../shared/free-json.ts';
 import { checkAmount } from '../shared/quantities.ts';
 import { laterRepeats } from '../shared/repeated-keys.ts';
-import { inLabs, targetLab } from '../sites/lab-scope.ts';
+import { inLabs, targetLab } from '../sites/index.ts';
 import { insertLineage } from './sample-lineage.repository.ts';
 import {
   auditView,

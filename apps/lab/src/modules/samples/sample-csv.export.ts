@@ -1,7 +1,7 @@
 import type { Cursor } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import { readInLabs } from '../sites/lab-scope.ts';
+import type { Principal } from '../access/index.ts';
+import { readInLabs } from '../sites/index.ts';
 import { exportHeader, exportRows } from './sample-csv.format.ts';
 import { listSamples, type SampleFilter } from './sample-list.repository.ts';
 

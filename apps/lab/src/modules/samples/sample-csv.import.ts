@@ -1,13 +1,13 @@
 import { ForbiddenError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { freeJsonProblem, isJsonObject } from '../shared/free-json.ts';
 import { fitsStoredPrecision } from '../shared/quantities.ts';
 import { laterRepeats } from '../shared/repeated-keys.ts';
 import { isUuid } from '../shared/uuid.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs } from '../sites/index.ts';
 import { type OrganiserKind, organiserLabs } from './organisers.repository.ts';
 import { createSamples, type NewSampleInput } from './sample-create.service.ts';
 import { type CsvRow, type RowError, readCsv, rejection } from './sample-csv.rows.ts';

@@ -8,7 +8,7 @@ import {
   type RouteScope,
 } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { actorOf } from '../audit/index.ts';
 import { exportSamplesCsv } from './sample-csv.export.ts';
 import { importSamplesCsv } from './sample-csv.import.ts';
 import { CsvFile, ExportQuery, ImportBody, ImportReply } from './sample-csv.schema.ts';

@@ -1,8 +1,8 @@
 import { AppError, ConflictError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
+import type { Principal } from '../access/index.ts';
 import { isUuid } from '../shared/uuid.ts';
-import { readInLabs } from '../sites/lab-scope.ts';
+import { readInLabs } from '../sites/index.ts';
 import type { LabelCode } from './sample-label.barcode.ts';
 import { labelPng, labelSvg } from './sample-label.render.ts';
 import { labelSheetPdf } from './sample-label.sheet.ts';

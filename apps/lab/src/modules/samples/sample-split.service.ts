@@ -1,10 +1,10 @@
 import { AppError, ConflictError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { checkAmount } from '../shared/quantities.ts';
 import { laterRepeats } from '../shared/repeated-keys.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs } from '../sites/index.ts';
 import { insertLineage } from './sample-lineage.repository.ts';
 import { isSpent } from './sample-status.ts';
 import {

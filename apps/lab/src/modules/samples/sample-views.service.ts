@@ -1,11 +1,10 @@
 import { decodeCursor, toPage } from '@ours/platform/http';
 import type { Static } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditEntry } from '../audit/audit.repository.ts';
-import { entityEntries } from '../audit/audit-query.repository.ts';
-import { signaturesOf } from '../signatures/signatures.repository.ts';
-import { inLabs, readInLabs } from '../sites/lab-scope.ts';
+import type { Principal } from '../access/index.ts';
+import { type AuditEntry, entityEntries } from '../audit/index.ts';
+import { signaturesOf } from '../signatures/index.ts';
+import { inLabs, readInLabs } from '../sites/index.ts';
 import { relatives } from './sample-lineage.repository.ts';
 import { listSamples } from './sample-list.repository.ts';
 import type { SampleQuery } from './samples.schema.ts';

@@ -1,8 +1,7 @@
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import { AuditEntry } from '../audit/audit.schema.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { AuditEntrySchema, actorOf } from '../audit/index.ts';
 import { organiserRoutes } from './organisers.routes.ts';
 import { createSample, createSamples } from './sample-create.service.ts';
 import { sampleFileRoutes } from './sample-files.routes.ts';
@@ -174,7 +173,7 @@ export async function sampleRoutes(app: RouteScope, ctx: LabContext): Promise<vo
         ...base,
         summary: "The sample's audit entries, oldest first",
         params: SampleParams,
-        response: { 200: Type.Array(AuditEntry), ...errorResponses(400, 401, 403, 404, 409, 429) },
+        response: { 200: Type.Array(AuditEntrySchema), ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request) => sampleHistory(ctx, request.principal, request.params.id),

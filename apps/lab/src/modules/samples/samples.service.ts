@@ -1,12 +1,12 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { changedFields } from '../shared/changed-fields.ts';
 import { checkFreeJson } from '../shared/free-json.ts';
 import { checkAmount } from '../shared/quantities.ts';
-import { inLabs } from '../sites/lab-scope.ts';
+import { inLabs } from '../sites/index.ts';
 import { allowedTransitions, canMove, isSpent } from './sample-status.ts';
 import { explainWriteError } from './sample-writes.ts';
 import {

@@ -1,5 +1,5 @@
 import type { LabExecutor } from '../../db/lab-database.ts';
-import { userView } from '../accounts/users.repository.ts';
+import { userView } from '../accounts/index.ts';
 import { sampleIfAny } from '../samples/samples.service.ts';
 import { isUuid } from '../shared/uuid.ts';
 

@@ -5,7 +5,7 @@ import {
   type Signed,
   type SigningAlgorithm,
   signManifest,
-} from '../audit/manifest-signer.ts';
+} from '../audit/index.ts';
 
 /** The meanings a signature can carry (21 CFR Part 11 §11.50). */
 export const signatureMeanings = ['authored', 'reviewed', 'approved', 'released', 'responsibility'] as const;

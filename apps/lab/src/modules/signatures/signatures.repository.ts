@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
-import type { Signed } from '../audit/manifest-signer.ts';
+import type { Signed } from '../audit/index.ts';
 import type { SignatureManifest } from './signature-manifest.ts';
 
 /** A stored signature as the API shows it next to its record. */

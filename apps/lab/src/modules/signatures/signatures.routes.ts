@@ -1,7 +1,7 @@
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { actorOf } from '../audit/index.ts';
 import { SignaturesQuery, SignatureView, SignBody, VerificationReply } from './signatures.schema.ts';
 import { signaturesOfRecord, signRecordFor, verifySignature } from './signatures.service.ts';
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Code, Password } from '../auth/auth.schema.ts';
+import { Code, Password } from '../shared/schema.ts';
 import { signatureMeanings } from './signature-manifest.ts';
 
 export const Meaning = Type.Union(signatureMeanings.map((meaning) => Type.Literal(meaning)));

@@ -1,10 +1,10 @@
 import { NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
-import { reauthenticate } from '../auth/reauthenticate.ts';
-import { inLabs, readInLabs } from '../sites/lab-scope.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { reauthenticate } from '../auth/index.ts';
+import { inLabs, readInLabs } from '../sites/index.ts';
 import { type SignableLoader, signableRecords } from './signable-records.ts';
 import {
   recordHash,

@@ -1,8 +1,8 @@
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
-import { ReasonBody, User, UserId } from '../accounts/accounts.schema.ts';
-import { actorOf } from '../audit/audit-actor.ts';
+import { ReasonBody, User, UserId } from '../accounts/index.ts';
+import { actorOf } from '../audit/index.ts';
 import { createHub, createNode, hubsInLabs, nodesInLabs } from './infrastructure.service.ts';
 import {
   CreateHubBody,

@@ -1,9 +1,8 @@
 import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
-import type { Principal } from '../access/principal.repository.ts';
-import { existingUserView, lockLoginRecord, type UserView } from '../accounts/users.repository.ts';
-import type { AuditInput } from '../audit/audit.repository.ts';
-import type { AuditActor } from '../audit/audit-actor.ts';
+import type { Principal } from '../access/index.ts';
+import { existingUserView, lockLoginRecord, type UserView } from '../accounts/index.ts';
+import type { AuditActor, AuditInput } from '../audit/index.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
 import { defaultOrganizationId } from './lab-scope.ts';
 import {

@@ -1,0 +1,14 @@
+/** The jobs module as other modules see it: everything else in this folder is its own. */
+export type { SlotData } from './job-engine.ts';
+export {
+  countItem,
+  failRun,
+  finishRun,
+  getRun,
+  type ItemCounts,
+  type JobRun,
+  noItems,
+  type RunTrigger,
+  recordItems,
+  startRun,
+} from './job-runs.repository.ts';

@@ -1,0 +1,3 @@
+/** The sites module as other modules see it: everything else in this folder is its own. */
+export { allLabIds, defaultLabId, inLabs, listInLabs, readInLabs, targetLab } from './lab-scope.ts';
+export { addMemberships } from './sites.repository.ts';
