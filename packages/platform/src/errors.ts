@@ -60,3 +60,11 @@ export class ConflictError extends AppError {
     super(409, code, message, { details });
   }
 }
+
+/**
+ * A field of an error-like value of unknown shape (driver errors carry `code`, `constraint`,
+ * `statusCode`), or undefined: read without asserting a type the value may not have.
+ */
+export function fieldOf(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null && name in value ? Reflect.get(value, name) : undefined;
+}

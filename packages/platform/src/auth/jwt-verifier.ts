@@ -93,7 +93,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       typeof payload.email === 'string' && payload.email ? payload.email.toLowerCase() : undefined;
     const role = typeof payload.role === 'string' ? payload.role : 'authenticated';
     const user = { id: payload.sub.toLowerCase(), email, role, claims: payload };
-    cache.set(token, user, (payload.exp as number) * 1000);
+    // `exp` is required by the verification above (jose refuses a token without it).
+    if (typeof payload.exp === 'number') cache.set(token, user, payload.exp * 1000);
     return user;
   };
 }

@@ -27,8 +27,8 @@ export class VerifiedTokenCache<T> {
   }
 
   set(token: string, value: T, expiresAtMs: number, nowMs = Date.now()): void {
-    if (this.#entries.size >= this.#maxEntries)
-      this.#entries.delete(this.#entries.keys().next().value as string);
+    const oldest = this.#entries.keys().next();
+    if (this.#entries.size >= this.#maxEntries && !oldest.done) this.#entries.delete(oldest.value);
     this.#entries.set(token, { value, until: Math.min(expiresAtMs, nowMs + this.#ttlMs) });
   }
 }

@@ -1,3 +1,5 @@
+import { fieldOf } from '../errors.ts';
+
 /** One subcommand of a service's command line (`serve`, `create-admin`, ...). */
 export interface CliCommand {
   name: string;
@@ -40,7 +42,7 @@ function overview(program: CliProgram): string {
 }
 
 const isParseArgsError = (error: unknown) =>
-  error instanceof TypeError && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  error instanceof TypeError && String(fieldOf(error, 'code')).startsWith('ERR_PARSE_ARGS');
 
 /**
  * Dispatches `argv` to a command. `help`, `--help` and `-h` print usage to stdout (exit 0), also per

@@ -9,8 +9,9 @@ export function promptHidden(question: string): Promise<string> {
     const output = process.stderr;
     const rl = createInterface({ input: process.stdin, output, terminal: true });
     output.write(question);
-    // Swallow the echo of every typed character; readline still collects the line.
-    (rl as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = () => {};
+    // Swallow the echo of every typed character; readline still collects the line. readline has no
+    // public way to mute echo: its internal writer is the known hook.
+    Reflect.set(rl, '_writeToOutput', () => {});
     rl.question('', (answer) => {
       rl.close();
       output.write('\n');

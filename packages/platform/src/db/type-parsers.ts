@@ -78,8 +78,7 @@ const scalarParsers: Record<number, (text: string) => unknown> = {
   [jsonb]: (text) => JSON.parse(text),
 };
 
-function arrayParser(arrayOid: number, elementOid: number): (text: string) => unknown {
-  const element = scalarParsers[elementOid] as (text: string) => unknown;
+function arrayParser(arrayOid: number, element: (text: string) => unknown): (text: string) => unknown {
   return (text) => pgliteTypes.arrayParser(text, element, arrayOid);
 }
 
@@ -89,7 +88,7 @@ export const valueParsers: Record<number, (text: string) => unknown> = {
   ...Object.fromEntries(
     Object.entries(arrayOf).map(([arrayOid, elementOid]) => [
       Number(arrayOid),
-      arrayParser(Number(arrayOid), elementOid),
+      arrayParser(Number(arrayOid), scalarParsers[elementOid] ?? String),
     ]),
   ),
 };

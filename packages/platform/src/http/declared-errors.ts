@@ -1,4 +1,5 @@
 import type { RouteOptions } from 'fastify';
+import { fieldOf } from '../errors.ts';
 import type { ErrorStatus } from './error-responses.ts';
 import type { RouteScope } from './route-scope.ts';
 
@@ -27,8 +28,8 @@ export function requireDeclaredErrors(
  * request-text rule) and, for a body, 413 (too large) and 415 (content type or coding).
  */
 export function inputErrorStatuses(route: RouteOptions): ErrorStatus[] {
-  const schema = route.schema as { hide?: boolean; body?: unknown; params?: unknown; querystring?: unknown };
-  if (!schema || schema.hide) return [];
+  const schema = route.schema;
+  if (!schema || fieldOf(schema, 'hide') === true) return [];
   if (schema.body) return [400, 413, 415];
   return schema.params || schema.querystring ? [400] : [];
 }

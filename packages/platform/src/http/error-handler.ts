@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
+import { AppError, fieldOf } from '../errors.ts';
 import type { ErrorBody } from './error-responses.ts';
 import { unavailableError } from './unavailable.ts';
 
@@ -37,7 +37,8 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
 /** The database's own error (SQLSTATE and constraint), looking through any errors that wrap it. */
 function databaseError(error: unknown): { code: string; constraint?: string } | undefined {
   for (let current = error; current instanceof Error; current = current.cause) {
-    const { code, constraint } = current as { code?: unknown; constraint?: unknown };
+    const code = fieldOf(current, 'code');
+    const constraint = fieldOf(current, 'constraint');
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
       return typeof constraint === 'string' ? { code, constraint } : { code };
     }

@@ -42,6 +42,7 @@ const errorBodyRef = Type.Unsafe<ErrorBody>(Type.Ref('ErrorBody'));
 export function errorResponses<const Statuses extends readonly ErrorStatus[]>(
   ...statuses: Statuses
 ): { [Status in Statuses[number]]: typeof errorBodyRef } {
+  // Object.fromEntries types its keys as string; the keys are exactly `statuses`.
   return Object.fromEntries(statuses.map((status) => [status, errorBodyRef])) as {
     [Status in Statuses[number]]: typeof errorBodyRef;
   };

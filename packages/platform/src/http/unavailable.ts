@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { AppError, fieldOf } from '../errors.ts';
 
 /** How long a client is asked to wait when the service or its database is saturated. */
 export const retryAfterSeconds = 5;
@@ -19,7 +19,7 @@ const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTU
 
 function databaseUnavailable(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
+    const code = fieldOf(current, 'code');
     if (typeof code === 'string' && (unavailableState.test(code) || networkCodes.has(code))) return true;
     if (driverMessages.includes(current.message)) return true;
   }
@@ -42,8 +42,7 @@ export function unavailableError(error: unknown): AppError | undefined {
       { cause: error, headers: retryAfter },
     );
   }
-  const { statusCode } = (error ?? {}) as { statusCode?: unknown };
-  if (statusCode === 503) {
+  if (fieldOf(error, 'statusCode') === 503) {
     return new AppError(503, 'server_busy', 'The server is busy; try again shortly', {
       cause: error,
       headers: retryAfter,

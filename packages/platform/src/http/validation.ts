@@ -11,7 +11,7 @@ const databaseDateTime =
 
 /** Whether the YYYY-MM-DD at the start exists: `Date.parse` rolls 2025-02-30 over to 2 March. */
 function namesRealDay(value: string): boolean {
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const [year = 0, month = 0, day = 0] = value.slice(0, 10).split('-').map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -52,8 +52,8 @@ export async function authenticatedRoutes(
   const routeLimiters = new Map<string, ReturnType<typeof createLimiter>>();
 
   await encapsulate(app, async (scope) => {
-    // Fastify needs an initial value; the onRequest hook below sets the real user before any handler.
-    scope.decorateRequest('user', null as unknown as VerifiedUser);
+    // Set by the onRequest hook below before any handler runs.
+    scope.decorateRequest('user');
     requireDeclaredErrors(scope, () => [401, 429]);
     scope.addHook('onRoute', (route) => {
       const limit = route.config?.userRateLimit;
