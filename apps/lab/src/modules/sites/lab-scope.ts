@@ -1,18 +1,12 @@
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { LabDatabase, LabExecutor, LabSchema } from '../../db/lab-database.ts';
+import { labIdsSetting, setLabScope } from './lab-scope.repository.ts';
 
 /** The lab every new database starts with (created by the sites migration). */
 export const defaultLabId = '00000000-0000-4000-8000-000000000001';
 /** The organization created with the database (its id happens to equal the default lab's). */
 export const defaultOrganizationId = '00000000-0000-4000-8000-000000000001';
-
-const labIdsSetting = (labIds: readonly string[]) => `{${labIds.join(',')}}`;
-
-/** Makes the given labs the only ones row-level security lets this transaction see or write. */
-export async function scopeToLabs(tx: LabExecutor, labIds: readonly string[]): Promise<void> {
-  await sql`select set_config('app.lab_ids', ${labIdsSetting(labIds)}, true)`.execute(tx);
-}
 
 /**
  * An executor limited to the caller's labs whose every statement is one round trip instead of four
@@ -32,15 +26,9 @@ export function inLabs<T>(
   fn: (tx: Transaction<LabSchema>) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
-    await scopeToLabs(tx, labIds);
+    await setLabScope(tx, labIds);
     return fn(tx);
   });
-}
-
-/** Every lab, for system jobs that work across sites (alerts, demo data). */
-export async function allLabIds(tx: LabExecutor): Promise<string[]> {
-  const rows = await tx.selectFrom('labs').select('id').orderBy('created_at').orderBy('id').execute();
-  return rows.map((row) => row.id);
 }
 
 /**
