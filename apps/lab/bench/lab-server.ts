@@ -36,7 +36,13 @@ export async function startLabServer(adminUrl: string, poolSize: number): Promis
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'info',
     },
-    execArgv: process.execArgv,
+    // BENCH_PROFILE_DIR=/tmp/prof writes a V8 CPU profile of the lab server.
+    execArgv: [
+      ...process.execArgv,
+      ...(process.env.BENCH_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+        : []),
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ url: string }>((resolve, reject) => {

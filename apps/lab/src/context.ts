@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LabConfig } from './config.ts';
 import type { LabDatabase } from './db/lab-database.ts';
@@ -19,7 +20,7 @@ export interface LabContext {
   /** Appends sealed entries to the audit trail (in the caller's transaction). */
   audit: AuditTrail;
   /** The key that seals audit entries (derived from the secret key; the database never holds it). */
-  auditMacKey: Buffer;
+  auditMacKey: KeyObject;
   /** The id of the key the server signs with now (its public half is in `signing_keys`). */
   signingKeyId: string;
   secretBox: SecretBox;

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LabDatabase, LabExecutor } from '../src/db/lab-database.ts';
@@ -39,7 +40,7 @@ async function forgeEntry(tx: LabExecutor, mac: string | null) {
   const [forged] = chainEntries(
     { ...head, occurred_at: new Date().toISOString() },
     [{ ...entry(99), action: 'device.calibrate', after: { result: 'pass' } }],
-    Buffer.alloc(32),
+    createSecretKey(Buffer.alloc(32)),
   );
   if (!forged) throw new Error('no entry');
   await sql`insert into audit_entries (seq, occurred_at, actor_email, action, entity_type, entity_id, after,

@@ -3,6 +3,7 @@ import { migrate, migratePostgres, pgliteMigrationClient } from './migrate.ts';
 import { openPglite, pgliteDatabase } from './pglite-database.ts';
 import { postgresDatabase } from './postgres-database.ts';
 
+export { compileOnce } from './compile-once.ts';
 export type {
   Database,
   DatabaseConnection,

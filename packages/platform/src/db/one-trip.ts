@@ -90,3 +90,28 @@ export function oneTripExecutor<DB>(
   };
   return new Kysely<DB>({ dialect });
 }
+
+/**
+ * `oneTripExecutor` for a database, remembering the executors of the most recent settings (a user's
+ * claims, a caller's labs): hot paths ask for the same scopes again and again, and an executor is
+ * stateless, so building a fresh one per request is only garbage.
+ */
+export function oneTripExecutors<DB>(
+  run: ScriptRunner,
+  keep = 1_000,
+): (settings: Readonly<Record<string, string>>) => Kysely<DB> {
+  const recent = new Map<string, Kysely<DB>>();
+  return (settings) => {
+    const key = JSON.stringify(settings);
+    let executor = recent.get(key);
+    if (executor) {
+      recent.delete(key);
+    } else {
+      executor = oneTripExecutor<DB>(settings, run);
+      const oldest = recent.keys().next();
+      if (recent.size >= keep && !oldest.done) recent.delete(oldest.value);
+    }
+    recent.set(key, executor);
+    return executor;
+  };
+}

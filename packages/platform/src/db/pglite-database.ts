@@ -5,7 +5,7 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PGliteDialect, sql } from 'kysely';
 import type { Database } from './database.ts';
-import { oneTripExecutor } from './one-trip.ts';
+import { oneTripExecutors } from './one-trip.ts';
 import { runTransaction } from './transaction.ts';
 import { valueParsers } from './type-parsers.ts';
 
@@ -72,7 +72,8 @@ function isAlive(pid: number): boolean {
  * exactly as it does on a server where the service logs in as that role.
  */
 export async function pgliteDatabase<DB>(client: PGlite, runtimeRole: string): Promise<Database<DB>> {
-  await client.exec(`SET SESSION AUTHORIZATION ${quoteIdent(runtimeRole)}`);
+  // UTC, as the server pool's sessions are (see postgres-database.ts).
+  await client.exec(`SET TIME ZONE 'UTC'; SET SESSION AUTHORIZATION ${quoteIdent(runtimeRole)}`);
   const kysely = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: client }) });
   const runScript = async (script: string) => {
     const last = (await client.exec(script)).at(-1);
@@ -83,7 +84,7 @@ export async function pgliteDatabase<DB>(client: PGlite, runtimeRole: string): P
     connection: { kind: 'pglite', client },
     kysely,
     transaction: (fn, options) => runTransaction(kysely, fn, options),
-    withSettings: (settings) => oneTripExecutor<DB>(settings, runScript),
+    withSettings: oneTripExecutors<DB>(runScript),
     // One embedded connection with no planning cost worth caching: the query as it is.
     prepared: (_name, query) => kysely.executeQuery(query).then((result) => [...result.rows]),
     ping: async () => {

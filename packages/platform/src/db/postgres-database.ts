@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
-import { oneTripExecutor } from './one-trip.ts';
+import { oneTripExecutors } from './one-trip.ts';
 import { quoteIdent } from './pglite-database.ts';
 import { runTransaction } from './transaction.ts';
 import { valueParsers } from './type-parsers.ts';
@@ -22,6 +22,9 @@ export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize 
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 5_000,
+    // UTC sessions: timestamps come back in the form the value parsers read fastest; every time-zone
+    // conversion in our SQL names its zone.
+    options: '-c TimeZone=UTC',
     types,
     // Awaited by the pool before the client is handed out, so no query can overtake the demotion.
     onConnect: async (client) => {
@@ -48,7 +51,7 @@ export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize 
     connection: { kind: 'postgres', url },
     kysely,
     transaction: (fn, options) => runTransaction(kysely, fn, options),
-    withSettings: (settings) => oneTripExecutor<DB>(settings, runScript),
+    withSettings: oneTripExecutors<DB>(runScript),
     prepared: async (name, query) => {
       const compiled = query.compile();
       const result = await pool.query({ name, text: compiled.sql, values: [...compiled.parameters] });

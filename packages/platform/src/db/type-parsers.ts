@@ -53,6 +53,16 @@ const stamp =
  * `infinity`, BC dates and anything unexpected come back as PostgreSQL wrote them.
  */
 export function isoTimestamp(text: string, withOffset = true): string {
+  // The common case, a UTC session (the adapters ask for one) and a 4-digit year, as plain string
+  // work: `2026-12-04 13:48:50.33188+00` (PostgreSQL already drops trailing zeros). Every list row
+  // has several timestamps, and the general path below costs ten times as much.
+  const utc = withOffset ? text.length >= 22 && text.endsWith('+00') : text.length >= 19;
+  if (utc && text.charCodeAt(0) !== 48 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 32) {
+    const clock = withOffset ? text.slice(11, -3) : text.slice(11);
+    if (clock.length === 8 || (clock.charCodeAt(8) === 46 && clock.length <= 15)) {
+      return `${text.slice(0, 10)}T${clock}${withOffset ? '+00:00' : ''}`;
+    }
+  }
   const match = stamp.exec(text);
   if (!match || match[12]) return text;
   const [, y, mo, d, h, mi, s, fraction = '', sign, oh = '0', om = '0', os = '0'] = match;

@@ -1,3 +1,4 @@
+import { compileOnce } from '@ours/platform/db';
 import { sql } from 'kysely';
 import type { LabDatabase, LabExecutor } from '../../db/lab-database.ts';
 
@@ -88,7 +89,10 @@ export async function requestPrincipal(
 ): Promise<RequestPrincipal | undefined> {
   const [row] = await db.prepared(
     'lab_request_principal',
-    principalQuery(db.kysely, id, refreshTokenId ?? null),
+    principalStatement(db.kysely, id, refreshTokenId ?? null),
   );
   return row;
 }
+
+// Built and compiled on the first request only: the text is the same on every call.
+const principalStatement = compileOnce(principalQuery);

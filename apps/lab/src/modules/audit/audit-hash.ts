@@ -1,4 +1,4 @@
-import { createHmac, hash, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 
 /** sha256('POLYMORPH-LITE audit trail genesis'): the `prev_hash` of entry 1 (also in the migration). */
@@ -57,19 +57,20 @@ export function auditHash(fields: AuditFields): string {
  * The key that seals entries, derived from the server's secret key: the database never holds it, so
  * someone with only the database's credentials can append an entry but cannot seal it.
  */
-export function auditMacKey(secretKey: Buffer): Buffer {
-  return Buffer.from(
-    hkdfSync('sha256', secretKey, Buffer.alloc(0), 'polymorph-lite audit entry seal v1', 32),
+export function auditMacKey(secretKey: Buffer): KeyObject {
+  // A KeyObject, not bytes: an HMAC under a prepared key costs a sixth of importing raw bytes each time.
+  return createSecretKey(
+    Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'polymorph-lite audit entry seal v1', 32)),
   );
 }
 
 /** An entry's seal: HMAC-SHA-256 of its hash under the server's audit key. */
-export function auditMac(key: Buffer, entryHash: string): string {
+export function auditMac(key: KeyObject, entryHash: string): string {
   return createHmac('sha256', key).update(entryHash).digest('hex');
 }
 
 /** Whether `mac` is the server's seal on this hash (constant time). */
-export function auditMacValid(key: Buffer, entryHash: string, mac: string | null): boolean {
+export function auditMacValid(key: KeyObject, entryHash: string, mac: string | null): boolean {
   if (mac === null || !/^[0-9a-f]{64}$/.test(mac)) return false;
   return timingSafeEqual(Buffer.from(auditMac(key, entryHash), 'hex'), Buffer.from(mac, 'hex'));
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import {
   type AuditEntry,
@@ -22,7 +23,7 @@ export interface AuditTrail {
 }
 
 /** The trail for this server: entries are sealed with `macKey` (derived from its secret key). */
-export function createAuditTrail(macKey: Buffer): AuditTrail {
+export function createAuditTrail(macKey: KeyObject): AuditTrail {
   const appendMany = async (tx: LabExecutor, inputs: AuditInput[]): Promise<AuditEntry[]> => {
     if (inputs.length === 0) return [];
     const entries = chainEntries(await lockHead(tx), inputs, macKey);

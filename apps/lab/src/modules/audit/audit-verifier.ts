@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import { auditHead, auditPage, sealedFromSeq } from './audit.repository.ts';
 import { auditHash, auditMacValid, genesisHash } from './audit-hash.ts';
@@ -15,7 +16,7 @@ export interface ChainVerification {
 
 export interface VerifyOptions {
   /** The server's key that seals entries (see `auditMacKey`). */
-  macKey: Buffer;
+  macKey: KeyObject;
   /** Public keys checkpoints may be signed with (current and rotated-out ones). */
   publicKeysPem?: string[];
   onProgress?: (checked: number) => void;
@@ -39,7 +40,7 @@ const pageSize = 1_000;
 export async function verifySegment(
   tx: LabExecutor,
   start: { afterSeq: number; afterHash: string },
-  options: { macKey: Buffer; sealedFrom: number; onProgress?: ((checked: number) => void) | undefined },
+  options: { macKey: KeyObject; sealedFrom: number; onProgress?: ((checked: number) => void) | undefined },
 ): Promise<SegmentResult> {
   let expected = start.afterSeq + 1;
   let previous = start.afterHash;

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { sql } from 'kysely';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import { type AuditFields, auditHash, auditMac, storedFields } from './audit-hash.ts';
@@ -60,7 +61,7 @@ export async function insertEntries(
 export function chainEntries(
   head: { seq: number; hash: string; occurred_at: string },
   inputs: AuditInput[],
-  macKey: Buffer,
+  macKey: KeyObject,
 ): (AuditEntry & { mac: string })[] {
   let seq = head.seq;
   let prevHash = head.hash;
