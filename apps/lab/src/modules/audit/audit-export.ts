@@ -1,22 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import type { AuditEntry } from './audit.repository.ts';
+import { type AuditEntry, auditEntryColumns } from './audit.repository.ts';
 
-export const csvColumns = [
-  'seq',
-  'occurred_at',
-  'actor_id',
-  'actor_email',
-  'action',
-  'entity_type',
-  'entity_id',
-  'before',
-  'after',
-  'reason',
-  'request_id',
-  'client_ip',
-  'prev_hash',
-  'hash',
-] as const;
+/** The export's header row is the entry's columns, in the API's order. */
+export const csvColumns = auditEntryColumns;
 
 /**
  * A cell as text. Cells a spreadsheet would run as a formula (=, +, -, @, tab, CR) get a leading

@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 import { isUuid } from '../shared/uuid.ts';
-import type { AuditEntry } from './audit.repository.ts';
+import { type AuditEntry, auditEntryColumns } from './audit.repository.ts';
 
 /** What the trail can be searched by; every field optional. */
 export interface AuditFilter {
@@ -14,29 +14,12 @@ export interface AuditFilter {
   to?: string | undefined;
 }
 
-const entryColumns = [
-  'seq',
-  'occurred_at',
-  'actor_id',
-  'actor_email',
-  'action',
-  'entity_type',
-  'entity_id',
-  'before',
-  'after',
-  'reason',
-  'request_id',
-  'client_ip',
-  'prev_hash',
-  'hash',
-] as const;
-
 /** Entries matching the filter (every field optional), columns as the API shows them. */
 function filtered(
   tx: LabExecutor,
   filter: AuditFilter,
 ): SelectQueryBuilder<LabSchema, 'audit_entries', AuditEntry> {
-  let query = tx.selectFrom('audit_entries').select(entryColumns);
+  let query = tx.selectFrom('audit_entries').select(auditEntryColumns);
   if (filter.actor) {
     query = isUuid(filter.actor)
       ? query.where('actor_id', '=', filter.actor)

@@ -10,6 +10,24 @@ export interface AuditEntry extends AuditFields {
   hash: string;
 }
 
+/** An entry's columns in the order the API, the CSV export and the verifier read them. */
+export const auditEntryColumns = [
+  'seq',
+  'occurred_at',
+  'actor_id',
+  'actor_email',
+  'action',
+  'entity_type',
+  'entity_id',
+  'before',
+  'after',
+  'reason',
+  'request_id',
+  'client_ip',
+  'prev_hash',
+  'hash',
+] as const;
+
 /**
  * Takes the chain's head for the rest of the transaction and reads it with the append time.
  * Appenders queue on a transaction advisory lock (a one-time filter, taken before the head row is
@@ -82,23 +100,7 @@ export interface StoredEntry extends AuditEntry {
 export function auditPage(tx: LabExecutor, afterSeq: number, limit: number): Promise<StoredEntry[]> {
   return tx
     .selectFrom('audit_entries')
-    .select([
-      'seq',
-      'occurred_at',
-      'actor_id',
-      'actor_email',
-      'action',
-      'entity_type',
-      'entity_id',
-      'before',
-      'after',
-      'reason',
-      'request_id',
-      'client_ip',
-      'prev_hash',
-      'hash',
-      'mac',
-    ])
+    .select([...auditEntryColumns, 'mac'])
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .limit(limit)
