@@ -376,4 +376,38 @@ describe('checkpoints', () => {
     );
     expect(await checkpointIfDue(every3.ctx)).toBeUndefined();
   });
+
+  it('signs while other transactions keep appending, over the head it read', async () => {
+    const { ctx } = every3;
+    let appending = true;
+    const appender = async (worker: number) => {
+      for (let n = 0; appending; n += 1) {
+        await ctx.db.transaction((tx) =>
+          ctx.audit.append(tx, {
+            actor_id: null,
+            actor_email: 'system:test',
+            action: 'test.append',
+            entity_type: 'test',
+            entity_id: `${worker}-${n}`,
+            before: null,
+            after: { n },
+            reason: null,
+            request_id: null,
+            client_ip: null,
+          }),
+        );
+      }
+    };
+    const appenders = [1, 2, 3, 4].map(appender);
+    try {
+      for (let round = 0; round < 25; round += 1) await checkpointIfDue(ctx);
+    } finally {
+      appending = false;
+      await Promise.all(appenders);
+    }
+    const chief = await every3.user(['admin']);
+    expect((await get(every3, '/api/compliance/audit/verify', chief.token)).json()).toMatchObject({
+      valid: true,
+    });
+  });
 });

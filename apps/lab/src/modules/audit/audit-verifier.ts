@@ -33,14 +33,20 @@ export interface SegmentResult {
 const pageSize = 1_000;
 
 /**
- * Walks the chain after entry `afterSeq` (whose hash is `afterHash`) to its end, a page at a time
+ * Walks the chain after entry `afterSeq` (whose hash is `afterHash`) to its end (or `throughSeq`), a page at a time
  * (memory stays flat however long it is): every seq follows the last without a gap, links to the
  * previous hash, hashes to what it says, and from `sealedFrom` on carries the server's seal.
  */
 export async function verifySegment(
   tx: LabExecutor,
   start: { afterSeq: number; afterHash: string },
-  options: { macKey: KeyObject; sealedFrom: number; onProgress?: ((checked: number) => void) | undefined },
+  options: {
+    macKey: KeyObject;
+    sealedFrom: number;
+    /** Stop after this entry (a head read earlier): later appends are another walk's business. */
+    throughSeq?: number;
+    onProgress?: ((checked: number) => void) | undefined;
+  },
 ): Promise<SegmentResult> {
   let expected = start.afterSeq + 1;
   let previous = start.afterHash;
@@ -52,7 +58,7 @@ export async function verifySegment(
     broken: { seq, reason },
   });
   for (;;) {
-    const page = await auditPage(tx, expected - 1, pageSize);
+    const page = await auditPage(tx, expected - 1, pageSize, options.throughSeq);
     for (const entry of page) {
       if (entry.seq !== expected) return stop(expected, `entry ${expected} is missing`);
       if (entry.prev_hash !== previous) return stop(entry.seq, 'does not link to the previous entry');

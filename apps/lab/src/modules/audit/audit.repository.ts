@@ -96,12 +96,21 @@ export interface StoredEntry extends AuditEntry {
   mac: string | null;
 }
 
-/** A page of the chain in order, for streaming verification (keyset on seq: memory stays flat). */
-export function auditPage(tx: LabExecutor, afterSeq: number, limit: number): Promise<StoredEntry[]> {
+/**
+ * A page of the chain in order, for streaming verification (keyset on seq: memory stays flat), up to
+ * `throughSeq` when given.
+ */
+export function auditPage(
+  tx: LabExecutor,
+  afterSeq: number,
+  limit: number,
+  throughSeq = Number.MAX_SAFE_INTEGER,
+): Promise<StoredEntry[]> {
   return tx
     .selectFrom('audit_entries')
     .select([...auditEntryColumns, 'mac'])
     .where('seq', '>', afterSeq)
+    .where('seq', '<=', throughSeq)
     .orderBy('seq')
     .limit(limit)
     .execute();

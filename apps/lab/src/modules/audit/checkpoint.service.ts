@@ -40,7 +40,9 @@ export async function checkpointIfDue(ctx: LabContext): Promise<SignedCheckpoint
     const segment = await verifySegment(
       tx,
       { afterSeq, afterHash },
-      { macKey: ctx.auditMacKey, sealedFrom: await sealedFromSeq(tx) },
+      // Through the head as read above: under read committed, entries appended since are visible to the
+      // walk, and without the bound a busy lab failed its checkpoint as a chain that ends past its head.
+      { macKey: ctx.auditMacKey, sealedFrom: await sealedFromSeq(tx), throughSeq: head.seq },
     );
     if (segment.broken) throw new ChainBrokenError(segment.broken.seq, segment.broken.reason);
     if (segment.last_seq !== head.seq || segment.last_hash !== head.hash) {
