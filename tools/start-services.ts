@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadEnvFile } from '@ours/platform/config';
+import { messageOf } from '@ours/platform/errors';
 
 /**
  * `npm start`: the coach and the lab side by side, each in its own process (one crash domain and one
@@ -15,7 +16,7 @@ try {
   // .env in the working directory, under the real environment: loaded once, here, for both services.
   loadEnvFile();
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(messageOf(error));
   process.exit(1);
 }
 // The services must not load it again: the lab's copy has the shared names mapped from LAB_ ones,

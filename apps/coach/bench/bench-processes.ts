@@ -15,6 +15,7 @@ export async function startProcess<T>(
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = await new Promise<T>((resolve, reject) => {
+    // The bench's own child processes announce themselves with the message their caller names.
     child.once('message', (message) => resolve(message as T));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -24,6 +25,7 @@ export async function startProcess<T>(
 /** Sends a message and waits for the reply. */
 export function request<T>(child: ChildProcess, message: object): Promise<T> {
   return new Promise((resolve) => {
+    // Our child answers each request with the reply its caller names (see fake-model.process.ts).
     child.once('message', (reply) => resolve(reply as T));
     child.send(message);
   });

@@ -38,11 +38,7 @@ export async function buildApp(
       },
       model: async () => ({ configured: ctx.llm.configured }),
       memory: async () => ({ mode: ctx.memory.mode }),
-      ...(ctx.redis ? { redis: async () => ({ reply: await ctx.redis?.ping() }) } : {}),
     },
-  });
-  ctx.redis?.on('error', (error: Error) => {
-    app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
   });
   await authenticatedRoutes(app, ctx, async (scope) => {
     await askRoutes(scope, ctx);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { signServiceToken, signUserToken } from '@ours/platform/auth';
 import { type CliCommand, runCli, UsageError } from '@ours/platform/cli';
 import { loadEnvFile } from '@ours/platform/config';
+import { messageOf } from '@ours/platform/errors';
 import { envToConfig, readEnv } from './config.ts';
 import { jobsCommand } from './jobs-command.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
@@ -84,7 +85,7 @@ const token: CliCommand = {
 try {
   loadEnvFile();
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(messageOf(error));
   process.exit(1);
 }
 await runCli(

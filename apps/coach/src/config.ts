@@ -1,12 +1,14 @@
 import {
   ConfigError,
+  type DatabaseConfig,
+  databaseConfigFromEnv,
   type Env,
   envBool,
   envInt,
-  envList,
   envStr,
-  envTrustProxy,
   envUrl,
+  type HttpConfig,
+  httpConfigFromEnv,
 } from '@ours/platform/config';
 import type { OpenAiLlmOptions } from './modules/llm/openai-llm-client.ts';
 
@@ -17,16 +19,8 @@ export function readEnv(env: Env = process.env): Env {
 
 export interface CoachConfig {
   service: { name: string; version: string };
-  http: {
-    host: string;
-    port: number;
-    logLevel: string;
-    allowedOrigins: string[];
-    trustProxy: boolean | string;
-    /** Load shedding: 503 once the event loop lags this long (0: never). */
-    maxEventLoopDelayMs: number;
-  };
-  database: { url: string | undefined; adminUrl: string | undefined; poolSize: number; dataDir: string };
+  http: HttpConfig;
+  database: DatabaseConfig;
   dataDir: string;
   auth: {
     jwtSecret: string | undefined;
@@ -57,7 +51,6 @@ const defaultOrigins = ['http://localhost:3000', 'http://localhost:19006'];
 /** Applies defaults and checks every value, naming the variable at fault. */
 export function envToConfig(env: Env): CoachConfig {
   const dataDir = envStr(env, 'COACH_DATA_DIR') ?? './data/coach';
-  const databaseUrl = envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const jwtSecret = envStr(env, 'JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
@@ -68,20 +61,8 @@ export function envToConfig(env: Env): CoachConfig {
     env.OPENAI_FALLBACK_MODEL === '' ? undefined : (envStr(env, 'OPENAI_FALLBACK_MODEL') ?? 'gpt-4o-mini');
   return {
     service: { name: 'coach', version: '0.1.0' },
-    http: {
-      host: envStr(env, 'HOST') ?? '127.0.0.1',
-      port: envInt(env, 'PORT', { min: 0, max: 65535 }) ?? 4000,
-      logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
-      allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
-      trustProxy: envTrustProxy(env),
-      maxEventLoopDelayMs: envInt(env, 'MAX_EVENT_LOOP_DELAY_MS', { min: 0, max: 60_000 }) ?? 2_000,
-    },
-    database: {
-      url: databaseUrl,
-      adminUrl: envUrl(env, 'DATABASE_ADMIN_URL', ['postgres:', 'postgresql:']),
-      poolSize: envInt(env, 'DATABASE_POOL_SIZE', { min: 1, max: 200 }) ?? 10,
-      dataDir: `${dataDir}/pgdata`,
-    },
+    http: httpConfigFromEnv(env, { port: 4000, allowedOrigins: defaultOrigins }),
+    database: databaseConfigFromEnv(env, dataDir),
     dataDir,
     auth: {
       jwtSecret,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type CliCommand, createProgressBar, printData, UsageError } from '@ours/platform/cli';
+import { messageOf } from '@ours/platform/errors';
 import { isLocalDate } from '@ours/platform/time';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
@@ -39,7 +40,7 @@ async function runJobCommand(args: string[]): Promise<void> {
     try {
       weekWindow(values.week, config.jobs.timeZone);
     } catch (error) {
-      throw new UsageError(`--week: ${(error as Error).message}`);
+      throw new UsageError(`--week: ${messageOf(error)}`);
     }
   }
   const ctx = await createContext(config);

@@ -1,5 +1,5 @@
-import { openApiProblems, operationsOf } from '@ours/platform/testing/openapi';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describeOpenApiDocument } from '@ours/platform/testing/openapi';
+import { beforeAll } from 'vitest';
 import { useTestApp } from './support/test-app.ts';
 
 const t = useTestApp();
@@ -32,22 +32,4 @@ const operationIds = {
 };
 const publicRoutes = ['GET /health', 'GET /metrics'];
 
-describe('the published OpenAPI document', () => {
-  it('is valid OpenAPI 3.1 (Redocly recommended rules) with an operationId and declared errors everywhere', async () => {
-    expect(document.openapi).toBe('3.1.0');
-    expect(await openApiProblems(document)).toEqual([]);
-  });
-
-  it('keeps every operationId stable', () => {
-    const published = Object.fromEntries(
-      operationsOf(document).map(([route, operation]) => [operation.operationId, route]),
-    );
-    expect(published).toEqual(operationIds);
-  });
-
-  it('says security: [] on the public operations routes and names the bearer scheme on all others', () => {
-    for (const [route, operation] of operationsOf(document)) {
-      expect(operation.security, route).toEqual(publicRoutes.includes(route) ? [] : [{ bearerAuth: [] }]);
-    }
-  });
-});
+describeOpenApiDocument(() => document, { operationIds, isPublic: (route) => publicRoutes.includes(route) });

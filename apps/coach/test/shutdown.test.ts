@@ -1,20 +1,17 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  clonePostgresTemplate,
   exitWithin,
   freePort,
   logLinesThrough,
   portIsFree,
-  testAdminUrl,
-  testDatabaseUrl,
   unreadPipe,
   waitForHttp,
 } from '@ours/platform/testing';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { testJwtSecret } from './support/test-app.ts';
 
@@ -31,20 +28,12 @@ afterAll(async () => {
 async function databaseEnv(dir: string): Promise<Record<string, string>> {
   const template = inject('coachTemplate');
   if (template.backend === 'pglite') return { COACH_DATA_DIR: dir };
-  const name = `${template.location}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testAdminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.location}`);
-  cleanups.push(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  const runtime = new URL(testDatabaseUrl(name));
-  runtime.username = 'authenticator';
+  const clone = await clonePostgresTemplate(template, 'authenticator');
+  cleanups.push(clone.drop);
   return {
     JWT_SECRET: testJwtSecret,
-    DATABASE_URL: runtime.toString(),
-    DATABASE_ADMIN_URL: testDatabaseUrl(name),
+    DATABASE_URL: clone.runtimeUrl,
+    DATABASE_ADMIN_URL: clone.adminUrl,
   };
 }
 

@@ -24,6 +24,7 @@ export async function signIn(baseUrl: string, email: string, password: string): 
       headers: body === undefined ? { authorization: headers.authorization } : headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+    // The bench reads the lab's documented responses; a wrong shape fails the bench's own checks.
     return { status: reply.status, body: (await reply.json()) as T };
   };
   return {

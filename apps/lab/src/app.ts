@@ -38,11 +38,7 @@ export async function buildApp(
         await ctx.db.ping();
         return { backend: ctx.db.kind };
       },
-      ...(ctx.redis ? { redis: async () => ({ reply: await ctx.redis?.ping() }) } : {}),
     },
-  });
-  ctx.redis?.on('error', (error: Error) => {
-    app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
   });
   registerLabJobMetrics(app, ctx);
   await publicAuthRoutes(app, ctx);

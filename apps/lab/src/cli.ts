@@ -9,6 +9,7 @@ import {
   UsageError,
 } from '@ours/platform/cli';
 import { loadEnvFile } from '@ours/platform/config';
+import { messageOf } from '@ours/platform/errors';
 import { envToConfig, readEnv } from './config.ts';
 import type { LabContext } from './context.ts';
 import { closeContext, createContext } from './create-context.ts';
@@ -162,7 +163,7 @@ const seedDemoCommand: CliCommand = {
 try {
   loadEnvFile();
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(messageOf(error));
   process.exit(1);
 }
 await runCli(

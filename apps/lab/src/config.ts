@@ -1,13 +1,15 @@
 import {
   ConfigError,
+  type DatabaseConfig,
+  databaseConfigFromEnv,
   type Env,
   envBool,
   envEnum,
   envInt,
-  envList,
   envStr,
-  envTrustProxy,
   envUrl,
+  type HttpConfig,
+  httpConfigFromEnv,
 } from '@ours/platform/config';
 
 /** Everything the lab reads from the environment, raw; no other file touches `process.env`. */
@@ -17,16 +19,8 @@ export function readEnv(env: Env = process.env): Env {
 
 export interface LabConfig {
   service: { name: string; version: string };
-  http: {
-    host: string;
-    port: number;
-    logLevel: string;
-    allowedOrigins: string[];
-    trustProxy: boolean | string;
-    /** Load shedding: 503 once the event loop lags this long (0: never). */
-    maxEventLoopDelayMs: number;
-  };
-  database: { url: string | undefined; adminUrl: string | undefined; poolSize: number; dataDir: string };
+  http: HttpConfig;
+  database: DatabaseConfig;
   dataDir: string;
   secrets: {
     /** HS256 secret for access tokens; generated into the data directory on the embedded default. */
@@ -71,20 +65,8 @@ export function envToConfig(env: Env): LabConfig {
   }
   return {
     service: { name: 'lab', version: '0.1.0' },
-    http: {
-      host: envStr(env, 'HOST') ?? '127.0.0.1',
-      port: envInt(env, 'PORT', { min: 0, max: 65535 }) ?? 8001,
-      logLevel: envStr(env, 'LOG_LEVEL') ?? 'info',
-      allowedOrigins: envList(env, 'ALLOWED_ORIGINS') ?? defaultOrigins,
-      trustProxy: envTrustProxy(env),
-      maxEventLoopDelayMs: envInt(env, 'MAX_EVENT_LOOP_DELAY_MS', { min: 0, max: 60_000 }) ?? 2_000,
-    },
-    database: {
-      url: envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-      adminUrl: envUrl(env, 'DATABASE_ADMIN_URL', ['postgres:', 'postgresql:']),
-      poolSize: envInt(env, 'DATABASE_POOL_SIZE', { min: 1, max: 200 }) ?? 10,
-      dataDir: `${dataDir}/pgdata`,
-    },
+    http: httpConfigFromEnv(env, { port: 8001, allowedOrigins: defaultOrigins }),
+    database: databaseConfigFromEnv(env, dataDir),
     dataDir,
     secrets: {
       jwtSecret,

@@ -1,20 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  clonePostgresTemplate,
   exitWithin,
   freePort,
   logLinesThrough,
   portIsFree,
-  testAdminUrl,
-  testDatabaseUrl,
   unreadPipe,
   waitForHttp,
 } from '@ours/platform/testing';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { testSecrets } from './support/lab-app.ts';
 
@@ -29,17 +26,9 @@ afterAll(async () => {
 async function databaseEnv(dir: string): Promise<Record<string, string>> {
   const template = inject('labTemplate');
   if (template.backend === 'pglite') return { LAB_DATA_DIR: dir };
-  const name = `${template.location}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testAdminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.location}`);
-  cleanups.push(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  const runtime = new URL(testDatabaseUrl(name));
-  runtime.username = 'lab_app';
-  return { ...testSecrets, DATABASE_URL: runtime.toString(), DATABASE_ADMIN_URL: testDatabaseUrl(name) };
+  const clone = await clonePostgresTemplate(template, 'lab_app');
+  cleanups.push(clone.drop);
+  return { ...testSecrets, DATABASE_URL: clone.runtimeUrl, DATABASE_ADMIN_URL: clone.adminUrl };
 }
 
 /** A real lab process whose standard output is a pipe nobody reads, with a full pipe of logs. */

@@ -68,3 +68,8 @@ export class ConflictError extends AppError {
 export function fieldOf(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null && name in value ? Reflect.get(value, name) : undefined;
 }
+
+/** What a caught value says: an Error's message, or the value as text (a thrown string, say). */
+export function messageOf(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}

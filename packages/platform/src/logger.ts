@@ -1,4 +1,5 @@
 import type { LoggerOptions } from 'pino';
+import { fieldOf } from './errors.ts';
 
 export { LogDestination, type LogDestinationOptions, type LogOutput } from './log-destination.ts';
 
@@ -40,14 +41,14 @@ export const redactedPaths = [
 export function serializeError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const current = error;
-  const fields = current as Error & Record<string, unknown>;
   const clean: Record<string, unknown> = {
     type: current.constructor?.name ?? 'Error',
     message: current.message,
     stack: current.stack,
   };
   for (const key of ['code', 'severity', 'constraint', 'table', 'column', 'routine', 'statusCode']) {
-    if (fields[key] !== undefined) clean[key] = fields[key];
+    const value = fieldOf(current, key);
+    if (value !== undefined) clean[key] = value;
   }
   return clean;
 }

@@ -1,3 +1,4 @@
+import { fieldOf, messageOf } from '../errors.ts';
 import { ConfigError } from './env.ts';
 
 /**
@@ -13,10 +14,7 @@ export function loadEnvFile(): string | undefined {
     process.loadEnvFile(path);
     return path;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && named === undefined) return undefined;
-    throw new ConfigError(
-      'ENV_FILE',
-      `names a file that cannot be read (${path}): ${(error as Error).message}`,
-    );
+    if (fieldOf(error, 'code') === 'ENOENT' && named === undefined) return undefined;
+    throw new ConfigError('ENV_FILE', `names a file that cannot be read (${path}): ${messageOf(error)}`);
   }
 }

@@ -77,8 +77,7 @@ export function envUrl(env: Env, name: string, protocols: string[]): string | un
 export function envEnum<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
   const raw = envStr(env, name);
   if (raw === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
+  const value = allowed.find((candidate) => candidate === raw);
+  if (value === undefined) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return value;
 }

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fieldOf } from '../errors.ts';
 
 /**
  * Reads a secret generated into the data directory, creating it on first use with owner-only
@@ -9,7 +10,7 @@ export async function readOrCreateSecretFile(file: string, generate: () => strin
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (fieldOf(error, 'code') !== 'ENOENT') throw error;
   }
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `${generate().trim()}\n`, { mode: 0o600, flag: 'wx' }).catch(

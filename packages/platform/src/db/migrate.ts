@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { messageOf } from '../errors.ts';
 
 /** The two calls the migrator needs, over PGlite or a single pg client. */
 export interface MigrationClient {
@@ -38,6 +39,7 @@ export function pgMigrationClient(client: pg.Client): MigrationClient {
     exec: async (script) => {
       await client.query(script);
     },
+    // The migration runner's own catalog reads, each typed by its caller (PGlite types rows by generic).
     query: async <T>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[],
   };
 }
@@ -98,7 +100,7 @@ export async function migrate(
         await client.exec('COMMIT');
       } catch (error) {
         await client.exec('ROLLBACK');
-        throw new Error(`Migration ${migration.version} failed: ${(error as Error).message}`, {
+        throw new Error(`Migration ${migration.version} failed: ${messageOf(error)}`, {
           cause: error,
         });
       }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PGliteDialect, sql } from 'kysely';
+import { fieldOf } from '../errors.ts';
 import type { Database } from './database.ts';
 import { oneTripExecutors } from './one-trip.ts';
 import { runTransaction } from './transaction.ts';
@@ -43,7 +44,7 @@ async function lockDirectory(lockFile: string): Promise<() => Promise<void>> {
       await writeFile(lockFile, String(process.pid), { flag: 'wx' });
       return () => rm(lockFile, { force: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (fieldOf(error, 'code') !== 'EEXIST') throw error;
       const holder = Number(await readFile(lockFile, 'utf8').catch(() => '0'));
       if (holder && isAlive(holder)) {
         throw new Error(
@@ -62,7 +63,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return fieldOf(error, 'code') === 'EPERM';
   }
 }
 

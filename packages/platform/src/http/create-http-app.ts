@@ -35,7 +35,7 @@ export interface HttpAppOptions {
   allowedOrigins: string[];
   /** Forwarded-for handling: false, true, or a comma list of trusted proxy addresses. */
   trustProxy: boolean | string;
-  /** Shared rate-limit store; in memory when absent. */
+  /** Shared rate-limit store (its health is checked, its errors logged); in memory when absent. */
   redis?: Redis | undefined;
   bodyLimitBytes?: number;
   /** Limit for requests no verified user can be blamed for (bad tokens, unknown routes), per IP. */
@@ -77,6 +77,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // @NOTE batched, non-blocking log writes: a synchronous write per line cost ~15% of a request's
   // CPU, and pino's own destination blocked shutdown for good when nobody read standard output.
   const stdout = options.logStream ? undefined : new LogDestination();
+  // pino's Logger is Fastify's logger with a narrower level type; Fastify takes it as its base logger.
   const logger = pino(
     loggerOptions(options.logLevel, options.service.name),
     options.logStream ?? stdout,
@@ -124,6 +125,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       registeredRoutes.push({
         method,
         url: route.url,
+        // Route config is an interface Fastify leaves open for apps to extend; read it as plain fields.
         config: (route.config ?? {}) as Record<string, unknown>,
       });
     }
@@ -179,6 +181,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const opsLimiter = createLimiter(app, 'ops', { max: 600, windowMs: 60_000 });
   const limitOps = async (request: FastifyRequest) => opsLimiter(request, request.ip);
   instrumentRequests(app, registry, prefix, limitOps);
-  registerHealth(app, options.service, options.health, limitOps);
+  const { redis } = options;
+  const health = redis
+    ? { ...options.health, redis: async () => ({ reply: await redis.ping() }) }
+    : options.health;
+  redis?.on('error', (error: Error) => {
+    app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
+  });
+  registerHealth(app, options.service, health, limitOps);
   return app;
 }

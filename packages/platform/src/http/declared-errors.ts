@@ -13,7 +13,8 @@ export function requireDeclaredErrors(
   statusesFor: (route: RouteOptions) => readonly ErrorStatus[],
 ): void {
   scope.addHook('onRoute', (route) => {
-    const declared = Object.keys((route.schema?.response as object | undefined) ?? {});
+    const response = route.schema?.response;
+    const declared = typeof response === 'object' && response !== null ? Object.keys(response) : [];
     const missing = statusesFor(route).filter((status) => !declared.includes(String(status)));
     if (missing.length > 0) {
       throw new Error(

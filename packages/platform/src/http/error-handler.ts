@@ -68,6 +68,7 @@ export function toAppError(error: unknown): AppError {
     });
   }
   if (error && typeof error === 'object' && 'statusCode' in error) {
+    // Anything with a statusCode here was thrown by Fastify or one of its plugins: a FastifyError.
     const mapped = fromFastifyError(error as FastifyError);
     if (mapped) return mapped;
   }

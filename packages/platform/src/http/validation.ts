@@ -36,6 +36,7 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const coercingAjv = withDatabaseDates(addFormats(new Ajv({ ...shared, coerceTypes: 'array' })));
   return ({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
+    // Fastify types a route schema as unknown; every schema here is a TypeBox object, which Ajv compiles.
     return ajv.compile(schema as object);
   };
 }

@@ -1,4 +1,5 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { describe, expect, it } from 'vitest';
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 const errorBodyRef = '#/components/schemas/ErrorBody';
@@ -18,6 +19,7 @@ export function operationsOf(document: {
       .filter(([method]) => methods.includes(method))
       .map(([method, operation]): [string, Operation] => [
         `${method.toUpperCase()} ${path}`,
+        // A path item's method keys hold operation objects (OpenAPI 3.1, 4.8.9); the lint checks their shape.
         operation as Operation,
       ]),
   );
@@ -59,4 +61,39 @@ export async function openApiProblems(document: object): Promise<string[]> {
     }
   }
   return problems;
+}
+
+/** What a service promises about its published document. */
+export interface OpenApiContract {
+  /** Every operationId with its `METHOD /path`: the ids generated clients are written against. */
+  operationIds: Record<string, string>;
+  /** Whether a `METHOD /path` is public (its `security` must be `[]`; the others name bearerAuth). */
+  isPublic(route: string): boolean;
+}
+
+/** The tests every service's document passes: valid 3.1, stable operationIds, security declared. */
+export function describeOpenApiDocument(
+  load: () => { openapi: string; paths: Record<string, Record<string, unknown>> },
+  contract: OpenApiContract,
+): void {
+  describe('the published OpenAPI document', () => {
+    it('is valid OpenAPI 3.1 (Redocly recommended rules) with an operationId and declared errors everywhere', async () => {
+      const document = load();
+      expect(document.openapi).toBe('3.1.0');
+      expect(await openApiProblems(document)).toEqual([]);
+    });
+
+    it('keeps every operationId stable', () => {
+      const published = Object.fromEntries(
+        operationsOf(load()).map(([route, operation]) => [operation.operationId, route]),
+      );
+      expect(published).toEqual(contract.operationIds);
+    });
+
+    it('says security: [] on exactly the public routes and names the bearer scheme on all others', () => {
+      for (const [route, operation] of operationsOf(load())) {
+        expect(operation.security, route).toEqual(contract.isPublic(route) ? [] : [{ bearerAuth: [] }]);
+      }
+    });
+  });
 }

@@ -19,7 +19,10 @@ type TemplateKey = {
  */
 export function templateSetup(service: string, migrationsDir: string, key: TemplateKey) {
   return async (project: TestProject) => {
-    const backend = (project.config.env?.TEST_DB ?? 'pglite') as TestBackend;
+    const requested = project.config.env?.TEST_DB ?? 'pglite';
+    if (requested !== 'pglite' && requested !== 'postgres')
+      throw new Error(`TEST_DB must be pglite or postgres, got ${requested}`);
+    const backend: TestBackend = requested;
     const template: TestTemplate = await createTestTemplate(backend, migrationsDir, service);
     project.provide(key, template);
     return () => dropTestTemplate(template);

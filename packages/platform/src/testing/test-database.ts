@@ -93,15 +93,36 @@ export async function openTestDatabase<DB>(
     const client = await openPglite('memory://', new Blob([dump]));
     return pgliteDatabase<DB>(client, runtimeRole);
   }
-  const name = `${template.location}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template.location}`);
-  const db = postgresDatabase<DB>(withDatabase(testAdminUrl(), name, runtimeRole), runtimeRole, 5);
+  const clone = await clonePostgresTemplate(template, runtimeRole);
+  const db = postgresDatabase<DB>(clone.runtimeUrl, runtimeRole, 5);
   return {
     ...db,
     close: async () => {
       await db.close();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await clone.drop();
     },
+  };
+}
+
+/** A PostgreSQL copy of a template: URLs for the runtime role and the owner, and how to drop it. */
+export interface TemplateClone {
+  runtimeUrl: string;
+  adminUrl: string;
+  drop(): Promise<void>;
+}
+
+/** Copies a PostgreSQL template into a fresh database (a child process's own, for example). */
+export async function clonePostgresTemplate(
+  template: TestTemplate,
+  runtimeRole: string,
+): Promise<TemplateClone> {
+  if (template.backend !== 'postgres') throw new Error('only a PostgreSQL template can be cloned');
+  const name = `${template.location}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template.location}`);
+  return {
+    runtimeUrl: withDatabase(testAdminUrl(), name, runtimeRole),
+    adminUrl: withDatabase(testAdminUrl(), name),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
