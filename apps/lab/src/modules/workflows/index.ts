@@ -1,0 +1,12 @@
+export {
+  type DefinitionProblem,
+  parameterValueProblem,
+  type ValidationContext,
+  validateDefinition,
+} from './definition-validator.ts';
+export { type CelKind, checkExpression, type ExpressionScope } from './expression-check.ts';
+export {
+  type Step,
+  type WorkflowDefinition,
+  WorkflowDefinitionSchema,
+} from './workflow-definition.schema.ts';
