@@ -13,6 +13,7 @@ import { sampleRoutes } from './modules/samples/samples.routes.ts';
 import { keyRoutes } from './modules/signatures/keys.routes.ts';
 import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
 import { siteRoutes } from './modules/sites/sites.routes.ts';
+import { workflowRoutes } from './modules/workflows/workflows.routes.ts';
 
 /** Builds the lab's HTTP app on a ready context. It never listens: `server.ts` does. */
 export async function buildApp(
@@ -52,6 +53,7 @@ export async function buildApp(
     await sampleRoutes(scope, ctx);
     await inventoryRoutes(scope, ctx);
     await deviceRoutes(scope, ctx);
+    await workflowRoutes(scope, ctx);
     await demoRoutes(scope, ctx);
     await jobRoutes(scope, ctx);
   });

@@ -35,6 +35,8 @@ const labScoped: LabOwnedTableName[] = [
   'projects',
   'sample_lineage',
   'samples',
+  'workflow_versions',
+  'workflows',
 ];
 
 /** Tables with a lab_id that the scope does not limit, and why. */
@@ -42,13 +44,14 @@ const unscoped: Record<string, string> = {
   lab_members: 'the scope is computed from it: the principal lookup reads it before any scope is set',
 };
 
-/** Append-only ledgers: the runtime role may not update them at all, in any lab. */
+/** Append-only ledgers, and workflow names (they never change): the runtime role may not update them. */
 const appendOnly: LabOwnedTableName[] = [
   'calibration_certificates',
   'calibration_entries',
   'device_usage',
   'inventory_movements',
   'sample_lineage',
+  'workflows',
 ];
 
 /** The one expression the migrations give every lab_scope policy, for reads and for writes. */

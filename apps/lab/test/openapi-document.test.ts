@@ -106,6 +106,16 @@ const operationIds = {
   uploadCertificate: 'POST /api/calibration/{id}/certificate',
   verifyAuditTrail: 'GET /api/compliance/audit/verify',
   verifySignature: 'GET /api/signatures/{id}/verify',
+  getWorkflowSchema: 'GET /api/workflows/schema',
+  createWorkflow: 'POST /api/workflows',
+  listWorkflows: 'GET /api/workflows',
+  getWorkflow: 'GET /api/workflows/{name}',
+  createWorkflowVersion: 'POST /api/workflows/{name}/versions',
+  getWorkflowVersion: 'GET /api/workflows/{name}/versions/{version}',
+  updateWorkflowVersion: 'PUT /api/workflows/{name}/versions/{version}',
+  submitWorkflowVersion: 'POST /api/workflows/{name}/versions/{version}/submit',
+  approveWorkflowVersion: 'POST /api/workflows/{name}/versions/{version}/approve',
+  retireWorkflowVersion: 'POST /api/workflows/{name}/versions/{version}/retire',
 };
 
 describeOpenApiDocument(() => document, {

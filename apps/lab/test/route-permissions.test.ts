@@ -124,6 +124,18 @@ const expectedAccess: Record<string, RouteAccess> = {
   // Logging use of an instrument is part of performing a run.
   'POST /api/devices/:id/usage': 'runs:create',
   'GET /api/devices/:id/usage': 'devices:read',
+
+  'GET /api/workflows/schema': 'workflows:read',
+  'POST /api/workflows': 'workflows:create',
+  'GET /api/workflows': 'workflows:read',
+  'GET /api/workflows/:name': 'workflows:read',
+  'POST /api/workflows/:name/versions': 'workflows:create',
+  'GET /api/workflows/:name/versions/:version': 'workflows:read',
+  'PUT /api/workflows/:name/versions/:version': 'workflows:update',
+  'POST /api/workflows/:name/versions/:version/submit': 'workflows:update',
+  // Approving and retiring are the control decisions: the approval permission.
+  'POST /api/workflows/:name/versions/:version/approve': 'workflows:approve',
+  'POST /api/workflows/:name/versions/:version/retire': 'workflows:approve',
 };
 
 /** The seed's roles as docs/compliance.md lists them, plus an account holding no role at all. */

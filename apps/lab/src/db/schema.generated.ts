@@ -372,6 +372,33 @@ export interface Users {
   session_epoch: Generated<number>;
 }
 
+export interface WorkflowVersions {
+  id: Generated<string>;
+  lab_id: string;
+  workflow_id: string;
+  version: number;
+  status: Generated<'draft' | 'submitted' | 'approved' | 'retired'>;
+  definition: Json<JsonObject>;
+  definition_hash: string;
+  author_id: string;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  submitted_at: Timestamp | null;
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  approval_signature_id: string | null;
+  retired_at: Timestamp | null;
+  retired_by: string | null;
+}
+
+export interface Workflows {
+  id: Generated<string>;
+  lab_id: string;
+  name: string;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface DB {
   audit_checkpoints: AuditCheckpoints;
   audit_entries: AuditEntries;
@@ -406,4 +433,6 @@ export interface DB {
   signing_keys: SigningKeys;
   user_roles: UserRoles;
   users: Users;
+  workflow_versions: WorkflowVersions;
+  workflows: Workflows;
 }

@@ -193,6 +193,26 @@ const factories = {
       return { key: id, covers: covered('device', device) };
     },
   },
+  workflows: {
+    keyColumn: 'id',
+    insert: async (tx, { lab, actor }) => {
+      const id = randomUUID();
+      await sql`insert into workflows (id, lab_id, name, created_by)
+        values (${id}, ${lab}, ${`wf-${randomUUID().slice(0, 8)}`}, ${actor})`.execute(tx);
+      return { key: id, covers: covered('workflow', id) };
+    },
+  },
+  workflow_versions: {
+    keyColumn: 'id',
+    insert: async (tx, { lab, rows, actor }) => {
+      const id = randomUUID();
+      await sql`insert into workflow_versions (id, lab_id, workflow_id, version, definition, definition_hash, author_id)
+        values (${id}, ${lab}, ${parent(rows, 'workflows')}, 1, '{}'::jsonb, ${'0'.repeat(64)}, ${actor})`.execute(
+        tx,
+      );
+      return { key: id, covers: covered('workflow_version', id) };
+    },
+  },
 } satisfies Record<string, LabOwnedTable>;
 
 export type LabOwnedTableName = keyof typeof factories;

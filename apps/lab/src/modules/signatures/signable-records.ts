@@ -2,6 +2,7 @@ import type { LabExecutor } from '../../db/lab-database.ts';
 import { userView } from '../accounts/index.ts';
 import { sampleIfAny } from '../samples/samples.service.ts';
 import { isUuid } from '../shared/uuid.ts';
+import { signableVersion } from '../workflows/workflow-records.service.ts';
 
 /** A record as signed: its canonical id and the content whose change would void a signature. */
 export interface SignableRecord {
@@ -34,4 +35,6 @@ export const signableRecords: Record<string, SignableLoader> = {
     const { created_at: _created, updated_at: _updated, ...content } = sample;
     return { id: sample.id, content };
   },
+  // A workflow version: the definition (by its hash) an approval locks.
+  workflow_version: signableVersion,
 };

@@ -47,44 +47,67 @@ export async function signRecordFor(
   input: SignRequest,
   actor: AuditActor,
 ): Promise<SignatureView> {
-  const load = loaderFor(input.record_type);
+  loaderFor(input.record_type);
+  await reauthenticateSigner(ctx, signer, input, actor);
+  return inLabs(ctx.db, signer.lab_ids, (tx) => signInTransaction(ctx, tx, signer, input, actor));
+}
+
+/** The signer proves who they are again (password, and a TOTP code when enrolled) before signing. */
+export async function reauthenticateSigner(
+  ctx: LabContext,
+  signer: Principal,
+  proof: { password: string; totp?: string | undefined },
+  actor: AuditActor,
+): Promise<void> {
   await reauthenticate(
     ctx,
     signer.id,
-    { password: input.password, code: input.totp },
+    { password: proof.password, code: proof.totp },
     actor,
     'signature.failed',
   );
-  return inLabs(ctx.db, signer.lab_ids, async (tx) => {
-    const record = await visibleRecord(tx, load, input.record_type, input.record_id);
-    const signed = signRecord(ctx.keys.signingKeyPem, {
-      signer_id: signer.id,
-      printed_name: signer.full_name,
-      meaning: input.meaning,
-      signed_at: ctx.now().toISOString(),
-      record_type: input.record_type,
-      record_id: record.id,
-      record_hash: recordHash(record.content),
-      reason: input.reason,
-    });
-    const stored = await insertSignature(tx, signed);
-    await ctx.audit.append(tx, {
-      ...actor,
-      action: 'signature.create',
-      entity_type: input.record_type,
-      entity_id: record.id,
-      before: null,
-      after: {
-        signature_id: stored.id,
-        meaning: stored.meaning,
-        printed_name: stored.printed_name,
-        record_hash: stored.record_hash,
-        key_id: stored.key_id,
-      },
-      reason: input.reason,
-    });
-    return stored;
+}
+
+/**
+ * The signature itself, inside the caller's transaction (after `reauthenticateSigner`): a module
+ * whose change is the signature's consequence (an approval that locks a workflow version) commits
+ * both or neither.
+ */
+export async function signInTransaction(
+  ctx: LabContext,
+  tx: LabExecutor,
+  signer: Principal,
+  input: Pick<SignRequest, 'record_type' | 'record_id' | 'meaning' | 'reason'>,
+  actor: AuditActor,
+): Promise<SignatureView> {
+  const record = await visibleRecord(tx, loaderFor(input.record_type), input.record_type, input.record_id);
+  const signed = signRecord(ctx.keys.signingKeyPem, {
+    signer_id: signer.id,
+    printed_name: signer.full_name,
+    meaning: input.meaning,
+    signed_at: ctx.now().toISOString(),
+    record_type: input.record_type,
+    record_id: record.id,
+    record_hash: recordHash(record.content),
+    reason: input.reason,
   });
+  const stored = await insertSignature(tx, signed);
+  await ctx.audit.append(tx, {
+    ...actor,
+    action: 'signature.create',
+    entity_type: input.record_type,
+    entity_id: record.id,
+    before: null,
+    after: {
+      signature_id: stored.id,
+      meaning: stored.meaning,
+      printed_name: stored.printed_name,
+      record_hash: stored.record_hash,
+      key_id: stored.key_id,
+    },
+    reason: input.reason,
+  });
+  return stored;
 }
 
 /**

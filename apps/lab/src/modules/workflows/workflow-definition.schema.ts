@@ -25,7 +25,7 @@ export const ValueOrExpression = Type.Union([
 export const Parameter = Type.Object(
   {
     type: Type.Union(
-      ['number', 'integer', 'string', 'boolean', 'enum'].map((name) => Type.Literal(name)),
+      (['number', 'integer', 'string', 'boolean', 'enum'] as const).map((name) => Type.Literal(name)),
       { description: 'number (a double in expressions), integer, string, boolean, or enum (of `values`)' },
     ),
     description,
