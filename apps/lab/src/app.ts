@@ -7,6 +7,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
 import { demoRoutes } from './modules/demo/demo.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
+import { instrumentRoutes } from './modules/instruments/instruments.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { jobRoutes, registerLabJobMetrics } from './modules/jobs/jobs.routes.ts';
 import { sampleRoutes } from './modules/samples/samples.routes.ts';
@@ -53,6 +54,7 @@ export async function buildApp(
     await sampleRoutes(scope, ctx);
     await inventoryRoutes(scope, ctx);
     await deviceRoutes(scope, ctx);
+    await instrumentRoutes(scope, ctx);
     await workflowRoutes(scope, ctx);
     await demoRoutes(scope, ctx);
     await jobRoutes(scope, ctx);

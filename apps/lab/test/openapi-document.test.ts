@@ -107,6 +107,8 @@ const operationIds = {
   verifyAuditTrail: 'GET /api/compliance/audit/verify',
   verifySignature: 'GET /api/signatures/{id}/verify',
   getWorkflowSchema: 'GET /api/workflows/schema',
+  listDrivers: 'GET /api/instruments/drivers',
+  setSimulatedLine: 'POST /api/instruments/simulated/{id}/lines',
   createWorkflow: 'POST /api/workflows',
   listWorkflows: 'GET /api/workflows',
   getWorkflow: 'GET /api/workflows/{name}',

@@ -125,6 +125,10 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /api/devices/:id/usage': 'runs:create',
   'GET /api/devices/:id/usage': 'devices:read',
 
+  'GET /api/instruments/drivers': 'devices:read',
+  // Simulated hardware is lab equipment: flipping its lines is managing devices.
+  'POST /api/instruments/simulated/:id/lines': 'devices:manage',
+
   'GET /api/workflows/schema': 'workflows:read',
   'POST /api/workflows': 'workflows:create',
   'GET /api/workflows': 'workflows:read',

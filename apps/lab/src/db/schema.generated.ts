@@ -132,6 +132,8 @@ export interface Devices {
   created_at: Generated<Timestamp>;
   updated_by: string | null;
   updated_at: Generated<Timestamp>;
+  driver: string | null;
+  driver_settings: Generated<Json<JsonObject>>;
 }
 
 export interface InventoryAlerts {

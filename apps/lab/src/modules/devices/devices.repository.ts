@@ -29,6 +29,8 @@ export const deviceColumns: readonly (keyof DeviceRow)[] = [
   'calibration_interval_days',
   'in_service',
   'health_score',
+  'driver',
+  'driver_settings',
   'last_calibration_id',
   'last_calibrated_at',
   'last_calibration_result',
@@ -51,13 +53,18 @@ export type DeviceInsert = Pick<
   | 'calibration_interval_days'
   | 'in_service'
   | 'health_score'
+  | 'driver'
   | 'created_by'
->;
+> & { driver_settings: Record<string, unknown> };
 
 export function insertDevice(tx: LabExecutor, device: DeviceInsert): Promise<DeviceRow> {
   return tx
     .insertInto('devices')
-    .values({ ...device, updated_by: device.created_by })
+    .values({
+      ...device,
+      driver_settings: JSON.stringify(device.driver_settings),
+      updated_by: device.created_by,
+    })
     .returning(deviceColumns)
     .executeTakeFirstOrThrow();
 }
@@ -136,7 +143,8 @@ export type DeviceChanges = Partial<
     | 'calibration_interval_days'
     | 'in_service'
     | 'health_score'
-  >
+    | 'driver'
+  > & { driver_settings: Record<string, unknown> }
 >;
 
 /** Applies the changed columns (never the calibration status: entries set that). */
@@ -148,7 +156,13 @@ export function updateDevice(
 ): Promise<DeviceRow> {
   return tx
     .updateTable('devices')
-    .set({ ...changes, updated_by: by, updated_at: sql<string>`now()` })
+    .set({
+      ...changes,
+      driver_settings:
+        changes.driver_settings === undefined ? undefined : JSON.stringify(changes.driver_settings),
+      updated_by: by,
+      updated_at: sql<string>`now()`,
+    })
     .where('id', '=', id)
     .returning(deviceColumns)
     .executeTakeFirstOrThrow();

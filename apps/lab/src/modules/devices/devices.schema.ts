@@ -1,7 +1,7 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
 import { Type } from 'typebox';
 import { BusinessId, Reason } from '../samples/index.ts';
-import { Nullable, Text, Uuid } from '../shared/schema.ts';
+import { FreeObject, Nullable, Text, Uuid } from '../shared/schema.ts';
 
 const CalibrationState = Type.Union(
   [Type.Literal('valid'), Type.Literal('overdue'), Type.Literal('failed'), Type.Literal('never_calibrated')],
@@ -27,6 +27,10 @@ export const Device = Type.Object({
   calibration_interval_days: Type.Integer(),
   in_service: Type.Boolean(),
   health_score: Nullable(Type.Number()),
+  driver: Nullable(
+    Type.String({ description: 'the driver that speaks to it (GET /api/instruments/drivers)' }),
+  ),
+  driver_settings: Type.Record(Type.String(), Type.Unknown()),
   last_calibration_id: Nullable(Uuid),
   last_calibrated_at: Nullable(Type.String()),
   last_calibration_result: Nullable(Type.String()),
@@ -51,6 +55,10 @@ export const NewDevice = Type.Object(
     lab_id: Type.Optional(Uuid),
     in_service: Type.Optional(Type.Boolean({ default: true })),
     health_score: Type.Optional(HealthScore),
+    driver: Type.Optional(
+      Nullable(Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'a driver name; null: none' })),
+    ),
+    driver_settings: Type.Optional(FreeObject("the driver's settings, checked against its schema")),
   },
   { additionalProperties: false },
 );
@@ -66,6 +74,10 @@ export const DeviceUpdate = Type.Object(
     calibration_interval_days: Type.Optional(IntervalDays),
     in_service: Type.Optional(Type.Boolean()),
     health_score: Type.Optional(Nullable(HealthScore)),
+    driver: Type.Optional(
+      Nullable(Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'a driver name; null: none' })),
+    ),
+    driver_settings: Type.Optional(FreeObject("the driver's settings, checked against its schema")),
     reason: Reason,
   },
   { additionalProperties: false, minProperties: 2 },

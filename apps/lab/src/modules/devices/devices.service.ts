@@ -1,7 +1,8 @@
-import { ConflictError, NotFoundError } from '@ours/platform/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
+import { driverNamed, driverSettingsProblems } from '../instruments/index.ts';
 import { oneSample } from '../samples/samples.service.ts';
 import { changedFields } from '../shared/changed-fields.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../shared/db-errors.ts';
@@ -28,6 +29,8 @@ export interface NewDeviceInput {
   lab_id?: string | undefined;
   in_service?: boolean | undefined;
   health_score?: number | undefined;
+  driver?: string | null | undefined;
+  driver_settings?: Record<string, unknown> | undefined;
 }
 
 /** Maps reference and uniqueness failures from the database to 4xx answers. */
@@ -50,12 +53,43 @@ const deviceFields: (keyof DeviceChanges)[] = [
   'calibration_interval_days',
   'in_service',
   'health_score',
+  'driver',
+  'driver_settings',
 ];
 
 /** What the trail keeps of a device (no timestamps: the entry has its own). */
 function auditView(device: DeviceRow) {
   const { created_at: _c, updated_at: _u, created_by: _b, ...rest } = device;
   return rest;
+}
+
+/**
+ * The driver and settings a device ends up with, checked against the driver's schema (400
+ * `unknown_driver`, `invalid_driver_settings`). Settings without a driver are refused; dropping the
+ * driver drops its settings.
+ */
+function checkedDriver(driver: string | null, settings: Record<string, unknown>) {
+  if (driver === null) {
+    if (Object.keys(settings).length > 0) {
+      throw new ValidationError('invalid_driver_settings', 'Settings need a driver: set driver too');
+    }
+    return { driver: null, driver_settings: {} };
+  }
+  if (!driverNamed(driver)) {
+    throw new ValidationError(
+      'unknown_driver',
+      `There is no driver ${driver} (GET /api/instruments/drivers)`,
+    );
+  }
+  const problems = driverSettingsProblems(driver, settings);
+  if (problems.length > 0) {
+    throw new ValidationError(
+      'invalid_driver_settings',
+      `The settings do not suit ${driver}: ${problems.join('; ')}`,
+      problems,
+    );
+  }
+  return { driver, driver_settings: settings };
 }
 
 /** Registers a device in one of the caller's labs (never calibrated yet, so not usable). */
@@ -74,6 +108,7 @@ export function createDevice(ctx: LabContext, caller: Principal, input: NewDevic
       calibration_interval_days: input.calibration_interval_days,
       in_service: input.in_service ?? true,
       health_score: input.health_score ?? null,
+      ...checkedDriver(input.driver ?? null, input.driver_settings ?? {}),
       created_by: caller.id,
     }).catch(explainWriteError);
     await ctx.audit.append(tx, {
@@ -113,6 +148,12 @@ export function changeDevice(
       serial_number: fields.serial_number?.trim(),
       device_type: fields.device_type?.trim(),
     };
+    if (fields.driver !== undefined || fields.driver_settings !== undefined) {
+      // A new driver starts from its own settings; new settings are checked against the driver kept.
+      const driver = fields.driver === undefined ? device.driver : fields.driver;
+      const settings = fields.driver_settings ?? (fields.driver === undefined ? device.driver_settings : {});
+      Object.assign(wanted, checkedDriver(driver, settings));
+    }
     const updated = await updateDevice(tx, device.id, wanted, caller.id).catch(explainWriteError);
     const changing = deviceFields.filter((field) => wanted[field] !== undefined);
     const diff = changedFields(device, updated, changing);

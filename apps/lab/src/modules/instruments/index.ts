@@ -1,3 +1,12 @@
+export { driverNamed, driverSettingsProblems, drivers } from './driver-registry.ts';
+export type {
+  ActionData,
+  ActionResult,
+  InstrumentDriver,
+  InstrumentSession,
+  InterlockReading,
+  OutputValue,
+} from './instrument-driver.ts';
 export {
   type ActionSpec,
   type ArgumentSpec,
@@ -8,3 +17,4 @@ export {
   instrumentKinds,
   type ValueType,
 } from './instrument-kinds.ts';
+export { setSimulatedLine, simulatedDaq } from './sim-daq.driver.ts';
