@@ -1,3 +1,4 @@
+export { abortableSleep } from './abortable-sleep.ts';
 export { driverNamed, driverSettingsProblems, drivers } from './driver-registry.ts';
 export type {
   ActionData,

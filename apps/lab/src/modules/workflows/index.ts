@@ -6,6 +6,12 @@ export {
 } from './definition-validator.ts';
 export { type CelKind, checkExpression, type ExpressionScope } from './expression-check.ts';
 export {
+  type EvaluationScope,
+  ExpressionError,
+  evaluateExpression,
+  type RunValue,
+} from './expression-eval.ts';
+export {
   type Step,
   type WorkflowDefinition,
   WorkflowDefinitionSchema,
