@@ -76,17 +76,21 @@ $$;
 CREATE TRIGGER workflow_version_lock BEFORE UPDATE OR DELETE ON public.workflow_versions
   FOR EACH ROW EXECUTE FUNCTION public.workflow_version_lock();
 
-DO $$
-DECLARE t text;
+-- Every lab-owned table gets the same row-level security (see the sites migration): this helper
+-- says it once for this and later migrations, as require_audit does for audit coverage.
+CREATE FUNCTION public.require_lab_scope(tbl regclass) RETURNS void LANGUAGE plpgsql
+SET search_path = pg_catalog, public AS $$
 BEGIN
-  FOREACH t IN ARRAY ARRAY['workflows', 'workflow_versions'] LOOP
-    EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY lab_scope ON public.%I USING (lab_id = ANY (public.app_lab_ids()))
-                    WITH CHECK (lab_id = ANY (public.app_lab_ids()))', t);
-  END LOOP;
+  EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
+  EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', tbl);
+  EXECUTE format('CREATE POLICY lab_scope ON %s USING (lab_id = ANY (public.app_lab_ids()))
+                  WITH CHECK (lab_id = ANY (public.app_lab_ids()))', tbl);
 END
 $$;
+REVOKE ALL ON FUNCTION public.require_lab_scope(regclass) FROM PUBLIC;
+
+SELECT public.require_lab_scope('public.workflows');
+SELECT public.require_lab_scope('public.workflow_versions');
 
 SELECT public.require_audit('public.workflows', 'workflow', 'id');
 SELECT public.require_audit('public.workflow_versions', 'workflow_version', 'id');
