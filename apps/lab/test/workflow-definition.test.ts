@@ -123,6 +123,10 @@ describe('workflow definition validation', () => {
     ]);
   });
 
+  it('reserves the name schema (GET /api/workflows/schema is the format)', () => {
+    expect(codes(edited((d) => (d.name = 'schema')))).toEqual(['reserved_name /name']);
+  });
+
   it('refuses a document that is not an object, and unknown fields', () => {
     expect(codes([])).toEqual(['invalid_definition ']);
     expect(codes(edited((d) => (d.colour = 'blue')))).toEqual(['schema /colour']);
