@@ -43,7 +43,11 @@ export function validateDefinition(document: unknown, context: ValidationContext
   if (!checkHeader(document)) problems.push(...schemaProblems('', checkHeader.errors));
   // GET /api/workflows/schema is the format itself: no workflow may take its name.
   if (document.name === 'schema') {
-    problems.push({ path: '/name', code: 'reserved_name', message: 'schema is reserved: choose another name' });
+    problems.push({
+      path: '/name',
+      code: 'reserved_name',
+      message: 'schema is reserved: choose another name',
+    });
   }
   const steps = new StepWalker(document, context, problems);
   steps.collectIds(document.steps, '/steps');
