@@ -22,6 +22,7 @@ const labScoped: LabOwnedTableName[] = [
   'batches',
   'calibration_certificates',
   'calibration_entries',
+  'config_snapshots',
   'containers',
   'device_hubs',
   'device_usage',
@@ -33,8 +34,12 @@ const labScoped: LabOwnedTableName[] = [
   'inventory_vendors',
   'nodes',
   'projects',
+  'run_devices',
+  'run_steps',
   'sample_lineage',
   'samples',
+  'workflow_executions',
+  'workflow_sample_assignments',
   'workflow_versions',
   'workflows',
 ];
@@ -48,9 +53,12 @@ const unscoped: Record<string, string> = {
 const appendOnly: LabOwnedTableName[] = [
   'calibration_certificates',
   'calibration_entries',
+  'config_snapshots',
   'device_usage',
   'inventory_movements',
+  'run_steps',
   'sample_lineage',
+  'workflow_sample_assignments',
   'workflows',
 ];
 

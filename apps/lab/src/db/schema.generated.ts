@@ -80,6 +80,14 @@ export interface CalibrationEntries {
   created_at: Generated<Timestamp>;
 }
 
+export interface ConfigSnapshots {
+  id: Generated<string>;
+  lab_id: string;
+  snapshot: Json<JsonObject>;
+  snapshot_hash: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Containers {
   id: Generated<string>;
   lab_id: string;
@@ -290,6 +298,29 @@ export interface Roles {
   permissions: Generated<string[]>;
 }
 
+export interface RunDevices {
+  run_id: string;
+  lab_id: string;
+  role: string;
+  device_id: string;
+  reserved_at: Generated<Timestamp>;
+  released_at: Timestamp | null;
+}
+
+export interface RunSteps {
+  run_id: string;
+  lab_id: string;
+  seq: number;
+  step_id: string;
+  step_type: 'instrument' | 'wait' | 'loop' | 'condition' | 'analyze' | 'approval' | 'record';
+  path: string;
+  iterations: Generated<number[]>;
+  status: 'completed' | 'skipped';
+  outputs: Json<JsonObject>;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+}
+
 export interface SampleLineage {
   lab_id: string;
   parent_id: string;
@@ -374,6 +405,42 @@ export interface Users {
   session_epoch: Generated<number>;
 }
 
+export interface WorkflowExecutions {
+  id: Generated<string>;
+  lab_id: string;
+  workflow_version_id: string;
+  config_snapshot_id: string;
+  status: Generated<
+    | 'created'
+    | 'running'
+    | 'paused'
+    | 'waiting_for_approval'
+    | 'completed'
+    | 'failed'
+    | 'aborted'
+    | 'interrupted'
+  >;
+  parameters: Json<JsonObject>;
+  operator_id: string;
+  reason: string | null;
+  waiting_step: string | null;
+  failed_step: string | null;
+  error: string | null;
+  abort_reason: string | null;
+  aborted_by: string | null;
+  created_at: Generated<Timestamp>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WorkflowSampleAssignments {
+  run_id: string;
+  lab_id: string;
+  sample_id: string;
+  assigned_at: Generated<Timestamp>;
+}
+
 export interface WorkflowVersions {
   id: Generated<string>;
   lab_id: string;
@@ -409,6 +476,7 @@ export interface DB {
   batches: Batches;
   calibration_certificates: CalibrationCertificates;
   calibration_entries: CalibrationEntries;
+  config_snapshots: ConfigSnapshots;
   containers: Containers;
   device_hubs: DeviceHubs;
   device_usage: DeviceUsage;
@@ -428,6 +496,8 @@ export interface DB {
   recovery_codes: RecoveryCodes;
   refresh_tokens: RefreshTokens;
   roles: Roles;
+  run_devices: RunDevices;
+  run_steps: RunSteps;
   sample_lineage: SampleLineage;
   samples: Samples;
   setup_tokens: SetupTokens;
@@ -435,6 +505,8 @@ export interface DB {
   signing_keys: SigningKeys;
   user_roles: UserRoles;
   users: Users;
+  workflow_executions: WorkflowExecutions;
+  workflow_sample_assignments: WorkflowSampleAssignments;
   workflow_versions: WorkflowVersions;
   workflows: Workflows;
 }

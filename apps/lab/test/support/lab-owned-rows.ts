@@ -213,6 +213,55 @@ const factories = {
       return { key: id, covers: covered('workflow_version', id) };
     },
   },
+  config_snapshots: {
+    keyColumn: 'id',
+    insert: async (tx, { lab }) => {
+      const id = randomUUID();
+      await sql`insert into config_snapshots (id, lab_id, snapshot, snapshot_hash)
+        values (${id}, ${lab}, '{}'::jsonb, ${'0'.repeat(64)})`.execute(tx);
+      return { key: id, covers: covered('config_snapshot', id) };
+    },
+  },
+  workflow_executions: {
+    keyColumn: 'id',
+    insert: async (tx, { lab, rows, actor }) => {
+      const id = randomUUID();
+      await sql`insert into workflow_executions (id, lab_id, workflow_version_id, config_snapshot_id, parameters, operator_id)
+        values (${id}, ${lab}, ${parent(rows, 'workflow_versions')}, ${parent(rows, 'config_snapshots')}, '{}'::jsonb, ${actor})`.execute(
+        tx,
+      );
+      return { key: id, covers: covered('run', id) };
+    },
+  },
+  run_devices: {
+    keyColumn: 'run_id',
+    insert: async (tx, { lab, rows }) => {
+      const run = parent(rows, 'workflow_executions');
+      await sql`insert into run_devices (run_id, lab_id, role, device_id)
+        values (${run}, ${lab}, 'daq', ${parent(rows, 'devices')})`.execute(tx);
+      return { key: run, covers: covered('run', run) };
+    },
+  },
+  workflow_sample_assignments: {
+    keyColumn: 'run_id',
+    insert: async (tx, { lab, rows }) => {
+      const run = parent(rows, 'workflow_executions');
+      await sql`insert into workflow_sample_assignments (run_id, lab_id, sample_id)
+        values (${run}, ${lab}, ${parent(rows, 'samples')})`.execute(tx);
+      return { key: run, covers: covered('run', run) };
+    },
+  },
+  run_steps: {
+    keyColumn: 'run_id',
+    insert: async (tx, { lab, rows }) => {
+      const run = parent(rows, 'workflow_executions');
+      await sql`insert into run_steps (run_id, lab_id, seq, step_id, step_type, path, status, outputs, started_at, finished_at)
+        values (${run}, ${lab}, 1, 'wait', 'wait', '/steps/0', 'completed', '{}'::jsonb, now(), now())`.execute(
+        tx,
+      );
+      return { key: run, covers: null };
+    },
+  },
 } satisfies Record<string, LabOwnedTable>;
 
 export type LabOwnedTableName = keyof typeof factories;
