@@ -10,6 +10,7 @@ import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { instrumentRoutes } from './modules/instruments/instruments.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { jobRoutes, registerLabJobMetrics } from './modules/jobs/jobs.routes.ts';
+import { runRoutes } from './modules/runs/runs.routes.ts';
 import { sampleRoutes } from './modules/samples/samples.routes.ts';
 import { keyRoutes } from './modules/signatures/keys.routes.ts';
 import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
@@ -56,6 +57,7 @@ export async function buildApp(
     await deviceRoutes(scope, ctx);
     await instrumentRoutes(scope, ctx);
     await workflowRoutes(scope, ctx);
+    await runRoutes(scope, ctx);
     await demoRoutes(scope, ctx);
     await jobRoutes(scope, ctx);
   });

@@ -42,6 +42,8 @@ export interface LabConfig {
   audit: { checkpointEvery: number; checkpointHours: number };
   /** Work scheduled jobs in this process (JOBS_ENABLED, default true); the queue always starts. */
   jobs: { enabled: boolean };
+  /** Workflow runs: how often interlock lines are polled, and an instrument step's default deadline. */
+  runs: { interlockPollMs: number; instrumentTimeoutS: number };
   /** Fill the main lab with demo data at start when it is not there yet (LAB_DEMO_DATA, or --demo). */
   demoData: boolean;
 }
@@ -91,6 +93,10 @@ export function envToConfig(env: Env): LabConfig {
       checkpointHours: envInt(env, 'LAB_CHECKPOINT_HOURS', { min: 1, max: 24 }) ?? 24,
     },
     jobs: { enabled: envBool(env, 'JOBS_ENABLED') ?? true },
+    runs: {
+      interlockPollMs: envInt(env, 'LAB_INTERLOCK_POLL_MS', { min: 10, max: 10_000 }) ?? 100,
+      instrumentTimeoutS: envInt(env, 'LAB_INSTRUMENT_TIMEOUT_S', { min: 1, max: 3600 }) ?? 60,
+    },
     demoData: envBool(env, 'LAB_DEMO_DATA') ?? false,
   };
 }

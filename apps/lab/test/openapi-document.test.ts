@@ -118,6 +118,12 @@ const operationIds = {
   submitWorkflowVersion: 'POST /api/workflows/{name}/versions/{version}/submit',
   approveWorkflowVersion: 'POST /api/workflows/{name}/versions/{version}/approve',
   retireWorkflowVersion: 'POST /api/workflows/{name}/versions/{version}/retire',
+  createRun: 'POST /api/runs',
+  listRuns: 'GET /api/runs',
+  getRun: 'GET /api/runs/{id}',
+  pauseRun: 'POST /api/runs/{id}/pause',
+  resumeRun: 'POST /api/runs/{id}/resume',
+  abortRun: 'POST /api/runs/{id}/abort',
 };
 
 describeOpenApiDocument(() => document, {

@@ -140,6 +140,13 @@ const expectedAccess: Record<string, RouteAccess> = {
   // Approving and retiring are the control decisions: the approval permission.
   'POST /api/workflows/:name/versions/:version/approve': 'workflows:approve',
   'POST /api/workflows/:name/versions/:version/retire': 'workflows:approve',
+
+  'POST /api/runs': 'runs:create',
+  'GET /api/runs': 'runs:read',
+  'GET /api/runs/:id': 'runs:read',
+  'POST /api/runs/:id/pause': 'runs:update',
+  'POST /api/runs/:id/resume': 'runs:update',
+  'POST /api/runs/:id/abort': 'runs:update',
 };
 
 /** The seed's roles as docs/compliance.md lists them, plus an account holding no role at all. */

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { driverNamed, driverSettingsProblems } from '../instruments/index.ts';
@@ -228,5 +229,42 @@ export function useDevice(
       reason: null,
     });
     return usage;
+  });
+}
+
+/**
+ * A device a workflow run binds (inside the run's transaction): usable now (409 as for a logbook
+ * entry otherwise), shown with its calibration state for the run's configuration snapshot.
+ */
+export async function usableDevice(tx: LabExecutor, key: string, now: Date) {
+  return deviceView(await assertDeviceUsable(tx, key, now), now);
+}
+
+/** Writes a logbook entry for a run's use of a device, audited, in the caller's transaction. */
+export async function logRunUsage(
+  ctx: LabContext,
+  tx: LabExecutor,
+  device: { id: string; lab_id: string },
+  use: { used_by: string; purpose: string; run_ref: string },
+  actor: AuditActor,
+): Promise<void> {
+  const usage = await insertUsage(tx, {
+    lab_id: device.lab_id,
+    device_id: device.id,
+    used_by: use.used_by,
+    used_at: ctx.now().toISOString(),
+    purpose: use.purpose,
+    sample_id: null,
+    run_ref: use.run_ref,
+  });
+  const { used_by_email: _e, ...recorded } = usage;
+  await ctx.audit.append(tx, {
+    ...actor,
+    action: 'device.use',
+    entity_type: 'device',
+    entity_id: device.id,
+    before: null,
+    after: recorded,
+    reason: null,
   });
 }

@@ -13,6 +13,7 @@ export {
 } from './expression-eval.ts';
 export {
   type Step,
+  stepTypeNames,
   type WorkflowDefinition,
   WorkflowDefinitionSchema,
 } from './workflow-definition.schema.ts';

@@ -1,0 +1,338 @@
+import { ConflictError, NotFoundError } from '@ours/platform/errors';
+import type { FastifyBaseLogger } from 'fastify';
+import type { LabContext } from '../../context.ts';
+import type { LabExecutor } from '../../db/lab-database.ts';
+import type { Principal } from '../access/index.ts';
+import type { AuditActor } from '../audit/index.ts';
+import { driverNamed, type InstrumentSession } from '../instruments/index.ts';
+import { inLabs } from '../sites/index.ts';
+import { type RunValue, stepTypeNames } from '../workflows/index.ts';
+import { type EngineHooks, executeRun, type RunOutcome } from './run-engine.ts';
+import {
+  devicesOfRun,
+  insertStep,
+  type RunRow,
+  type RunStatus,
+  releaseDevices,
+  runById,
+  snapshotById,
+  stepsOf,
+  updateRun,
+} from './runs.repository.ts';
+import { canonicalHash } from './runs.service.ts';
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A run's stored parameters as values (they were checked when the run was created). */
+function runValues(stored: unknown): Record<string, RunValue> {
+  const values: Record<string, RunValue> = {};
+  for (const [name, value] of Object.entries(isObject(stored) ? stored : {})) {
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string')
+      values[name] = value;
+  }
+  return values;
+}
+
+/** A run executing in this process: how to pause, resume and abort it. */
+interface ActiveRun {
+  controller: AbortController;
+  /** Set when the server stops: the run ends interrupted (resumable), not aborted. */
+  interrupted: boolean;
+  paused: boolean;
+  resumed: (() => void)[];
+  labIds: string[];
+  finished: Promise<void>;
+}
+
+const system: AuditActor = { actor_id: null, actor_email: 'system:runs', request_id: null, client_ip: null };
+const finalStatuses: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'aborted']);
+
+export interface RunSupervisor {
+  start(runId: string, labIds: string[]): void;
+  pause(caller: Principal, runId: string, reason: string | null, actor: AuditActor): Promise<RunRow>;
+  resume(caller: Principal, runId: string, reason: string | null, actor: AuditActor): Promise<RunRow>;
+  abort(caller: Principal, runId: string, reason: string, actor: AuditActor): Promise<RunRow>;
+  /** Waits for a run of this process to end (tests, shutdown). */
+  settled(runId: string): Promise<void>;
+  /** Stops every run of this process: each is left interrupted, its instruments safe. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs workflow runs in this process with the engine, persisting each finished step and every
+ * change of state (audited). A run belongs to the process that started it.
+ */
+export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): RunSupervisor {
+  const active = new Map<string, ActiveRun>();
+
+  /** Moves a run from one of `from` to `to` with its audit entry, or 409 invalid_run_transition. */
+  async function transition(
+    tx: LabExecutor,
+    runId: string,
+    from: RunStatus[],
+    to: RunStatus,
+    actor: AuditActor,
+    extra: Parameters<typeof updateRun>[2] = {},
+    reason: string | null = null,
+  ): Promise<RunRow> {
+    const run = await runById(tx, runId, { lock: true });
+    if (!run) throw new NotFoundError('run_not_found', `There is no run ${runId}`);
+    if (!from.includes(run.status)) {
+      throw new ConflictError('invalid_run_transition', `The run is ${run.status}; it cannot become ${to}`, {
+        from: run.status,
+        to,
+      });
+    }
+    const updated = await updateRun(tx, runId, { ...extra, status: to });
+    const fields = ['status', 'failed_step', 'error', 'abort_reason', 'aborted_by', 'waiting_step'] as const;
+    await ctx.audit.append(tx, {
+      ...actor,
+      action: `run.${to}`,
+      entity_type: 'run',
+      entity_id: runId,
+      before: Object.fromEntries(fields.map((field) => [field, run[field]])),
+      after: Object.fromEntries(fields.map((field) => [field, updated[field]])),
+      reason,
+    });
+    return updated;
+  }
+
+  async function finish(runId: string, labIds: string[], outcome: RunOutcome): Promise<void> {
+    await inLabs(ctx.db, labIds, async (tx) => {
+      const steps = await stepsOf(tx, runId);
+      // The closing entry binds the step records (exempt from coverage: append-only) to the chain.
+      const summary = { steps: steps.length, steps_hash: canonicalHash(steps) };
+      const now = ctx.now().toISOString();
+      const run = await runById(tx, runId, { lock: true });
+      if (!run || finalStatuses.has(run.status)) return;
+      const changes =
+        outcome.status === 'failed'
+          ? { failed_step: outcome.step, error: outcome.error }
+          : outcome.status === 'aborted'
+            ? { abort_reason: run.abort_reason ?? outcome.reason }
+            : {};
+      const updated = await updateRun(tx, runId, {
+        ...changes,
+        status: outcome.status,
+        finished_at: now,
+        waiting_step: null,
+      });
+      await releaseDevices(tx, runId);
+      await ctx.audit.append(tx, {
+        ...system,
+        action: `run.${outcome.status}`,
+        entity_type: 'run',
+        entity_id: runId,
+        before: { status: run.status },
+        after: { status: updated.status, failed_step: updated.failed_step, error: updated.error, ...summary },
+        reason: updated.abort_reason,
+      });
+    });
+  }
+
+  async function sessionsOf(tx: LabExecutor, runId: string, snapshotId: string) {
+    const snapshot = await snapshotById(tx, snapshotId);
+    const bound = isObject(snapshot?.snapshot.devices) ? snapshot.snapshot.devices : {};
+    const sessions: Record<string, InstrumentSession> = {};
+    for (const reservation of await devicesOfRun(tx, runId)) {
+      const device = bound[reservation.role];
+      const driver = isObject(device) ? driverNamed(String(device.driver)) : undefined;
+      if (!driver || !isObject(device))
+        throw new Error(`run ${runId}: no driver for role ${reservation.role}`);
+      sessions[reservation.role] = driver.connect(
+        reservation.device_id,
+        isObject(device.driver_settings) ? device.driver_settings : {},
+      );
+    }
+    return sessions;
+  }
+
+  async function execute(runId: string, labIds: string[], entry: ActiveRun): Promise<void> {
+    const loaded = await inLabs(ctx.db, labIds, async (tx) => {
+      const run = await runById(tx, runId);
+      if (!run) throw new Error(`run ${runId} is gone`);
+      const version = await tx
+        .selectFrom('workflow_versions')
+        .select('definition')
+        .where('id', '=', run.workflow_version_id)
+        .executeTakeFirstOrThrow();
+      const sessions = await sessionsOf(tx, runId, run.config_snapshot_id);
+      await transition(tx, runId, ['created'], 'running', system, { started_at: ctx.now().toISOString() });
+      return { run, definition: version.definition, sessions };
+    });
+    let seq = 0;
+    const startedAt = new Map<string, string>();
+    const hooks: EngineHooks = {
+      stepStarted: async (step) => {
+        startedAt.set(`${step.path}#${step.iterations.join('.')}`, ctx.now().toISOString());
+      },
+      stepFinished: async (step, result) => {
+        const type = stepTypeNames.find((name) => name === step.type);
+        if (!type) throw new Error(`unknown step type ${step.type}`);
+        seq += 1;
+        const key = `${step.path}#${step.iterations.join('.')}`;
+        await inLabs(ctx.db, labIds, (tx) =>
+          insertStep(tx, {
+            run_id: runId,
+            lab_id: loaded.run.lab_id,
+            seq,
+            step_id: step.id,
+            step_type: type,
+            path: step.path,
+            iterations: step.iterations,
+            status: result.status,
+            outputs: result.outputs,
+            started_at: startedAt.get(key) ?? ctx.now().toISOString(),
+            finished_at: ctx.now().toISOString(),
+          }),
+        );
+      },
+      awaitApproval: (_step, signal) =>
+        // Approvals by electronic signature during a run are not built yet: the run waits until aborted.
+        new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+        ),
+      // No analysis service is configured yet: an analyze step is skipped (or fails, when critical).
+      analyze: async () => undefined,
+    };
+    const outcome = await executeRun({
+      definition: loaded.definition,
+      parameters: runValues(loaded.run.parameters),
+      sessions: loaded.sessions,
+      hooks,
+      control: {
+        signal: entry.controller.signal,
+        waitIfPaused: () =>
+          entry.paused ? new Promise<void>((resolve) => entry.resumed.push(resolve)) : Promise.resolve(),
+      },
+      instrumentTimeoutS: ctx.config.runs.instrumentTimeoutS,
+    });
+    if (entry.interrupted) {
+      await inLabs(ctx.db, labIds, (tx) =>
+        transition(tx, runId, ['running', 'paused', 'waiting_for_approval'], 'interrupted', system, {
+          waiting_step: null,
+        }),
+      );
+      return;
+    }
+    await finish(runId, labIds, outcome);
+  }
+
+  const resumeAll = (entry: ActiveRun) => {
+    entry.paused = false;
+    for (const resolve of entry.resumed.splice(0)) resolve();
+  };
+
+  return {
+    start(runId, labIds) {
+      const entry: ActiveRun = {
+        controller: new AbortController(),
+        interrupted: false,
+        paused: false,
+        resumed: [],
+        labIds,
+        finished: Promise.resolve(),
+      };
+      active.set(runId, entry);
+      entry.finished = execute(runId, labIds, entry)
+        .catch(async (error: unknown) => {
+          log.error({ err: error, run_id: runId }, 'run stopped by an internal error');
+          await finish(runId, labIds, {
+            status: 'failed',
+            step: '',
+            error: `internal error: ${error instanceof Error ? error.message : String(error)}`,
+          }).catch((cause: unknown) =>
+            log.error({ err: cause, run_id: runId }, 'could not record the failed run'),
+          );
+        })
+        .finally(() => active.delete(runId));
+    },
+
+    pause: (caller, runId, reason, actor) =>
+      inLabs(ctx.db, caller.lab_ids, async (tx) => {
+        const entry = active.get(runId);
+        if (!entry) throw new ConflictError('run_not_active', 'The run is not executing on this server');
+        const run = await transition(tx, runId, ['running'], 'paused', actor, {}, reason);
+        entry.paused = true;
+        return run;
+      }),
+
+    resume: (caller, runId, reason, actor) =>
+      inLabs(ctx.db, caller.lab_ids, async (tx) => {
+        const entry = active.get(runId);
+        if (!entry) throw new ConflictError('run_not_active', 'The run is not executing on this server');
+        const run = await transition(tx, runId, ['paused'], 'running', actor, {}, reason);
+        resumeAll(entry);
+        return run;
+      }),
+
+    async abort(caller, runId, reason, actor) {
+      const entry = active.get(runId);
+      const run = await inLabs(ctx.db, caller.lab_ids, async (tx) => {
+        const found = await runById(tx, runId, { lock: true });
+        if (!found) throw new NotFoundError('run_not_found', `There is no run ${runId}`);
+        if (finalStatuses.has(found.status)) {
+          throw new ConflictError(
+            'invalid_run_transition',
+            `The run is ${found.status}; it cannot be aborted`,
+            {
+              from: found.status,
+              to: 'aborted',
+            },
+          );
+        }
+        if (entry) {
+          // Who aborted and why are recorded now; the run becomes aborted when its on_abort steps are done.
+          const requested = await updateRun(tx, runId, { abort_reason: reason, aborted_by: caller.id });
+          await ctx.audit.append(tx, {
+            ...actor,
+            action: 'run.abort_requested',
+            entity_type: 'run',
+            entity_id: runId,
+            before: { status: found.status },
+            after: { status: requested.status, abort_reason: reason, aborted_by: caller.id },
+            reason,
+          });
+          return requested;
+        }
+        // Not executing here (created, interrupted): it ends now, its devices free.
+        const aborted = await transition(
+          tx,
+          runId,
+          [found.status],
+          'aborted',
+          actor,
+          {
+            abort_reason: reason,
+            aborted_by: caller.id,
+            finished_at: ctx.now().toISOString(),
+            waiting_step: null,
+          },
+          reason,
+        );
+        await releaseDevices(tx, runId);
+        return aborted;
+      });
+      if (!entry) return run;
+      entry.controller.abort(new Error(reason));
+      resumeAll(entry);
+      await entry.finished;
+      return (await inLabs(ctx.db, caller.lab_ids, (tx) => runById(tx, runId))) ?? run;
+    },
+
+    settled: async (runId) => {
+      await active.get(runId)?.finished;
+    },
+
+    async stop() {
+      for (const entry of active.values()) {
+        entry.interrupted = true;
+        entry.controller.abort(new Error('the lab server is stopping'));
+        resumeAll(entry);
+      }
+      await Promise.allSettled([...active.values()].map((entry) => entry.finished));
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { olderThan } from '@ours/platform/db';
+import type { Cursor } from '@ours/platform/http';
+import { type Selectable, sql, type Updateable } from 'kysely';
+import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
+
+export type RunRow = Selectable<LabSchema['workflow_executions']>;
+export type RunStatus = RunRow['status'];
+export type RunChanges = Updateable<LabSchema['workflow_executions']>;
+export type RunStepRow = Selectable<LabSchema['run_steps']>;
+export type RunDeviceRow = Selectable<LabSchema['run_devices']>;
+
+export function insertSnapshot(
+  tx: LabExecutor,
+  snapshot: { lab_id: string; snapshot: Record<string, unknown>; snapshot_hash: string },
+) {
+  return tx
+    .insertInto('config_snapshots')
+    .values({ ...snapshot, snapshot: JSON.stringify(snapshot.snapshot) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function snapshotById(tx: LabExecutor, id: string) {
+  return tx.selectFrom('config_snapshots').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function insertRun(
+  tx: LabExecutor,
+  run: {
+    lab_id: string;
+    workflow_version_id: string;
+    config_snapshot_id: string;
+    parameters: Record<string, unknown>;
+    operator_id: string;
+    reason: string | null;
+  },
+): Promise<RunRow> {
+  return tx
+    .insertInto('workflow_executions')
+    .values({ ...run, parameters: JSON.stringify(run.parameters) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Reserves devices for a run: the partial unique index refuses a device another run holds. */
+export async function reserveDevices(
+  tx: LabExecutor,
+  runId: string,
+  labId: string,
+  devices: { role: string; device_id: string }[],
+): Promise<void> {
+  if (devices.length === 0) return;
+  await tx
+    .insertInto('run_devices')
+    .values(devices.map((device) => ({ ...device, run_id: runId, lab_id: labId })))
+    .execute();
+}
+
+export async function releaseDevices(tx: LabExecutor, runId: string): Promise<void> {
+  await tx
+    .updateTable('run_devices')
+    .set({ released_at: sql<string>`now()` })
+    .where('run_id', '=', runId)
+    .where('released_at', 'is', null)
+    .execute();
+}
+
+export function devicesOfRun(tx: LabExecutor, runId: string): Promise<RunDeviceRow[]> {
+  return tx.selectFrom('run_devices').selectAll().where('run_id', '=', runId).orderBy('role').execute();
+}
+
+export async function assignSamples(tx: LabExecutor, runId: string, labId: string, sampleIds: string[]) {
+  if (sampleIds.length === 0) return;
+  await tx
+    .insertInto('workflow_sample_assignments')
+    .values(sampleIds.map((sample_id) => ({ run_id: runId, lab_id: labId, sample_id })))
+    .execute();
+}
+
+export function samplesOfRun(tx: LabExecutor, runId: string) {
+  return tx
+    .selectFrom('workflow_sample_assignments as a')
+    .innerJoin('samples as s', 's.id', 'a.sample_id')
+    .select(['s.id', 's.sample_id', 's.sample_type', 's.status'])
+    .where('a.run_id', '=', runId)
+    .orderBy('s.sample_id')
+    .execute();
+}
+
+export function runById(tx: LabExecutor, id: string, options: { lock?: boolean } = {}) {
+  const query = tx.selectFrom('workflow_executions').selectAll().where('id', '=', id);
+  return (options.lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export function updateRun(tx: LabExecutor, id: string, changes: RunChanges): Promise<RunRow> {
+  return tx
+    .updateTable('workflow_executions')
+    .set({ ...changes, updated_at: sql<string>`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertStep(
+  tx: LabExecutor,
+  step: Omit<RunStepRow, 'outputs'> & { outputs: Record<string, unknown> },
+): Promise<void> {
+  await tx
+    .insertInto('run_steps')
+    .values({ ...step, outputs: JSON.stringify(step.outputs) })
+    .execute();
+}
+
+export function stepsOf(tx: LabExecutor, runId: string): Promise<RunStepRow[]> {
+  return tx.selectFrom('run_steps').selectAll().where('run_id', '=', runId).orderBy('seq').execute();
+}
+
+export function listRuns(
+  tx: LabExecutor,
+  filter: { lab_id?: string | undefined; status?: RunStatus | undefined },
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<RunRow[]> {
+  let query = tx.selectFrom('workflow_executions').selectAll();
+  if (filter.lab_id) query = query.where('lab_id', '=', filter.lab_id);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (cursor) query = query.where((eb) => olderThan(eb.ref('created_at'), eb.ref('id'), cursor));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}

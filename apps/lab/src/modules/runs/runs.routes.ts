@@ -1,0 +1,109 @@
+import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
+import type { LabContext } from '../../context.ts';
+import { actorOf } from '../audit/index.ts';
+import { createRunSupervisor, type RunSupervisor } from './run-supervisor.ts';
+import { Abort, Control, NewRun, Run, RunPage, RunParams, RunQuery } from './runs.schema.ts';
+import { createRun, findRuns, getRun } from './runs.service.ts';
+
+const base = { tags: ['runs'], security: [{ bearerAuth: [] }] };
+const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
+
+/** `/api/runs`: approved workflows run on bound instruments; returns the supervisor (tests wait on it). */
+export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSupervisor> {
+  const supervisor = createRunSupervisor(ctx, app.log);
+  app.addHook('onClose', () => supervisor.stop());
+
+  app.post(
+    '/api/runs',
+    {
+      config: { access: 'runs:create' },
+      schema: {
+        operationId: 'createRun',
+        ...base,
+        summary: 'Run an approved workflow version on bound devices (starts at once)',
+        description:
+          'Parameters are checked against the definition; each role is bound to a usable device of its kind (409 device_not_calibrated, device_out_of_service, device_busy, wrong_device_kind); a configuration snapshot is stored with its hash.',
+        body: NewRun,
+        response: { 201: Run, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const run = await createRun(ctx, request.principal, request.body, actorOf(request));
+      supervisor.start(run.id, request.principal.lab_ids);
+      return reply.code(201).send(await getRun(ctx, request.principal, run.id));
+    },
+  );
+
+  app.get(
+    '/api/runs',
+    {
+      config: { access: 'runs:read' },
+      schema: {
+        operationId: 'listRuns',
+        ...base,
+        summary: 'Runs of my labs, newest first',
+        querystring: RunQuery,
+        response: { 200: RunPage, ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor, ...filter } = request.query;
+      const rows = await findRuns(
+        ctx,
+        request.principal,
+        filter,
+        cursor ? decodeCursor(cursor) : undefined,
+        limit + 1,
+      );
+      return toPage(rows, limit, (row) => row.created_at);
+    },
+  );
+
+  app.get(
+    '/api/runs/:id',
+    {
+      config: { access: 'runs:read' },
+      schema: {
+        operationId: 'getRun',
+        ...base,
+        summary: 'A run: state, snapshot hash, devices, samples and finished steps',
+        params: RunParams,
+        response: { 200: Run, ...errorResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request) => getRun(ctx, request.principal, request.params.id),
+  );
+
+  const control = (name: 'pause' | 'resume' | 'abort', summary: string, operationId: string) =>
+    app.post(
+      `/api/runs/:id/${name}`,
+      {
+        config: { access: 'runs:update' },
+        schema: {
+          operationId,
+          ...base,
+          summary,
+          params: RunParams,
+          body: name === 'abort' ? Abort : Control,
+          response: { 200: Run, ...writeErrors },
+        },
+      },
+      async (request) => {
+        const { principal } = request;
+        const reason = request.body.reason ?? null;
+        const actor = actorOf(request);
+        if (name === 'pause') await supervisor.pause(principal, request.params.id, reason, actor);
+        else if (name === 'resume') await supervisor.resume(principal, request.params.id, reason, actor);
+        else await supervisor.abort(principal, request.params.id, reason ?? '', actor);
+        return getRun(ctx, principal, request.params.id);
+      },
+    );
+  control('pause', 'Pause a running run before its next step', 'pauseRun');
+  control('resume', 'Resume a paused run', 'resumeRun');
+  control(
+    'abort',
+    'Abort a run (with a reason): its on_abort steps run and every instrument goes safe',
+    'abortRun',
+  );
+  return supervisor;
+}

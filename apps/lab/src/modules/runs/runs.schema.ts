@@ -1,0 +1,106 @@
+import { PageQuery, pageOf } from '@ours/platform/http';
+import { Type } from 'typebox';
+import { Reason } from '../samples/index.ts';
+import { Nullable, Uuid } from '../shared/schema.ts';
+
+const Timestamp = Type.String({ format: 'date-time' });
+const RunStatus = Type.Union(
+  [
+    Type.Literal('created'),
+    Type.Literal('running'),
+    Type.Literal('paused'),
+    Type.Literal('waiting_for_approval'),
+    Type.Literal('completed'),
+    Type.Literal('failed'),
+    Type.Literal('aborted'),
+    Type.Literal('interrupted'),
+  ],
+  {
+    description:
+      'created → running ⇄ paused, running → waiting_for_approval → running; completed, failed or aborted',
+  },
+);
+
+const runFields = {
+  id: Uuid,
+  lab_id: Uuid,
+  workflow_version_id: Uuid,
+  config_snapshot_id: Uuid,
+  status: RunStatus,
+  parameters: Type.Record(Type.String(), Type.Unknown()),
+  operator_id: Uuid,
+  reason: Nullable(Type.String()),
+  waiting_step: Nullable(Type.String()),
+  failed_step: Nullable(Type.String({ description: 'JSON path of the step that failed' })),
+  error: Nullable(Type.String()),
+  abort_reason: Nullable(Type.String()),
+  aborted_by: Nullable(Uuid),
+  created_at: Timestamp,
+  started_at: Nullable(Timestamp),
+  finished_at: Nullable(Timestamp),
+  updated_at: Timestamp,
+};
+
+export const RunSummary = Type.Object(runFields);
+export const RunPage = pageOf(RunSummary);
+
+export const Run = Type.Object({
+  ...runFields,
+  workflow: Type.String(),
+  version: Type.Integer(),
+  snapshot_hash: Type.String({ description: 'SHA-256 of the configuration snapshot (RFC 8785)' }),
+  devices: Type.Array(
+    Type.Object({
+      run_id: Uuid,
+      lab_id: Uuid,
+      role: Type.String(),
+      device_id: Uuid,
+      reserved_at: Timestamp,
+      released_at: Nullable(Timestamp),
+    }),
+  ),
+  samples: Type.Array(
+    Type.Object({ id: Uuid, sample_id: Type.String(), sample_type: Type.String(), status: Type.String() }),
+  ),
+  steps: Type.Array(
+    Type.Object({
+      run_id: Uuid,
+      lab_id: Uuid,
+      seq: Type.Integer(),
+      step_id: Type.String(),
+      step_type: Type.String(),
+      path: Type.String(),
+      iterations: Type.Array(Type.Integer()),
+      status: Type.String(),
+      outputs: Type.Record(Type.String(), Type.Unknown()),
+      started_at: Timestamp,
+      finished_at: Timestamp,
+    }),
+    { description: 'finished steps, in order: the run’s checkpoints' },
+  ),
+});
+
+export const NewRun = Type.Object(
+  {
+    workflow: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'default: the newest approved version' })),
+    parameters: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'by name; defaults fill the rest' }),
+    ),
+    devices: Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 100 }), {
+      description: 'role → device uuid or business id',
+    }),
+    samples: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 })),
+    reason: Type.Optional(Reason),
+    lab_id: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+
+export const RunParams = Type.Object({ id: Uuid });
+export const RunQuery = Type.Object(
+  { ...PageQuery, lab_id: Type.Optional(Uuid), status: Type.Optional(RunStatus) },
+  { additionalProperties: false },
+);
+export const Control = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
+export const Abort = Type.Object({ reason: Reason }, { additionalProperties: false });

@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditEntriesOf } from './support/audit-entries.ts';
+import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
+
+const lab = useLabApp({ USER_RATE_LIMIT_PER_MINUTE: '100000' });
+let admin: TestAccount;
+let scientist: TestAccount;
+let sequence = 0;
+
+type Method = 'GET' | 'POST';
+const api = (method: Method, url: string, account: TestAccount, payload?: unknown) =>
+  lab.app.inject({
+    method,
+    url,
+    headers: bearer(account.token),
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+
+const demoPath = new URL('../src/modules/workflows/demo/crystallization-monitoring.json', import.meta.url);
+/** The demo definition under a fresh name, quick to run, with `edit` applied. */
+function definition(edit: (d: ReturnType<typeof JSON.parse>) => void = () => {}) {
+  const document = JSON.parse(readFileSync(demoPath, 'utf8'));
+  document.name = `run-${Date.now().toString(36)}-${++sequence}`;
+  document.steps[1].seconds = 0;
+  edit(document);
+  return document;
+}
+const withoutApproval = (d: ReturnType<typeof JSON.parse>) => {
+  d.steps.splice(5, 1);
+};
+
+/** An approved workflow (authored by the scientist, approved by the admin); answers its name. */
+async function approvedWorkflow(document: Record<string, unknown>) {
+  const created = await api('POST', '/api/workflows', scientist, { definition: document });
+  expect(created.statusCode).toBe(201);
+  await api('POST', `/api/workflows/${document.name}/versions/1/submit`, scientist, {});
+  const approved = await api('POST', `/api/workflows/${document.name}/versions/1/approve`, admin, {
+    password: admin.password,
+    reason: 'validated',
+  });
+  expect(approved.statusCode).toBe(200);
+  return String(document.name);
+}
+
+/** A device with a driver, calibrated now (usable), unless `calibrated` is false. */
+async function device(driver: string, settings: Record<string, unknown>, calibrated = true) {
+  const created = await api('POST', '/api/devices', admin, {
+    device_id: `RUN-${Date.now().toString(36)}-${++sequence}`,
+    name: driver,
+    device_type: driver,
+    calibration_interval_days: 365,
+    driver,
+    driver_settings: settings,
+  });
+  expect(created.statusCode).toBe(201);
+  if (calibrated) {
+    const calibration = await api('POST', '/api/calibration', admin, {
+      device_id: created.json().id,
+      result: 'pass',
+    });
+    expect(calibration.statusCode).toBe(201);
+  }
+  return created.json() as { id: string; device_id: string };
+}
+
+const instruments = async () => ({
+  daq: (await device('sim-daq', {})).id,
+  raman: (await device('sim-raman', { acquisition_s: 0, growth_acquisitions: 5, seed: 3 })).id,
+});
+
+/** Polls a run until it is in one of `statuses` (10 s at most). */
+async function runIn(id: string, statuses: string[]) {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const run = (await api('GET', `/api/runs/${id}`, scientist)).json();
+    if (statuses.includes(run.status)) return run;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`run ${id} never reached ${statuses.join('/')}`);
+}
+
+beforeAll(async () => {
+  admin = await lab.user(['admin']);
+  scientist = await lab.user(['scientist']);
+});
+
+describe('workflow runs', () => {
+  it('runs an approved workflow to completion: snapshot, reservations, checkpoints, audit, logbook', async () => {
+    const workflow = await approvedWorkflow(definition(withoutApproval));
+    const devices = await instruments();
+    const created = await api('POST', '/api/runs', scientist, {
+      workflow,
+      parameters: { working_voltage: 4 },
+      devices,
+      reason: 'batch 12 crystallisation',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ workflow, version: 1, operator_id: scientist.id });
+    expect(created.json().snapshot_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const run = await runIn(created.json().id, ['completed', 'failed', 'aborted']);
+    expect(run).toMatchObject({ status: 'completed', error: null });
+    expect(run.parameters).toMatchObject({ working_voltage: 4, bias_voltage: 1 });
+    const steps = run.steps.map((step: { step_id: string }) => step.step_id);
+    expect(steps.slice(0, 3)).toEqual(['bias', 'settle', 'ramp']);
+    expect(steps).toContain('record_peak');
+    expect(steps.at(-1)).toBe('zero');
+    expect(
+      run.devices.every((reservation: { released_at: string | null }) => reservation.released_at !== null),
+    ).toBe(true);
+
+    const entries = (await auditEntriesOf(lab.db, run.id)).map((entry) => entry.action);
+    expect(entries).toEqual(['run.create', 'run.running', 'run.completed']);
+    const closing = (await auditEntriesOf(lab.db, run.id)).at(-1);
+    expect(closing?.after).toMatchObject({ status: 'completed', steps: run.steps.length });
+    const logbook = (await api('GET', `/api/devices/${devices.daq}/usage`, admin)).json();
+    expect(logbook.items[0]).toMatchObject({ run_ref: run.id });
+  });
+
+  it('refuses bad parameters, unknown or missing roles, and devices of the wrong kind', async () => {
+    const workflow = await approvedWorkflow(definition(withoutApproval));
+    const devices = await instruments();
+    const bad = await api('POST', '/api/runs', scientist, {
+      workflow,
+      parameters: { working_voltage: 50, colour: 'red' },
+      devices,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatchObject({
+      code: 'invalid_parameters',
+      details: [
+        { path: '/parameters/colour', code: 'unknown_parameter' },
+        {
+          path: '/parameters/working_voltage',
+          code: 'invalid_parameter',
+          message: 'working_voltage is 50 V, above the maximum 10 V',
+        },
+      ],
+    });
+    const swapped = await api('POST', '/api/runs', scientist, {
+      workflow,
+      devices: { daq: devices.raman, raman: devices.daq },
+    });
+    expect(swapped.json().error.code).toBe('wrong_device_kind');
+    const missing = await api('POST', '/api/runs', scientist, { workflow, devices: { daq: devices.daq } });
+    expect(missing.json().error.code).toBe('missing_device');
+    const uncalibrated = await device('sim-daq', {}, false);
+    const refused = await api('POST', '/api/runs', scientist, {
+      workflow,
+      devices: { ...devices, daq: uncalibrated.id },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('device_not_calibrated');
+  });
+
+  it('runs only approved versions', async () => {
+    const document = definition(withoutApproval);
+    await api('POST', '/api/workflows', scientist, { definition: document });
+    const response = await api('POST', '/api/runs', scientist, {
+      workflow: document.name,
+      devices: await instruments(),
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.code).toBe('no_approved_version');
+  });
+
+  it('keeps a device to one run at a time, and aborts a run with its on_abort steps, freeing its devices', async () => {
+    // The approval step holds the run: signing during a run is not built yet.
+    const workflow = await approvedWorkflow(definition());
+    const devices = await instruments();
+    const first = (await api('POST', '/api/runs', scientist, { workflow, devices })).json();
+    await runIn(first.id, ['running']);
+    const second = await api('POST', '/api/runs', scientist, { workflow, devices });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error.code).toBe('device_busy');
+
+    const aborted = await api('POST', `/api/runs/${first.id}/abort`, scientist, {
+      reason: 'wrong sample loaded',
+    });
+    expect(aborted.statusCode).toBe(200);
+    const run = await runIn(first.id, ['aborted']);
+    expect(run).toMatchObject({ abort_reason: 'wrong sample loaded', aborted_by: scientist.id });
+    expect(run.steps.map((step: { step_id: string }) => step.step_id)).toContain('abort_zero');
+    expect((await api('POST', '/api/runs', scientist, { workflow, devices })).statusCode).toBe(201);
+    const again = await api('POST', `/api/runs/${first.id}/abort`, scientist, { reason: 'twice' });
+    expect(again.json().error.code).toBe('invalid_run_transition');
+  });
+
+  it('fails a run whose computed argument is out of range, naming the step', async () => {
+    const workflow = await approvedWorkflow(
+      definition((d) => {
+        withoutApproval(d);
+        d.steps[2].args.voltage = { expr: 'params.working_voltage * 3.0' };
+      }),
+    );
+    const created = (
+      await api('POST', '/api/runs', scientist, { workflow, devices: await instruments() })
+    ).json();
+    const run = await runIn(created.id, ['completed', 'failed', 'aborted']);
+    expect(run).toMatchObject({
+      status: 'failed',
+      failed_step: '/steps/2/args/voltage',
+      error: 'voltage computed as 15 V, above the maximum 10 V',
+    });
+  });
+});
