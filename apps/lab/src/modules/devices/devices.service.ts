@@ -209,27 +209,42 @@ export function useDevice(
       }
       sampleId = sample.id;
     }
-    const usage = await insertUsage(tx, {
-      lab_id: device.lab_id,
-      device_id: device.id,
-      used_by: caller.id,
-      used_at: now.toISOString(),
-      purpose: input.purpose.trim(),
-      sample_id: sampleId,
-      run_ref: input.run_ref ?? null,
-    });
-    const { used_by_email: _e, ...recorded } = usage;
-    await ctx.audit.append(tx, {
-      ...actor,
-      action: 'device.use',
-      entity_type: 'device',
-      entity_id: device.id,
-      before: null,
-      after: recorded,
-      reason: null,
-    });
-    return usage;
+    return recordUsage(
+      ctx,
+      tx,
+      {
+        lab_id: device.lab_id,
+        device_id: device.id,
+        used_by: caller.id,
+        used_at: now.toISOString(),
+        purpose: input.purpose.trim(),
+        sample_id: sampleId,
+        run_ref: input.run_ref ?? null,
+      },
+      actor,
+    );
   });
+}
+
+/** A logbook entry and its audit entry, in the caller's transaction. */
+async function recordUsage(
+  ctx: LabContext,
+  tx: LabExecutor,
+  entry: Parameters<typeof insertUsage>[1],
+  actor: AuditActor,
+): Promise<UsageRow> {
+  const usage = await insertUsage(tx, entry);
+  const { used_by_email: _e, ...recorded } = usage;
+  await ctx.audit.append(tx, {
+    ...actor,
+    action: 'device.use',
+    entity_type: 'device',
+    entity_id: entry.device_id,
+    before: null,
+    after: recorded,
+    reason: null,
+  });
+  return usage;
 }
 
 /**
@@ -248,23 +263,18 @@ export async function logRunUsage(
   use: { used_by: string; purpose: string; run_ref: string },
   actor: AuditActor,
 ): Promise<void> {
-  const usage = await insertUsage(tx, {
-    lab_id: device.lab_id,
-    device_id: device.id,
-    used_by: use.used_by,
-    used_at: ctx.now().toISOString(),
-    purpose: use.purpose,
-    sample_id: null,
-    run_ref: use.run_ref,
-  });
-  const { used_by_email: _e, ...recorded } = usage;
-  await ctx.audit.append(tx, {
-    ...actor,
-    action: 'device.use',
-    entity_type: 'device',
-    entity_id: device.id,
-    before: null,
-    after: recorded,
-    reason: null,
-  });
+  await recordUsage(
+    ctx,
+    tx,
+    {
+      lab_id: device.lab_id,
+      device_id: device.id,
+      used_by: use.used_by,
+      used_at: ctx.now().toISOString(),
+      purpose: use.purpose,
+      sample_id: null,
+      run_ref: use.run_ref,
+    },
+    actor,
+  );
 }
