@@ -124,6 +124,7 @@ const operationIds = {
   pauseRun: 'POST /api/runs/{id}/pause',
   resumeRun: 'POST /api/runs/{id}/resume',
   abortRun: 'POST /api/runs/{id}/abort',
+  approveRunStep: 'POST /api/runs/{id}/approvals/{stepId}',
 };
 
 describeOpenApiDocument(() => document, {

@@ -147,6 +147,8 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /api/runs/:id/pause': 'runs:update',
   'POST /api/runs/:id/resume': 'runs:update',
   'POST /api/runs/:id/abort': 'runs:update',
+  // Who may sign is the step's own role, checked by the service on top.
+  'POST /api/runs/:id/approvals/:stepId': 'runs:update',
 };
 
 /** The seed's roles as docs/compliance.md lists them, plus an account holding no role at all. */

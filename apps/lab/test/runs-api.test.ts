@@ -165,7 +165,7 @@ describe('workflow runs', () => {
   });
 
   it('keeps a device to one run at a time, and aborts a run with its on_abort steps, freeing its devices', async () => {
-    // The approval step holds the run: signing during a run is not built yet.
+    // The approval step holds the run while the second asks for its devices.
     const workflow = await approvedWorkflow(definition());
     const devices = await instruments();
     const first = (await api('POST', '/api/runs', scientist, { workflow, devices })).json();
@@ -184,6 +184,49 @@ describe('workflow runs', () => {
     expect((await api('POST', '/api/runs', scientist, { workflow, devices })).statusCode).toBe(201);
     const again = await api('POST', `/api/runs/${first.id}/abort`, scientist, { reason: 'twice' });
     expect(again.json().error.code).toBe('invalid_run_transition');
+  });
+
+  it('waits at an approval step until a person with its role signs, then goes on', async () => {
+    const workflow = await approvedWorkflow(definition());
+    const created = (
+      await api('POST', '/api/runs', scientist, { workflow, devices: await instruments() })
+    ).json();
+    const waiting = await runIn(created.id, ['waiting_for_approval']);
+    expect(waiting.waiting_step).toBe('review');
+
+    const sign = (account: TestAccount, overrides: Record<string, unknown> = {}) =>
+      api('POST', `/api/runs/${created.id}/approvals/review`, account, {
+        password: account.password,
+        reason: 'peak and spectrum checked',
+        ...overrides,
+      });
+    const notTheRole = await sign(scientist);
+    expect(notTheRole.statusCode).toBe(403);
+    expect(notTheRole.json().error.code).toBe('approver_role_required');
+    expect((await sign(admin, { password: 'Not-the-password-1!' })).statusCode).toBe(401);
+    const wrongStep = await api('POST', `/api/runs/${created.id}/approvals/zero`, admin, {
+      password: admin.password,
+      reason: 'not waiting there',
+    });
+    expect(wrongStep.json().error.code).toBe('not_waiting_for_approval');
+
+    expect((await sign(admin)).statusCode).toBe(200);
+    const run = await runIn(created.id, ['completed', 'failed', 'aborted']);
+    expect(run.status).toBe('completed');
+    const review = run.steps.find((step: { step_id: string }) => step.step_id === 'review');
+    expect(review.outputs).toMatchObject({ signer_id: admin.id, meaning: 'approved' });
+    const verified = (
+      await api('GET', `/api/signatures/${review.outputs.signature_id}/verify`, admin)
+    ).json();
+    expect(verified).toMatchObject({ signature_valid: true, record_unchanged: true });
+    expect((await auditEntriesOf(lab.db, run.id)).map((entry) => entry.action)).toEqual([
+      'run.create',
+      'run.running',
+      'run.waiting_for_approval',
+      'signature.create',
+      'run.running',
+      'run.completed',
+    ]);
   });
 
   it('fails a run whose computed argument is out of range, naming the step', async () => {

@@ -1,10 +1,11 @@
-import { ConflictError, NotFoundError } from '@ours/platform/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '@ours/platform/errors';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { driverNamed, type InstrumentSession } from '../instruments/index.ts';
+import { reauthenticateSigner, signatureMeanings, signInTransaction } from '../signatures/index.ts';
 import { inLabs } from '../sites/index.ts';
 import { type RunValue, stepTypeNames } from '../workflows/index.ts';
 import { type EngineHooks, executeRun, type RunOutcome } from './run-engine.ts';
@@ -44,16 +45,34 @@ interface ActiveRun {
   resumed: (() => void)[];
   labIds: string[];
   finished: Promise<void>;
+  /** The approval step the run waits on, and how to let it go on with the signature. */
+  approval?:
+    | { stepId: string; approverRole: string; meaning: string; signed: (outputs: Json) => void }
+    | undefined;
 }
 
 const system: AuditActor = { actor_id: null, actor_email: 'system:runs', request_id: null, client_ip: null };
 const finalStatuses: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'aborted']);
+
+export interface ApprovalProof {
+  password: string;
+  totp?: string | undefined;
+  reason: string;
+}
 
 export interface RunSupervisor {
   start(runId: string, labIds: string[]): void;
   pause(caller: Principal, runId: string, reason: string | null, actor: AuditActor): Promise<RunRow>;
   resume(caller: Principal, runId: string, reason: string | null, actor: AuditActor): Promise<RunRow>;
   abort(caller: Principal, runId: string, reason: string, actor: AuditActor): Promise<RunRow>;
+  /** Signs the approval step the run waits on (after the signer re-authenticated); the run goes on. */
+  approve(
+    caller: Principal,
+    runId: string,
+    stepId: string,
+    input: ApprovalProof,
+    actor: AuditActor,
+  ): Promise<void>;
   /** Waits for a run of this process to end (tests, shutdown). */
   settled(runId: string): Promise<void>;
   /** Stops every run of this process: each is left interrupted, its instruments safe. */
@@ -189,11 +208,26 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
           }),
         );
       },
-      awaitApproval: (_step, signal) =>
-        // Approvals by electronic signature during a run are not built yet: the run waits until aborted.
-        new Promise((_resolve, reject) =>
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-        ),
+      awaitApproval: async (step, signal) => {
+        await inLabs(ctx.db, labIds, (tx) =>
+          transition(tx, runId, ['running'], 'waiting_for_approval', system, { waiting_step: step.id }),
+        );
+        const outputs = await new Promise<Json>((resolve, reject) => {
+          entry.approval = {
+            stepId: step.id,
+            approverRole: step.approver_role,
+            meaning: step.meaning,
+            signed: resolve,
+          };
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }).finally(() => {
+          entry.approval = undefined;
+        });
+        await inLabs(ctx.db, labIds, (tx) =>
+          transition(tx, runId, ['waiting_for_approval'], 'running', system, { waiting_step: null }),
+        );
+        return outputs;
+      },
       // No analysis service is configured yet: an analyze step is skipped (or fails, when critical).
       analyze: async () => undefined,
     };
@@ -320,6 +354,44 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
       resumeAll(entry);
       await entry.finished;
       return (await inLabs(ctx.db, caller.lab_ids, (tx) => runById(tx, runId))) ?? run;
+    },
+
+    async approve(caller, runId, stepId, input, actor) {
+      const waiting = () => {
+        const approval = active.get(runId)?.approval;
+        if (!approval || approval.stepId !== stepId) {
+          throw new ConflictError(
+            'not_waiting_for_approval',
+            `The run is not waiting for the approval step ${stepId}`,
+          );
+        }
+        return approval;
+      };
+      const first = waiting();
+      if (!caller.roles.includes(first.approverRole) && !caller.roles.includes('admin')) {
+        throw new ForbiddenError(
+          'approver_role_required',
+          `Step ${stepId} is signed by someone with the role ${first.approverRole}`,
+        );
+      }
+      await reauthenticateSigner(ctx, caller, input, actor);
+      const approval = waiting();
+      const meaning = signatureMeanings.find((known) => known === approval.meaning) ?? 'approved';
+      const signature = await inLabs(ctx.db, caller.lab_ids, (tx) =>
+        signInTransaction(
+          ctx,
+          tx,
+          caller,
+          { record_type: 'run', record_id: runId, meaning, reason: `[step ${stepId}] ${input.reason}` },
+          actor,
+        ),
+      );
+      approval.signed({
+        signature_id: signature.id,
+        signer_id: caller.id,
+        signed_at: signature.signed_at,
+        meaning,
+      });
     },
 
     settled: async (runId) => {

@@ -2,7 +2,17 @@ import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/pla
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/index.ts';
 import { createRunSupervisor, type RunSupervisor } from './run-supervisor.ts';
-import { Abort, Control, NewRun, Run, RunPage, RunParams, RunQuery } from './runs.schema.ts';
+import {
+  Abort,
+  Control,
+  NewRun,
+  Run,
+  RunPage,
+  RunParams,
+  RunQuery,
+  StepApproval,
+  StepParams,
+} from './runs.schema.ts';
 import { createRun, findRuns, getRun } from './runs.service.ts';
 
 const base = { tags: ['runs'], security: [{ bearerAuth: [] }] };
@@ -104,6 +114,27 @@ export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSu
     'abort',
     'Abort a run (with a reason): its on_abort steps run and every instrument goes safe',
     'abortRun',
+  );
+
+  app.post(
+    '/api/runs/:id/approvals/:stepId',
+    {
+      config: { access: 'runs:update' },
+      schema: {
+        operationId: 'approveRunStep',
+        ...base,
+        summary:
+          "Sign the approval step a run waits on (the step's role; re-authentication); the run goes on",
+        params: StepParams,
+        body: StepApproval,
+        response: { 200: Run, ...writeErrors, ...errorResponses(423) },
+      },
+    },
+    async (request) => {
+      const { id, stepId } = request.params;
+      await supervisor.approve(request.principal, id, stepId, request.body, actorOf(request));
+      return getRun(ctx, request.principal, id);
+    },
   );
   return supervisor;
 }

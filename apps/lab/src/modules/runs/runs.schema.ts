@@ -1,7 +1,7 @@
 import { PageQuery, pageOf } from '@ours/platform/http';
 import { Type } from 'typebox';
 import { Reason } from '../samples/index.ts';
-import { Nullable, Uuid } from '../shared/schema.ts';
+import { Code, Nullable, Password, Uuid } from '../shared/schema.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const RunStatus = Type.Union(
@@ -104,3 +104,11 @@ export const RunQuery = Type.Object(
 );
 export const Control = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
 export const Abort = Type.Object({ reason: Reason }, { additionalProperties: false });
+export const StepParams = Type.Object({
+  id: Uuid,
+  stepId: Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }),
+});
+export const StepApproval = Type.Object(
+  { password: Password, totp: Type.Optional(Code), reason: Reason },
+  { additionalProperties: false },
+);

@@ -1,5 +1,6 @@
 import type { LabExecutor } from '../../db/lab-database.ts';
 import { userView } from '../accounts/index.ts';
+import { signableRun } from '../runs/run-records.service.ts';
 import { sampleIfAny } from '../samples/samples.service.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { signableVersion } from '../workflows/workflow-records.service.ts';
@@ -37,4 +38,6 @@ export const signableRecords: Record<string, SignableLoader> = {
   },
   // A workflow version: the definition (by its hash) an approval locks.
   workflow_version: signableVersion,
+  // A run: what it runs (version and configuration snapshot); an approval step signs it.
+  run: signableRun,
 };
