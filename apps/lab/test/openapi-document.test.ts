@@ -125,6 +125,7 @@ const operationIds = {
   resumeRun: 'POST /api/runs/{id}/resume',
   abortRun: 'POST /api/runs/{id}/abort',
   approveRunStep: 'POST /api/runs/{id}/approvals/{stepId}',
+  listInterlocks: 'GET /api/safety/interlocks',
 };
 
 describeOpenApiDocument(() => document, {

@@ -149,6 +149,7 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /api/runs/:id/abort': 'runs:update',
   // Who may sign is the step's own role, checked by the service on top.
   'POST /api/runs/:id/approvals/:stepId': 'runs:update',
+  'GET /api/safety/interlocks': 'runs:read',
 };
 
 /** The seed's roles as docs/compliance.md lists them, plus an account holding no role at all. */

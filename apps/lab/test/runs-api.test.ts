@@ -229,6 +229,41 @@ describe('workflow runs', () => {
     ]);
   });
 
+  it('aborts the run when an interlock trips mid-ramp: on_abort runs, outputs go to 0 V, the trip is audited', async () => {
+    const workflow = await approvedWorkflow(
+      definition((d) => {
+        d.steps[2].args.ramp_v_per_s = 0.5; // 4 V at 0.5 V/s: eight seconds of ramp
+      }),
+    );
+    const devices = await instruments();
+    const created = (await api('POST', '/api/runs', scientist, { workflow, devices })).json();
+    await runIn(created.id, ['running']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const watched = (await api('GET', '/api/safety/interlocks', scientist)).json();
+    expect(watched.find((state: { run_id: string }) => state.run_id === created.id)).toMatchObject({
+      role: 'daq',
+      lines: { estop: true, door: true },
+      tripped: null,
+    });
+    const trip = await api('POST', `/api/instruments/simulated/${devices.daq}/lines`, admin, {
+      line: 1,
+      high: false,
+    });
+    expect(trip.statusCode).toBe(200);
+    const run = await runIn(created.id, ['aborted', 'completed', 'failed']);
+    expect(run.status).toBe('aborted');
+    expect(run.abort_reason).toBe(`interlock tripped: door line open on device ${devices.daq}`);
+    expect(run.steps.map((step: { step_id: string }) => step.step_id)).toContain('abort_zero');
+    const lines = (
+      await api('POST', `/api/instruments/simulated/${devices.daq}/lines`, admin, { line: 1, high: true })
+    ).json();
+    expect(lines.analog_out_v).toEqual([0, 0, 0, 0]);
+    const trips = (await auditEntriesOf(lab.db, devices.daq)).filter(
+      (entry) => entry.action === 'interlock.tripped',
+    );
+    expect(trips[0]?.after).toMatchObject({ line: 'door line open', run_id: created.id });
+  });
+
   it('fails a run whose computed argument is out of range, naming the step', async () => {
     const workflow = await approvedWorkflow(
       definition((d) => {

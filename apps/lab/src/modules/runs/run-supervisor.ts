@@ -8,6 +8,7 @@ import { driverNamed, type InstrumentSession } from '../instruments/index.ts';
 import { reauthenticateSigner, signatureMeanings, signInTransaction } from '../signatures/index.ts';
 import { inLabs } from '../sites/index.ts';
 import { type RunValue, stepTypeNames } from '../workflows/index.ts';
+import { createInterlockMonitor, type InterlockState, type WatchedInstrument } from './interlock-monitor.ts';
 import { type EngineHooks, executeRun, type RunOutcome } from './run-engine.ts';
 import {
   devicesOfRun,
@@ -41,6 +42,10 @@ interface ActiveRun {
   controller: AbortController;
   /** Set when the server stops: the run ends interrupted (resumable), not aborted. */
   interrupted: boolean;
+  /** The hubs its instruments sit on: an interlock trip on a hub aborts every run there. */
+  hubs: Set<string>;
+  /** The run's lab, once loaded. */
+  labId?: string | undefined;
   paused: boolean;
   resumed: (() => void)[];
   labIds: string[];
@@ -73,6 +78,8 @@ export interface RunSupervisor {
     input: ApprovalProof,
     actor: AuditActor,
   ): Promise<void>;
+  /** The interlock lines of the instruments of this process's runs, as last read. */
+  interlockStates(labIds: string[]): InterlockState[];
   /** Waits for a run of this process to end (tests, shutdown). */
   settled(runId: string): Promise<void>;
   /** Stops every run of this process: each is left interrupted, its instruments safe. */
@@ -85,6 +92,30 @@ export interface RunSupervisor {
  */
 export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): RunSupervisor {
   const active = new Map<string, ActiveRun>();
+
+  /** A trip aborts every run on the tripping instrument's hub (or its own run), and is audited. */
+  const tripped = (watched: WatchedInstrument, what: string) => {
+    const reason = `interlock tripped: ${what} on device ${watched.deviceId}`;
+    for (const [runId, entry] of active) {
+      const sameHub = watched.hubId !== null && entry.hubs.has(watched.hubId);
+      if (runId === watched.runId || sameHub) entry.controller.abort(new Error(reason));
+    }
+    const labIds = active.get(watched.runId)?.labIds ?? [];
+    void inLabs(ctx.db, labIds, (tx) =>
+      ctx.audit.append(tx, {
+        ...system,
+        action: 'interlock.tripped',
+        entity_type: 'device',
+        entity_id: watched.deviceId,
+        before: null,
+        after: { line: what, run_id: watched.runId, hub_id: watched.hubId },
+        reason,
+      }),
+    ).catch((error: unknown) =>
+      log.error({ err: error, device_id: watched.deviceId }, 'could not audit an interlock trip'),
+    );
+  };
+  const interlocks = createInterlockMonitor(ctx.config.runs.interlockPollMs, tripped);
 
   /** Moves a run from one of `from` to `to` with its audit entry, or 409 invalid_run_transition. */
   async function transition(
@@ -155,17 +186,21 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
     const snapshot = await snapshotById(tx, snapshotId);
     const bound = isObject(snapshot?.snapshot.devices) ? snapshot.snapshot.devices : {};
     const sessions: Record<string, InstrumentSession> = {};
+    const instruments: WatchedInstrument[] = [];
     for (const reservation of await devicesOfRun(tx, runId)) {
       const device = bound[reservation.role];
       const driver = isObject(device) ? driverNamed(String(device.driver)) : undefined;
       if (!driver || !isObject(device))
         throw new Error(`run ${runId}: no driver for role ${reservation.role}`);
-      sessions[reservation.role] = driver.connect(
+      const session = driver.connect(
         reservation.device_id,
         isObject(device.driver_settings) ? device.driver_settings : {},
       );
+      sessions[reservation.role] = session;
+      const hubId = typeof device.hub_id === 'string' ? device.hub_id : null;
+      instruments.push({ runId, role: reservation.role, deviceId: reservation.device_id, hubId, session });
     }
-    return sessions;
+    return { sessions, instruments };
   }
 
   async function execute(runId: string, labIds: string[], entry: ActiveRun): Promise<void> {
@@ -177,15 +212,26 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
         .select('definition')
         .where('id', '=', run.workflow_version_id)
         .executeTakeFirstOrThrow();
-      const sessions = await sessionsOf(tx, runId, run.config_snapshot_id);
+      const { sessions, instruments } = await sessionsOf(tx, runId, run.config_snapshot_id);
       await transition(tx, runId, ['created'], 'running', system, { started_at: ctx.now().toISOString() });
-      return { run, definition: version.definition, sessions };
+      return { run, definition: version.definition, sessions, instruments };
     });
+    entry.labId = loaded.run.lab_id;
+    entry.hubs = new Set(
+      loaded.instruments.flatMap((instrument) => (instrument.hubId ? [instrument.hubId] : [])),
+    );
+    for (const instrument of loaded.instruments) interlocks.watch(instrument);
     let seq = 0;
     const startedAt = new Map<string, string>();
     const hooks: EngineHooks = {
       stepStarted: async (step) => {
         startedAt.set(`${step.path}#${step.iterations.join('.')}`, ctx.now().toISOString());
+        // The lines are read before every instrument step too, not only by the poller; on_abort
+        // steps run whatever the lines say (they are what makes the instruments safe).
+        const cleanup = step.path.startsWith('/on_abort');
+        if (step.type === 'instrument' && !cleanup && (await interlocks.check(runId))) {
+          throw entry.controller.signal.reason;
+        }
       },
       stepFinished: async (step, result) => {
         const type = stepTypeNames.find((name) => name === step.type);
@@ -242,7 +288,7 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
           entry.paused ? new Promise<void>((resolve) => entry.resumed.push(resolve)) : Promise.resolve(),
       },
       instrumentTimeoutS: ctx.config.runs.instrumentTimeoutS,
-    });
+    }).finally(() => interlocks.unwatch(runId));
     if (entry.interrupted) {
       await inLabs(ctx.db, labIds, (tx) =>
         transition(tx, runId, ['running', 'paused', 'waiting_for_approval'], 'interrupted', system, {
@@ -264,6 +310,7 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
       const entry: ActiveRun = {
         controller: new AbortController(),
         interrupted: false,
+        hubs: new Set(),
         paused: false,
         resumed: [],
         labIds,
@@ -393,6 +440,12 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
         meaning,
       });
     },
+
+    interlockStates: (labIds) =>
+      interlocks.states().filter((state) => {
+        const labId = active.get(state.run_id)?.labId;
+        return labId !== undefined && labIds.includes(labId);
+      }),
 
     settled: async (runId) => {
       await active.get(runId)?.finished;

@@ -1,4 +1,5 @@
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
+import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/index.ts';
 import { createRunSupervisor, type RunSupervisor } from './run-supervisor.ts';
@@ -136,5 +137,30 @@ export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSu
       return getRun(ctx, request.principal, id);
     },
   );
+
+  app.get(
+    '/api/safety/interlocks',
+    {
+      config: { access: 'runs:read' },
+      schema: {
+        operationId: 'listInterlocks',
+        ...base,
+        tags: ['safety'],
+        summary: 'Interlock lines of the instruments of running workflows, as last polled',
+        response: { 200: Type.Array(InterlockStateSchema), ...errorResponses(401, 403, 429) },
+      },
+    },
+    async (request) => supervisor.interlockStates(request.principal.lab_ids),
+  );
   return supervisor;
 }
+
+const InterlockStateSchema = Type.Object({
+  run_id: Type.String(),
+  role: Type.String(),
+  device_id: Type.String(),
+  hub_id: Type.Union([Type.String(), Type.Null()]),
+  lines: Type.Record(Type.String(), Type.Boolean(), { description: 'line name → safe' }),
+  read_at: Type.Union([Type.String(), Type.Null()]),
+  tripped: Type.Union([Type.String(), Type.Null()], { description: 'what tripped, or null' }),
+});

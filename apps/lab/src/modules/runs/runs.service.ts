@@ -110,6 +110,7 @@ async function boundDevices(
       id: device.id,
       device_id: device.device_id,
       name: device.name,
+      hub_id: device.hub_id,
       driver: driver.name,
       driver_settings: device.driver_settings,
       kind,
