@@ -43,7 +43,12 @@ export interface LabConfig {
   /** Work scheduled jobs in this process (JOBS_ENABLED, default true); the queue always starts. */
   jobs: { enabled: boolean };
   /** Workflow runs: how often interlock lines are polled, and an instrument step's default deadline. */
-  runs: { interlockPollMs: number; instrumentTimeoutS: number };
+  runs: {
+    interlockPollMs: number;
+    instrumentTimeoutS: number;
+    analysisUrl: string | undefined;
+    analysisTimeoutMs: number;
+  };
   /** Fill the main lab with demo data at start when it is not there yet (LAB_DEMO_DATA, or --demo). */
   demoData: boolean;
 }
@@ -96,6 +101,8 @@ export function envToConfig(env: Env): LabConfig {
     runs: {
       interlockPollMs: envInt(env, 'LAB_INTERLOCK_POLL_MS', { min: 10, max: 10_000 }) ?? 100,
       instrumentTimeoutS: envInt(env, 'LAB_INSTRUMENT_TIMEOUT_S', { min: 1, max: 3600 }) ?? 60,
+      analysisUrl: envUrl(env, 'LAB_ANALYSIS_URL', ['http:', 'https:']),
+      analysisTimeoutMs: envInt(env, 'LAB_ANALYSIS_TIMEOUT_MS', { min: 10, max: 60_000 }) ?? 2_000,
     },
     demoData: envBool(env, 'LAB_DEMO_DATA') ?? false,
   };

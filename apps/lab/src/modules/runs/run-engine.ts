@@ -39,7 +39,11 @@ export interface EngineHooks {
     signal: AbortSignal,
   ): Promise<Json>;
   /** The analysis service's answer, or undefined when it is unavailable (down, slow, garbage). */
-  analyze(step: StepRef, data: ActionData | undefined, signal: AbortSignal): Promise<Json | undefined>;
+  analyze(
+    step: StepRef & { timeoutS?: number | undefined },
+    data: ActionData | undefined,
+    signal: AbortSignal,
+  ): Promise<Json | undefined>;
 }
 
 export interface RunControl {
@@ -168,7 +172,12 @@ class Engine {
         return { status: 'completed', outputs: signed };
       }
       case 'analyze': {
-        const answer = await this.#setup.hooks.analyze(ref, this.#data.get(String(step.source)), this.signal);
+        const timeoutS = typeof step.timeout_s === 'number' ? step.timeout_s : undefined;
+        const answer = await this.#setup.hooks.analyze(
+          { ...ref, timeoutS },
+          this.#data.get(String(step.source)),
+          this.signal,
+        );
         if (answer) return { status: 'completed', outputs: answer };
         if (step.critical === true)
           throw new StepFailure(path, 'the analysis service is unavailable and the step is critical');

@@ -8,6 +8,7 @@ import { driverNamed, type InstrumentSession } from '../instruments/index.ts';
 import { reauthenticateSigner, signatureMeanings, signInTransaction } from '../signatures/index.ts';
 import { inLabs } from '../sites/index.ts';
 import { type RunValue, stepTypeNames } from '../workflows/index.ts';
+import { createAnalysisClient } from './analysis-client.ts';
 import { createInterlockMonitor, type InterlockState, type WatchedInstrument } from './interlock-monitor.ts';
 import { type EngineHooks, executeRun, type RunOutcome } from './run-engine.ts';
 import {
@@ -116,6 +117,10 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
     );
   };
   const interlocks = createInterlockMonitor(ctx.config.runs.interlockPollMs, tripped);
+  const analysis = createAnalysisClient({
+    url: ctx.config.runs.analysisUrl,
+    deadlineMs: ctx.config.runs.analysisTimeoutMs,
+  });
 
   /** Moves a run from one of `from` to `to` with its audit entry, or 409 invalid_run_transition. */
   async function transition(
@@ -274,8 +279,16 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
         );
         return outputs;
       },
-      // No analysis service is configured yet: an analyze step is skipped (or fails, when critical).
-      analyze: async () => undefined,
+      analyze: async (step, data, signal) => {
+        const answer = await analysis.analyze(
+          data,
+          signal,
+          step.timeoutS === undefined ? undefined : step.timeoutS * 1000,
+        );
+        if (answer.ok) return answer.result;
+        log.warn({ run_id: runId, step: step.id, reason: answer.reason }, 'analysis unavailable');
+        return undefined;
+      },
     };
     const outcome = await executeRun({
       definition: loaded.definition,
