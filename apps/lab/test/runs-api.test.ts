@@ -88,10 +88,18 @@ describe('workflow runs', () => {
   it('runs an approved workflow to completion: snapshot, reservations, checkpoints, audit, logbook', async () => {
     const workflow = await approvedWorkflow(definition(withoutApproval));
     const devices = await instruments();
+    const sample = await api('POST', '/api/samples', scientist, {
+      sample_id: `XTAL-${++sequence}`,
+      sample_type: 'solution',
+      quantity: 10,
+      unit: 'mL',
+    });
+    expect(sample.statusCode).toBe(201);
     const created = await api('POST', '/api/runs', scientist, {
       workflow,
       parameters: { working_voltage: 4 },
       devices,
+      samples: [sample.json().sample_id],
       reason: 'batch 12 crystallisation',
     });
     expect(created.statusCode).toBe(201);
@@ -115,6 +123,17 @@ describe('workflow runs', () => {
     expect(closing?.after).toMatchObject({ status: 'completed', steps: run.steps.length });
     const logbook = (await api('GET', `/api/devices/${devices.daq}/usage`, admin)).json();
     expect(logbook.items[0]).toMatchObject({ run_ref: run.id });
+    expect(run.samples).toEqual([expect.objectContaining({ sample_id: sample.json().sample_id })]);
+    const traced = (await api('GET', `/api/samples/${sample.json().sample_id}/runs`, scientist)).json();
+    expect(traced.runs).toEqual([
+      expect.objectContaining({
+        id: run.id,
+        workflow,
+        version: 1,
+        status: 'completed',
+        snapshot_hash: run.snapshot_hash,
+      }),
+    ]);
   });
 
   it('refuses bad parameters, unknown or missing roles, and devices of the wrong kind', async () => {

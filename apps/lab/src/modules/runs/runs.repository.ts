@@ -127,3 +127,30 @@ export function listRuns(
   if (cursor) query = query.where((eb) => olderThan(eb.ref('created_at'), eb.ref('id'), cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Every run a sample went through, newest first, with what ran and its snapshot hash. */
+export function runsOfSample(tx: LabExecutor, sampleId: string) {
+  return tx
+    .selectFrom('workflow_sample_assignments as a')
+    .innerJoin('workflow_executions as r', 'r.id', 'a.run_id')
+    .innerJoin('config_snapshots as c', 'c.id', 'r.config_snapshot_id')
+    .innerJoin('workflow_versions as v', 'v.id', 'r.workflow_version_id')
+    .innerJoin('workflows as w', 'w.id', 'v.workflow_id')
+    .select([
+      'r.id',
+      'r.status',
+      'r.operator_id',
+      'r.created_at',
+      'r.started_at',
+      'r.finished_at',
+      'w.name as workflow',
+      'v.version',
+      'v.definition_hash',
+      'c.snapshot_hash',
+      'a.assigned_at',
+    ])
+    .where('a.sample_id', '=', sampleId)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute();
+}

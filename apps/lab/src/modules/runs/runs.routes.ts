@@ -11,10 +11,12 @@ import {
   RunPage,
   RunParams,
   RunQuery,
+  SampleKey,
+  SampleRuns,
   StepApproval,
   StepParams,
 } from './runs.schema.ts';
-import { createRun, findRuns, getRun } from './runs.service.ts';
+import { createRun, findRuns, getRun, sampleRuns } from './runs.service.ts';
 
 const base = { tags: ['runs'], security: [{ bearerAuth: [] }] };
 const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
@@ -151,6 +153,22 @@ export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSu
       },
     },
     async (request) => supervisor.interlockStates(request.principal.lab_ids),
+  );
+
+  app.get(
+    '/api/samples/:id/runs',
+    {
+      config: { access: 'runs:read' },
+      schema: {
+        operationId: 'listSampleRuns',
+        ...base,
+        tags: ['samples', 'runs'],
+        summary: 'Traceability: every run a sample went through, with workflow, version and snapshot hashes',
+        params: SampleKey,
+        response: { 200: SampleRuns, ...errorResponses(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request) => sampleRuns(ctx, request.principal, request.params.id),
   );
   return supervisor;
 }

@@ -112,3 +112,26 @@ export const StepApproval = Type.Object(
   { password: Password, totp: Type.Optional(Code), reason: Reason },
   { additionalProperties: false },
 );
+
+export const SampleRuns = Type.Object({
+  id: Uuid,
+  sample_id: Type.String(),
+  runs: Type.Array(
+    Type.Object({
+      id: Uuid,
+      status: RunStatus,
+      operator_id: Uuid,
+      created_at: Timestamp,
+      started_at: Nullable(Timestamp),
+      finished_at: Nullable(Timestamp),
+      workflow: Type.String(),
+      version: Type.Integer(),
+      definition_hash: Type.String(),
+      snapshot_hash: Type.String(),
+      assigned_at: Timestamp,
+    }),
+  ),
+});
+export const SampleKey = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100, description: 'sample uuid or business id' }),
+});

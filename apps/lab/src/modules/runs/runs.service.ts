@@ -23,6 +23,7 @@ import {
   type RunStatus,
   reserveDevices,
   runById,
+  runsOfSample,
   samplesOfRun,
   snapshotById,
   stepsOf,
@@ -257,4 +258,11 @@ export function findRuns(
   limit: number,
 ): Promise<RunRow[]> {
   return listRuns(readInLabs(ctx.db, caller.lab_ids), filter, cursor, limit);
+}
+
+/** Traceability: every run a sample (uuid or business id) went through, with snapshot hashes. */
+export async function sampleRuns(ctx: LabContext, caller: Principal, key: string) {
+  const scope = readInLabs(ctx.db, caller.lab_ids);
+  const sample = await oneSample(scope, key);
+  return { sample_id: sample.sample_id, id: sample.id, runs: await runsOfSample(scope, sample.id) };
 }
