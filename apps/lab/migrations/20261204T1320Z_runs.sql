@@ -29,6 +29,9 @@ CREATE TABLE public.workflow_executions (
   error text CHECK (char_length(error) <= 4000),
   abort_reason text CHECK (char_length(abort_reason) <= 1000),
   aborted_by uuid REFERENCES public.users (id),
+  -- The executing server proves it is alive every few seconds; a run whose heartbeat stops (its
+  -- server crashed or was killed) is marked interrupted by any instance.
+  runner_heartbeat_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   started_at timestamptz,
   finished_at timestamptz,
@@ -102,7 +105,7 @@ SELECT public.require_lab_scope('public.workflow_sample_assignments');
 SELECT public.require_lab_scope('public.run_steps');
 
 SELECT public.require_audit('public.config_snapshots', 'config_snapshot', 'id');
-SELECT public.require_audit('public.workflow_executions', 'run', 'id');
+SELECT public.require_audit('public.workflow_executions', 'run', 'id', '{updated_at,runner_heartbeat_at}');
 SELECT public.require_audit('public.run_devices', 'run', 'run_id');
 SELECT public.require_audit('public.workflow_sample_assignments', 'run', 'run_id');
 

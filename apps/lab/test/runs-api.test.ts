@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { simulatedDaq } from '../src/modules/instruments/index.ts';
+import { createRunSupervisor } from '../src/modules/runs/run-supervisor.ts';
 import { auditEntriesOf } from './support/audit-entries.ts';
 import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
+import { asSuperuser } from './support/superuser.ts';
 
 const lab = useLabApp({ USER_RATE_LIMIT_PER_MINUTE: '100000' });
 let admin: TestAccount;
@@ -281,6 +285,35 @@ describe('workflow runs', () => {
       (entry) => entry.action === 'interlock.tripped',
     );
     expect(trips[0]?.after).toMatchObject({ line: 'door line open', run_id: created.id });
+  });
+
+  it('takes a run whose server stopped beating as interrupted, and drives its instruments safe', async () => {
+    const workflow = await approvedWorkflow(definition());
+    const devices = await instruments();
+    const created = (await api('POST', '/api/runs', scientist, { workflow, devices })).json();
+    await runIn(created.id, ['waiting_for_approval']);
+    // Another instance sweeping now leaves a run whose server is alive alone.
+    const peer = createRunSupervisor(lab.ctx, pino({ level: 'silent' }));
+    expect(await peer.recoverOrphans(15)).toBe(0);
+    // The executing server "dies": its heartbeat stops, an output is left live.
+    await asSuperuser(
+      lab.db,
+      `update workflow_executions set runner_heartbeat_at = now() - interval '1 minute' where id = '${created.id}'`,
+    );
+    simulatedDaq(devices.daq).analogOut[0] = 3;
+    expect(await peer.recoverOrphans(15)).toBe(1);
+    await peer.stop();
+    const run = (await api('GET', `/api/runs/${created.id}`, scientist)).json();
+    expect(run).toMatchObject({ status: 'interrupted', waiting_step: null, finished_at: null });
+    expect(simulatedDaq(devices.daq).analogOut).toEqual([0, 0, 0, 0]);
+    expect((await auditEntriesOf(lab.db, created.id)).map((entry) => entry.action).at(-1)).toBe(
+      'run.interrupted',
+    );
+    // An interrupted run can still be aborted, which frees its devices.
+    const aborted = await api('POST', `/api/runs/${created.id}/abort`, scientist, {
+      reason: 'server crashed mid-run',
+    });
+    expect(aborted.json()).toMatchObject({ status: 'aborted' });
   });
 
   it('fails a run whose computed argument is out of range, naming the step', async () => {

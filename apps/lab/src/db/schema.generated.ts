@@ -428,6 +428,7 @@ export interface WorkflowExecutions {
   error: string | null;
   abort_reason: string | null;
   aborted_by: string | null;
+  runner_heartbeat_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;

@@ -6,14 +6,16 @@ import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { driverNamed, type InstrumentSession } from '../instruments/index.ts';
 import { reauthenticateSigner, signatureMeanings, signInTransaction } from '../signatures/index.ts';
-import { inLabs } from '../sites/index.ts';
+import { allLabIds, inLabs } from '../sites/index.ts';
 import { type RunValue, stepTypeNames } from '../workflows/index.ts';
 import { createAnalysisClient } from './analysis-client.ts';
 import { createInterlockMonitor, type InterlockState, type WatchedInstrument } from './interlock-monitor.ts';
 import { type EngineHooks, executeRun, type RunOutcome } from './run-engine.ts';
 import {
+  beatRuns,
   devicesOfRun,
   insertStep,
+  orphanedRuns,
   type RunRow,
   type RunStatus,
   releaseDevices,
@@ -85,6 +87,11 @@ export interface RunSupervisor {
   settled(runId: string): Promise<void>;
   /** Stops every run of this process: each is left interrupted, its instruments safe. */
   stop(): Promise<void>;
+  /**
+   * Marks interrupted the runs whose server stopped beating (crashed, killed) `staleS` ago, and
+   * drives their instruments safe; answers how many. Runs at start and every 30 s (default 15 s).
+   */
+  recoverOrphans(staleS?: number): Promise<number>;
 }
 
 /**
@@ -117,6 +124,42 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
     );
   };
   const interlocks = createInterlockMonitor(ctx.config.runs.interlockPollMs, tripped);
+  // This server's runs beat every 5 s; any instance takes a run whose beat stopped for 15 s (three
+  // missed beats) as orphaned.
+  const heartbeat = setInterval(() => {
+    const labIds = [...new Set([...active.values()].flatMap((entry) => entry.labIds))];
+    if (active.size === 0) return;
+    void inLabs(ctx.db, labIds, (tx) => beatRuns(tx, [...active.keys()])).catch((error: unknown) =>
+      log.warn({ err: error }, 'run heartbeat failed'),
+    );
+  }, 5_000);
+  heartbeat.unref();
+  const orphanSweep = setInterval(() => {
+    void recoverOrphans().catch((error: unknown) => log.warn({ err: error }, 'orphaned run sweep failed'));
+  }, 30_000);
+  orphanSweep.unref();
+
+  async function recoverOrphans(staleS = 15): Promise<number> {
+    const labIds = await allLabIds(ctx.db.kysely);
+    const orphans = await inLabs(ctx.db, labIds, async (tx) => {
+      const found = await orphanedRuns(tx, staleS, [...active.keys()]);
+      const recovered = [];
+      for (const run of found) {
+        await transition(tx, run.id, [run.status], 'interrupted', system, { waiting_step: null });
+        recovered.push({ run, instruments: (await sessionsOf(tx, run.id, run.config_snapshot_id)).sessions });
+      }
+      return recovered;
+    });
+    for (const { run, instruments } of orphans) {
+      await Promise.allSettled(Object.values(instruments).map((session) => session.safeState()));
+      log.warn(
+        { run_id: run.id },
+        'run interrupted: the server executing it stopped; its instruments are safe',
+      );
+    }
+    return orphans.length;
+  }
+
   const analysis = createAnalysisClient({
     url: ctx.config.runs.analysisUrl,
     deadlineMs: ctx.config.runs.analysisTimeoutMs,
@@ -161,7 +204,8 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
       const summary = { steps: steps.length, steps_hash: canonicalHash(steps) };
       const now = ctx.now().toISOString();
       const run = await runById(tx, runId, { lock: true });
-      if (!run || finalStatuses.has(run.status)) return;
+      // Already ended, or taken as orphaned by another instance meanwhile: that record stands.
+      if (!run || finalStatuses.has(run.status) || run.status === 'interrupted') return;
       const changes =
         outcome.status === 'failed'
           ? { failed_step: outcome.step, error: outcome.error }
@@ -218,7 +262,10 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
         .where('id', '=', run.workflow_version_id)
         .executeTakeFirstOrThrow();
       const { sessions, instruments } = await sessionsOf(tx, runId, run.config_snapshot_id);
-      await transition(tx, runId, ['created'], 'running', system, { started_at: ctx.now().toISOString() });
+      await transition(tx, runId, ['created'], 'running', system, {
+        started_at: ctx.now().toISOString(),
+        runner_heartbeat_at: ctx.now().toISOString(),
+      });
       return { run, definition: version.definition, sessions, instruments };
     });
     entry.labId = loaded.run.lab_id;
@@ -303,11 +350,11 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
       instrumentTimeoutS: ctx.config.runs.instrumentTimeoutS,
     }).finally(() => interlocks.unwatch(runId));
     if (entry.interrupted) {
-      await inLabs(ctx.db, labIds, (tx) =>
-        transition(tx, runId, ['running', 'paused', 'waiting_for_approval'], 'interrupted', system, {
-          waiting_step: null,
-        }),
-      );
+      await inLabs(ctx.db, labIds, async (tx) => {
+        const run = await runById(tx, runId, { lock: true });
+        if (!run || !['running', 'paused', 'waiting_for_approval'].includes(run.status)) return;
+        await transition(tx, runId, [run.status], 'interrupted', system, { waiting_step: null });
+      });
       return;
     }
     await finish(runId, labIds, outcome);
@@ -363,7 +410,7 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
       }),
 
     async abort(caller, runId, reason, actor) {
-      const entry = active.get(runId);
+      let entry = active.get(runId);
       const run = await inLabs(ctx.db, caller.lab_ids, async (tx) => {
         const found = await runById(tx, runId, { lock: true });
         if (!found) throw new NotFoundError('run_not_found', `There is no run ${runId}`);
@@ -376,6 +423,11 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
               to: 'aborted',
             },
           );
+        }
+        // An interrupted run is no longer this server's to finish, even if something of it lingers here.
+        if (found.status === 'interrupted') {
+          entry?.controller.abort(new Error(reason));
+          entry = undefined;
         }
         if (entry) {
           // Who aborted and why are recorded now; the run becomes aborted when its on_abort steps are done.
@@ -464,7 +516,11 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
       await active.get(runId)?.finished;
     },
 
+    recoverOrphans,
+
     async stop() {
+      clearInterval(heartbeat);
+      clearInterval(orphanSweep);
       for (const entry of active.values()) {
         entry.interrupted = true;
         entry.controller.abort(new Error('the lab server is stopping'));

@@ -154,3 +154,29 @@ export function runsOfSample(tx: LabExecutor, sampleId: string) {
     .orderBy('r.id', 'desc')
     .execute();
 }
+
+/** Marks the runs this server executes as alive (a bookkeeping column: no audit entry). */
+export async function beatRuns(tx: LabExecutor, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await tx
+    .updateTable('workflow_executions')
+    .set({ runner_heartbeat_at: sql<string>`now()` })
+    .where('id', 'in', runIds)
+    .execute();
+}
+
+/** Runs left executing by a server that stopped beating (crashed, killed) more than `staleS` ago. */
+export function orphanedRuns(tx: LabExecutor, staleS: number, exclude: string[]): Promise<RunRow[]> {
+  let query = tx
+    .selectFrom('workflow_executions')
+    .selectAll()
+    .where('status', 'in', ['running', 'paused', 'waiting_for_approval'])
+    .where((eb) =>
+      eb.or([
+        eb('runner_heartbeat_at', 'is', null),
+        eb('runner_heartbeat_at', '<', sql<string>`now() - make_interval(secs => ${staleS})`),
+      ]),
+    );
+  if (exclude.length > 0) query = query.where('id', 'not in', exclude);
+  return query.forUpdate().skipLocked().execute();
+}

@@ -25,6 +25,10 @@ const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
 export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSupervisor> {
   const supervisor = createRunSupervisor(ctx, app.log);
   app.addHook('onClose', () => supervisor.stop());
+  // Runs a crashed or killed server left behind are interrupted, their instruments made safe.
+  app.addHook('onReady', async () => {
+    await supervisor.recoverOrphans();
+  });
 
   app.post(
     '/api/runs',
