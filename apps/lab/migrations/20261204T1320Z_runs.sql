@@ -87,6 +87,27 @@ CREATE TABLE public.run_steps (
   FOREIGN KEY (lab_id, run_id) REFERENCES public.workflow_executions (lab_id, id)
 );
 
+-- Instrument data of a run: one row per frame (a spectrum, a set of readings), the values packed as
+-- little-endian float32 (4 bytes a point: a 1024-point spectrum is 4 KB), never a row per point.
+CREATE TABLE public.run_data (
+  run_id uuid NOT NULL,
+  lab_id uuid NOT NULL,
+  seq integer NOT NULL CHECK (seq >= 1),
+  step_seq integer NOT NULL,
+  step_id text NOT NULL CHECK (char_length(step_id) <= 100),
+  kind text NOT NULL CHECK (kind IN ('spectrum', 'readings')),
+  captured_at timestamptz NOT NULL,
+  start_nm double precision,
+  step_nm double precision,
+  unit text CHECK (char_length(unit) <= 40),
+  points integer NOT NULL CHECK (points BETWEEN 1 AND 1000000),
+  vals bytea NOT NULL CHECK (octet_length(vals) = 4 * points),
+  PRIMARY KEY (run_id, seq),
+  FOREIGN KEY (run_id, step_seq) REFERENCES public.run_steps (run_id, seq),
+  FOREIGN KEY (lab_id, run_id) REFERENCES public.workflow_executions (lab_id, id),
+  CHECK ((kind = 'spectrum') = (start_nm IS NOT NULL AND step_nm IS NOT NULL))
+);
+
 CREATE FUNCTION public.run_records_append_only() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, public AS $$
 BEGIN
@@ -97,17 +118,20 @@ CREATE TRIGGER config_snapshots_append_only BEFORE UPDATE OR DELETE ON public.co
   FOR EACH ROW EXECUTE FUNCTION public.run_records_append_only();
 CREATE TRIGGER run_steps_append_only BEFORE UPDATE OR DELETE ON public.run_steps
   FOR EACH ROW EXECUTE FUNCTION public.run_records_append_only();
+CREATE TRIGGER run_data_append_only BEFORE UPDATE OR DELETE ON public.run_data
+  FOR EACH ROW EXECUTE FUNCTION public.run_records_append_only();
 
 SELECT public.require_lab_scope('public.config_snapshots');
 SELECT public.require_lab_scope('public.workflow_executions');
 SELECT public.require_lab_scope('public.run_devices');
 SELECT public.require_lab_scope('public.workflow_sample_assignments');
 SELECT public.require_lab_scope('public.run_steps');
+SELECT public.require_lab_scope('public.run_data');
 
 SELECT public.require_audit('public.config_snapshots', 'config_snapshot', 'id');
 SELECT public.require_audit('public.workflow_executions', 'run', 'id', '{updated_at,runner_heartbeat_at}');
 SELECT public.require_audit('public.run_devices', 'run', 'run_id');
 SELECT public.require_audit('public.workflow_sample_assignments', 'run', 'run_id');
 
-GRANT SELECT, INSERT ON public.config_snapshots, public.workflow_sample_assignments, public.run_steps TO lab_app;
+GRANT SELECT, INSERT ON public.config_snapshots, public.workflow_sample_assignments, public.run_steps, public.run_data TO lab_app;
 GRANT SELECT, INSERT, UPDATE ON public.workflow_executions, public.run_devices TO lab_app;

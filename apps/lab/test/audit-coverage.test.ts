@@ -11,8 +11,8 @@ import { asSuperuser } from './support/superuser.ts';
  * Tables that hold no regulated record, and why: the chain and its bookkeeping (append-only on their
  * own), session plumbing (logins are audited), public keys (facts about the server), derived alerts
  * (recomputed from the audited stock), job run records (what a run changed is audited), and a
- * workflow run's step records (append-only; the run's closing audit entry carries their count and a
- * hash over them, so a step record added or dropped later shows). Every other table must carry the
+ * workflow run's step records and instrument data (append-only; the run's closing audit entry
+ * carries the step records' count and a hash over them, so a record added or dropped later shows). Every other table must carry the
  * coverage trigger: a new table is either regulated or named here.
  */
 const exempt = [
@@ -23,6 +23,7 @@ const exempt = [
   'inventory_alerts',
   'job_runs',
   'refresh_tokens',
+  'run_data',
   'run_steps',
   'schema_migrations',
   'setup_tokens',

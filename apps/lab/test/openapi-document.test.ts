@@ -126,6 +126,7 @@ const operationIds = {
   abortRun: 'POST /api/runs/{id}/abort',
   approveRunStep: 'POST /api/runs/{id}/approvals/{stepId}',
   listInterlocks: 'GET /api/safety/interlocks',
+  getRunData: 'GET /api/runs/{id}/data',
   listSampleRuns: 'GET /api/samples/{id}/runs',
 };
 

@@ -150,6 +150,7 @@ const expectedAccess: Record<string, RouteAccess> = {
   // Who may sign is the step's own role, checked by the service on top.
   'POST /api/runs/:id/approvals/:stepId': 'runs:update',
   'GET /api/safety/interlocks': 'runs:read',
+  'GET /api/runs/:id/data': 'runs:read',
   'GET /api/samples/:id/runs': 'runs:read',
 };
 

@@ -140,6 +140,49 @@ describe('workflow runs', () => {
     ]);
   });
 
+  it('keeps each spectrum compactly and serves it whole, downsampled or as CSV', async () => {
+    const workflow = await approvedWorkflow(definition(withoutApproval));
+    const created = (
+      await api('POST', '/api/runs', scientist, { workflow, devices: await instruments() })
+    ).json();
+    const run = await runIn(created.id, ['completed', 'failed', 'aborted']);
+    const acquisitions = run.steps.filter((step: { step_id: string }) => step.step_id === 'acquire').length;
+    const whole = (await api('GET', `/api/runs/${run.id}/data?step=acquire&limit=1000`, scientist)).json();
+    expect(whole.frames).toHaveLength(acquisitions);
+    expect(whole.frames[0]).toMatchObject({ kind: 'spectrum', points: 1024, start_nm: 400 });
+    expect(whole.frames[0].values).toHaveLength(1024);
+    const peak = Math.max(...whole.frames.at(-1).values);
+    expect(peak).toBeCloseTo(
+      Number(
+        run.steps.filter((s: { step_id: string }) => s.step_id === 'acquire').at(-1).outputs.peak_intensity,
+      ),
+      0,
+    );
+
+    const small = (
+      await api('GET', `/api/runs/${run.id}/data?step=acquire&max_points=128&limit=1`, scientist)
+    ).json();
+    expect(small.frames[0].values).toHaveLength(128);
+    expect(small.frames[0].step_nm).toBeCloseTo((600 / 1023) * 8, 6);
+    expect(small.next_after_seq).toBe(acquisitions > 1 ? small.frames[0].seq : null);
+
+    const csv = await api(
+      'GET',
+      `/api/runs/${run.id}/data?step=acquire&max_points=4&limit=2&format=csv`,
+      scientist,
+    );
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('frame,step_id,captured_at,index,wavelength_nm,value,unit');
+    expect(lines).toHaveLength(1 + 2 * 4);
+
+    const closing = (await auditEntriesOf(lab.db, run.id)).at(-1);
+    expect(closing?.after).toMatchObject({
+      data_frames: acquisitions,
+      data_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
   it('refuses bad parameters, unknown or missing roles, and devices of the wrong kind', async () => {
     const workflow = await approvedWorkflow(definition(withoutApproval));
     const devices = await instruments();

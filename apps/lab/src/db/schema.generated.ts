@@ -298,6 +298,21 @@ export interface Roles {
   permissions: Generated<string[]>;
 }
 
+export interface RunData {
+  run_id: string;
+  lab_id: string;
+  seq: number;
+  step_seq: number;
+  step_id: string;
+  kind: 'spectrum' | 'readings';
+  captured_at: Timestamp;
+  start_nm: number | null;
+  step_nm: number | null;
+  unit: string | null;
+  points: number;
+  vals: Uint8Array;
+}
+
 export interface RunDevices {
   run_id: string;
   lab_id: string;
@@ -497,6 +512,7 @@ export interface DB {
   recovery_codes: RecoveryCodes;
   refresh_tokens: RefreshTokens;
   roles: Roles;
+  run_data: RunData;
   run_devices: RunDevices;
   run_steps: RunSteps;
   sample_lineage: SampleLineage;

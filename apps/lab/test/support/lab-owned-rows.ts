@@ -262,6 +262,15 @@ const factories = {
       return { key: run, covers: null };
     },
   },
+  run_data: {
+    keyColumn: 'run_id',
+    insert: async (tx, { lab, rows }) => {
+      const run = parent(rows, 'workflow_executions');
+      await sql`insert into run_data (run_id, lab_id, seq, step_seq, step_id, kind, captured_at, unit, points, vals)
+        values (${run}, ${lab}, 1, 1, 'wait', 'readings', now(), 'V', 1, '\\x00000000'::bytea)`.execute(tx);
+      return { key: run, covers: null };
+    },
+  },
 } satisfies Record<string, LabOwnedTable>;
 
 export type LabOwnedTableName = keyof typeof factories;

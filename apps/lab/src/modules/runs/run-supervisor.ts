@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError } from '@ours/platform/errors';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LabContext } from '../../context.ts';
@@ -10,10 +11,13 @@ import { allLabIds, inLabs } from '../sites/index.ts';
 import { type RunValue, stepTypeNames } from '../workflows/index.ts';
 import { createAnalysisClient } from './analysis-client.ts';
 import { createInterlockMonitor, type InterlockState, type WatchedInstrument } from './interlock-monitor.ts';
+import { frameOf, packValues } from './run-data.ts';
 import { type EngineHooks, executeRun, type RunOutcome } from './run-engine.ts';
 import {
   beatRuns,
+  dataOf,
   devicesOfRun,
+  insertData,
   insertStep,
   orphanedRuns,
   type RunRow,
@@ -200,8 +204,18 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
   async function finish(runId: string, labIds: string[], outcome: RunOutcome): Promise<void> {
     await inLabs(ctx.db, labIds, async (tx) => {
       const steps = await stepsOf(tx, runId);
-      // The closing entry binds the step records (exempt from coverage: append-only) to the chain.
-      const summary = { steps: steps.length, steps_hash: canonicalHash(steps) };
+      const frames = await dataOf(tx, runId, { afterSeq: 0, limit: 10_000_000 });
+      // The closing entry binds the step records and the data (exempt from coverage: append-only) to
+      // the chain: a record added, dropped or changed later no longer matches these hashes.
+      const data = createHash('sha256');
+      for (const frame of frames)
+        data.update(`${frame.seq}|${frame.step_seq}|${frame.captured_at}|`).update(frame.vals);
+      const summary = {
+        steps: steps.length,
+        steps_hash: canonicalHash(steps),
+        data_frames: frames.length,
+        data_hash: data.digest('hex'),
+      };
       const now = ctx.now().toISOString();
       const run = await runById(tx, runId, { lock: true });
       // Already ended, or taken as orphaned by another instance meanwhile: that record stands.
@@ -274,6 +288,7 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
     );
     for (const instrument of loaded.instruments) interlocks.watch(instrument);
     let seq = 0;
+    let dataSeq = 0;
     const startedAt = new Map<string, string>();
     const hooks: EngineHooks = {
       stepStarted: async (step) => {
@@ -290,8 +305,8 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
         if (!type) throw new Error(`unknown step type ${step.type}`);
         seq += 1;
         const key = `${step.path}#${step.iterations.join('.')}`;
-        await inLabs(ctx.db, labIds, (tx) =>
-          insertStep(tx, {
+        await inLabs(ctx.db, labIds, async (tx) => {
+          await insertStep(tx, {
             run_id: runId,
             lab_id: loaded.run.lab_id,
             seq,
@@ -303,8 +318,26 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
             outputs: result.outputs,
             started_at: startedAt.get(key) ?? ctx.now().toISOString(),
             finished_at: ctx.now().toISOString(),
-          }),
-        );
+          });
+          if (!result.data) return;
+          // The step's bulk data beside it, packed (see run-data.ts).
+          const frame = frameOf(result.data);
+          dataSeq += 1;
+          await insertData(tx, {
+            run_id: runId,
+            lab_id: loaded.run.lab_id,
+            seq: dataSeq,
+            step_seq: seq,
+            step_id: step.id,
+            kind: frame.kind,
+            captured_at: ctx.now().toISOString(),
+            start_nm: frame.start_nm,
+            step_nm: frame.step_nm,
+            unit: frame.unit,
+            points: frame.values.length,
+            vals: packValues(frame.values),
+          });
+        });
       },
       awaitApproval: async (step, signal) => {
         await inLabs(ctx.db, labIds, (tx) =>

@@ -180,3 +180,32 @@ export function orphanedRuns(tx: LabExecutor, staleS: number, exclude: string[])
   if (exclude.length > 0) query = query.where('id', 'not in', exclude);
   return query.forUpdate().skipLocked().execute();
 }
+
+export type RunDataRow = Selectable<LabSchema['run_data']>;
+
+export async function insertData(tx: LabExecutor, row: RunDataRow): Promise<void> {
+  await tx.insertInto('run_data').values(row).execute();
+}
+
+/** A run's data frames in order, after `afterSeq`, filtered by step and capture time. */
+export function dataOf(
+  tx: LabExecutor,
+  runId: string,
+  filter: {
+    step?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    afterSeq: number;
+    limit: number;
+  },
+): Promise<RunDataRow[]> {
+  let query = tx
+    .selectFrom('run_data')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('seq', '>', filter.afterSeq);
+  if (filter.step) query = query.where('step_id', '=', filter.step);
+  if (filter.from) query = query.where('captured_at', '>=', filter.from);
+  if (filter.to) query = query.where('captured_at', '<=', filter.to);
+  return query.orderBy('seq').limit(filter.limit).execute();
+}

@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
+import { stringify } from 'csv-stringify/sync';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/index.ts';
@@ -6,8 +8,10 @@ import { createRunSupervisor, type RunSupervisor } from './run-supervisor.ts';
 import {
   Abort,
   Control,
+  DataQuery,
   NewRun,
   Run,
+  RunDataFile,
   RunPage,
   RunParams,
   RunQuery,
@@ -16,7 +20,7 @@ import {
   StepApproval,
   StepParams,
 } from './runs.schema.ts';
-import { createRun, findRuns, getRun, sampleRuns } from './runs.service.ts';
+import { createRun, findRuns, getRun, runData, sampleRuns } from './runs.service.ts';
 
 const base = { tags: ['runs'], security: [{ bearerAuth: [] }] };
 const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
@@ -160,6 +164,31 @@ export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSu
   );
 
   app.get(
+    '/api/runs/:id/data',
+    {
+      config: { access: 'runs:read' },
+      schema: {
+        operationId: 'getRunData',
+        ...base,
+        summary:
+          "A run's instrument data (spectra, readings), filtered by step and time, downsampled on request, as JSON or CSV",
+        params: RunParams,
+        querystring: DataQuery,
+        response: { 200: RunDataFile, ...errorResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...query } = request.query;
+      const page = await runData(ctx, request.principal, request.params.id, query);
+      if (format !== 'csv') return reply.type('application/json; charset=utf-8').send(page);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="run-${page.run_id}-data.csv"`)
+        .send(Readable.from([dataCsv(page.frames)]));
+    },
+  );
+
+  app.get(
     '/api/samples/:id/runs',
     {
       config: { access: 'runs:read' },
@@ -186,3 +215,19 @@ const InterlockStateSchema = Type.Object({
   read_at: Type.Union([Type.String(), Type.Null()]),
   tripped: Type.Union([Type.String(), Type.Null()], { description: 'what tripped, or null' }),
 });
+
+/** One CSV row a point: frame, step, time, index, wavelength (spectra) and value. */
+function dataCsv(frames: Awaited<ReturnType<typeof runData>>['frames']): string {
+  const rows = frames.flatMap((frame) =>
+    frame.values.map((value, index) => [
+      frame.seq,
+      frame.step_id,
+      frame.captured_at,
+      index,
+      frame.start_nm === null || frame.step_nm === null ? '' : frame.start_nm + index * frame.step_nm,
+      value,
+      frame.unit ?? '',
+    ]),
+  );
+  return stringify([['frame', 'step_id', 'captured_at', 'index', 'wavelength_nm', 'value', 'unit'], ...rows]);
+}

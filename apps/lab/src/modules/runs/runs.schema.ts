@@ -135,3 +135,51 @@ export const SampleRuns = Type.Object({
 export const SampleKey = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 100, description: 'sample uuid or business id' }),
 });
+
+export const DataQuery = Type.Object(
+  {
+    step: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'only this step' })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    max_points: Type.Optional(
+      Type.Integer({
+        minimum: 2,
+        maximum: 100_000,
+        description: 'downsample each frame to at most this many points (bucket means)',
+      }),
+    ),
+    after_seq: Type.Optional(Type.Integer({ minimum: 0, description: 'frames after this one (paging)' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  { additionalProperties: false },
+);
+export const RunDataPage = Type.Object({
+  run_id: Uuid,
+  frames: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      step_id: Type.String(),
+      step_seq: Type.Integer(),
+      kind: Type.String({ description: 'spectrum or readings' }),
+      captured_at: Timestamp,
+      unit: Nullable(Type.String()),
+      points: Type.Integer({ description: 'points as acquired' }),
+      start_nm: Nullable(Type.Number({ description: 'spectrum: wavelength of the first value shown' })),
+      step_nm: Nullable(Type.Number({ description: 'spectrum: spacing of the values shown' })),
+      values: Type.Array(Type.Number()),
+    }),
+  ),
+  next_after_seq: Nullable(Type.Integer()),
+});
+
+/** JSON (the frames) or CSV (one row a point), by `format`. */
+export const RunDataFile: Record<string, unknown> = {
+  description: "The run's data frames, oldest first; CSV has one row a point",
+  content: {
+    'application/json': { schema: RunDataPage },
+    'text/csv': {
+      schema: Type.String({ description: 'frame, step_id, captured_at, index, wavelength_nm, value, unit' }),
+    },
+  },
+};

@@ -12,9 +12,11 @@ import { isUniqueViolation } from '../shared/db-errors.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { inLabs, readInLabs } from '../sites/index.ts';
 import { versionNamed, workflowNamed } from '../workflows/workflows.service.ts';
+import { downsample, unpackValues } from './run-data.ts';
 import { runParameters } from './run-parameters.ts';
 import {
   assignSamples,
+  dataOf,
   devicesOfRun,
   insertRun,
   insertSnapshot,
@@ -265,4 +267,43 @@ export async function sampleRuns(ctx: LabContext, caller: Principal, key: string
   const scope = readInLabs(ctx.db, caller.lab_ids);
   const sample = await oneSample(scope, key);
   return { sample_id: sample.sample_id, id: sample.id, runs: await runsOfSample(scope, sample.id) };
+}
+
+export interface DataQuery {
+  step?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  max_points?: number | undefined;
+  after_seq?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** A run's data frames (spectra, readings) unpacked, each downsampled to `max_points` when asked. */
+export async function runData(ctx: LabContext, caller: Principal, id: string, query: DataQuery) {
+  const scope = readInLabs(ctx.db, caller.lab_ids);
+  const run = isUuid(id) ? await runById(scope, id) : undefined;
+  if (!run) throw new NotFoundError('run_not_found', `There is no run ${id}`);
+  const limit = query.limit ?? 100;
+  const rows = await dataOf(scope, run.id, { ...query, afterSeq: query.after_seq ?? 0, limit: limit + 1 });
+  const frames = rows.slice(0, limit).map((row) => {
+    const values = unpackValues(row.vals);
+    const shown = downsample(values, query.max_points ?? values.length, row);
+    return {
+      seq: row.seq,
+      step_id: row.step_id,
+      step_seq: row.step_seq,
+      kind: row.kind,
+      captured_at: row.captured_at,
+      unit: row.unit,
+      points: row.points,
+      start_nm: shown.start_nm,
+      step_nm: shown.step_nm,
+      values: shown.values,
+    };
+  });
+  return {
+    run_id: run.id,
+    frames,
+    next_after_seq: rows.length > limit ? (frames.at(-1)?.seq ?? null) : null,
+  };
 }
