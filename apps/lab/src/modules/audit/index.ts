@@ -6,6 +6,7 @@ export { type AuditActor, actorOf, claimantOf, identified } from './audit-actor.
 export { entityEntries } from './audit-query.repository.ts';
 export {
   canonicalBytes,
+  canonicalSha256,
   manifestSignatureValid,
   type Signed,
   type SigningAlgorithm,

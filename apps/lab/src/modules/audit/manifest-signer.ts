@@ -59,6 +59,14 @@ export function canonicalBytes(manifest: object): Buffer {
   return Buffer.from(canonicalJson(manifest), 'utf8');
 }
 
+/**
+ * SHA-256 (hex) of a value's RFC 8785 canonical JSON: the one content hash of the lab (a signed
+ * record's state, a workflow definition, a run's configuration snapshot).
+ */
+export function canonicalSha256(value: object): string {
+  return createHash('sha256').update(canonicalBytes(value)).digest('hex');
+}
+
 /** Signs a manifest with the server's key (checkpoints, electronic signatures). */
 export function signManifest<T extends object>(privateKeyPem: string, manifest: T): Signed<T> {
   const privateKey = createPrivateKey(privateKeyPem);

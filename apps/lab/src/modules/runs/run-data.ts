@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { ActionData } from '../instruments/index.ts';
 
 /** Values packed as little-endian float32: 4 bytes a point (a 1024-point spectrum is 4 KB). */
@@ -51,4 +52,30 @@ export function downsample(
         : axis.start_nm + ((bucket - 1) / 2) * axis.step_nm,
     step_nm: axis.step_nm === null ? null : axis.step_nm * bucket,
   };
+}
+
+/** One CSV row a point: frame, step, time, index, wavelength (spectra) and value. */
+export function dataCsv(
+  frames: {
+    seq: number;
+    step_id: string;
+    captured_at: string;
+    start_nm: number | null;
+    step_nm: number | null;
+    unit: string | null;
+    values: number[];
+  }[],
+): string {
+  const rows = frames.flatMap((frame) =>
+    frame.values.map((value, index) => [
+      frame.seq,
+      frame.step_id,
+      frame.captured_at,
+      index,
+      frame.start_nm === null || frame.step_nm === null ? '' : frame.start_nm + index * frame.step_nm,
+      value,
+      frame.unit ?? '',
+    ]),
+  );
+  return stringify([['frame', 'step_id', 'captured_at', 'index', 'wavelength_nm', 'value', 'unit'], ...rows]);
 }

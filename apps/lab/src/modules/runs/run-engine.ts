@@ -6,6 +6,7 @@ import {
   instrumentKind,
   type OutputValue,
 } from '../instruments/index.ts';
+import { isJsonObject } from '../shared/free-json.ts';
 import { ExpressionError, evaluateExpression, type RunValue } from '../workflows/index.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface StepRef {
   type: string;
   path: string;
   iterations: number[];
+  /** `on_abort` for the clean-up steps an abort runs (they must run whatever stopped the run). */
+  phase: 'steps' | 'on_abort';
 }
 
 export interface StepResult {
@@ -81,8 +84,6 @@ export class StepFailure extends Error {
 
 const list = (value: unknown): Json[] =>
   Array.isArray(value) ? value.filter((item): item is Json => typeof item === 'object' && item !== null) : [];
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const reasonOf = (signal: AbortSignal) =>
   signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
 
@@ -92,11 +93,14 @@ class Engine {
   readonly #data = new Map<string, ActionData>();
   readonly #integers = new Set<string>();
 
-  constructor(setup: RunSetup) {
+  readonly #phase: StepRef['phase'];
+
+  constructor(setup: RunSetup, phase: StepRef['phase'] = 'steps') {
     this.#setup = setup;
-    const parameters = isObject(setup.definition.parameters) ? setup.definition.parameters : {};
+    this.#phase = phase;
+    const parameters = isJsonObject(setup.definition.parameters) ? setup.definition.parameters : {};
     for (const [name, spec] of Object.entries(parameters)) {
-      if (isObject(spec) && spec.type === 'integer') this.#integers.add(`params.${name}`);
+      if (isJsonObject(spec) && spec.type === 'integer') this.#integers.add(`params.${name}`);
     }
     Object.assign(this.#steps, setup.resume?.outputs ?? {});
   }
@@ -106,7 +110,7 @@ class Engine {
   }
 
   #value(value: unknown, path: string): RunValue {
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
       throw new StepFailure(path, 'has no value');
     }
@@ -132,7 +136,13 @@ class Engine {
   }
 
   async runStep(step: Json, path: string, iterations: number[]): Promise<void> {
-    const ref: StepRef = { id: String(step.id), type: String(step.type), path, iterations };
+    const ref: StepRef = {
+      id: String(step.id),
+      type: String(step.type),
+      path,
+      iterations,
+      phase: this.#phase,
+    };
     await this.#setup.hooks.stepStarted(ref);
     const result = await this.#perform(step, ref);
     if (result.status === 'completed') this.#steps[ref.id] = result.outputs;
@@ -209,15 +219,15 @@ class Engine {
   async #instrument(step: Json, path: string): Promise<StepResult> {
     const role = String(step.role);
     const session = this.#setup.sessions[role];
-    const kindName = isObject(this.#setup.definition.devices)
+    const kindName = isJsonObject(this.#setup.definition.devices)
       ? this.#setup.definition.devices[role]
       : undefined;
-    const action = isObject(kindName)
+    const action = isJsonObject(kindName)
       ? instrumentKind(String(kindName.kind))?.actions[String(step.action)]
       : undefined;
     if (!session || !action)
       throw new StepFailure(path, `no instrument is bound to ${role} for ${String(step.action)}`);
-    const given = isObject(step.args) ? step.args : {};
+    const given = isJsonObject(step.args) ? step.args : {};
     const args: Record<string, OutputValue> = {};
     for (const [name, spec] of Object.entries(action.args)) {
       const value =
@@ -251,11 +261,14 @@ class Engine {
   async runAbortSteps(): Promise<void> {
     const steps = list(this.#setup.definition.on_abort);
     if (steps.length === 0) return;
-    const cleanup = new Engine({
-      ...this.#setup,
-      resume: { finished: new Set(), outputs: this.#steps },
-      control: { signal: AbortSignal.timeout(60_000), waitIfPaused: async () => {} },
-    });
+    const cleanup = new Engine(
+      {
+        ...this.#setup,
+        resume: { finished: new Set(), outputs: this.#steps },
+        control: { signal: AbortSignal.timeout(60_000), waitIfPaused: async () => {} },
+      },
+      'on_abort',
+    );
     await cleanup.runList(steps, '/on_abort', []).catch(() => {
       // The safe state follows whatever happened here.
     });

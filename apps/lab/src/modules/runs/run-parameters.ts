@@ -1,9 +1,8 @@
 import { ValidationError } from '@ours/platform/errors';
+import { isJsonObject } from '../shared/free-json.ts';
 import { parameterValueProblem, type RunValue } from '../workflows/index.ts';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * A run's parameters: every declared one, from the request or its default, each checked against its
@@ -11,7 +10,7 @@ const isObject = (value: unknown): value is Json =>
  * problem.
  */
 export function runParameters(definition: Json, given: Json): Record<string, RunValue> {
-  const declared = isObject(definition.parameters) ? definition.parameters : {};
+  const declared = isJsonObject(definition.parameters) ? definition.parameters : {};
   const problems: { path: string; code: string; message: string }[] = [];
   const values: Record<string, RunValue> = {};
   for (const name of Object.keys(given)) {
@@ -24,7 +23,7 @@ export function runParameters(definition: Json, given: Json): Record<string, Run
     }
   }
   for (const [name, spec] of Object.entries(declared)) {
-    if (!isObject(spec)) continue;
+    if (!isJsonObject(spec)) continue;
     const value = given[name] ?? spec.default;
     if (value === undefined) {
       problems.push({

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError } from '@ours/platform/errors';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LabContext } from '../../context.ts';
@@ -6,16 +5,18 @@ import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { driverNamed, type InstrumentSession } from '../instruments/index.ts';
+import { isJsonObject } from '../shared/free-json.ts';
 import { reauthenticateSigner, signatureMeanings, signInTransaction } from '../signatures/index.ts';
 import { allLabIds, inLabs } from '../sites/index.ts';
 import { type RunValue, stepTypeNames } from '../workflows/index.ts';
+import { versionDefinition } from '../workflows/workflows.service.ts';
 import { createAnalysisClient } from './analysis-client.ts';
 import { createInterlockMonitor, type InterlockState, type WatchedInstrument } from './interlock-monitor.ts';
 import { frameOf, packValues } from './run-data.ts';
+import { runRecordDigest } from './run-digest.ts';
 import { type EngineHooks, executeRun, type RunOutcome } from './run-engine.ts';
 import {
   beatRuns,
-  dataOf,
   devicesOfRun,
   insertData,
   insertStep,
@@ -25,19 +26,15 @@ import {
   releaseDevices,
   runById,
   snapshotById,
-  stepsOf,
   updateRun,
 } from './runs.repository.ts';
-import { canonicalHash } from './runs.service.ts';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A run's stored parameters as values (they were checked when the run was created). */
 function runValues(stored: unknown): Record<string, RunValue> {
   const values: Record<string, RunValue> = {};
-  for (const [name, value] of Object.entries(isObject(stored) ? stored : {})) {
+  for (const [name, value] of Object.entries(isJsonObject(stored) ? stored : {})) {
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string')
       values[name] = value;
   }
@@ -203,19 +200,7 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
 
   async function finish(runId: string, labIds: string[], outcome: RunOutcome): Promise<void> {
     await inLabs(ctx.db, labIds, async (tx) => {
-      const steps = await stepsOf(tx, runId);
-      const frames = await dataOf(tx, runId, { afterSeq: 0, limit: 10_000_000 });
-      // The closing entry binds the step records and the data (exempt from coverage: append-only) to
-      // the chain: a record added, dropped or changed later no longer matches these hashes.
-      const data = createHash('sha256');
-      for (const frame of frames)
-        data.update(`${frame.seq}|${frame.step_seq}|${frame.captured_at}|`).update(frame.vals);
-      const summary = {
-        steps: steps.length,
-        steps_hash: canonicalHash(steps),
-        data_frames: frames.length,
-        data_hash: data.digest('hex'),
-      };
+      const summary = await runRecordDigest(tx, runId);
       const now = ctx.now().toISOString();
       const run = await runById(tx, runId, { lock: true });
       // Already ended, or taken as orphaned by another instance meanwhile: that record stands.
@@ -247,17 +232,17 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
 
   async function sessionsOf(tx: LabExecutor, runId: string, snapshotId: string) {
     const snapshot = await snapshotById(tx, snapshotId);
-    const bound = isObject(snapshot?.snapshot.devices) ? snapshot.snapshot.devices : {};
+    const bound = isJsonObject(snapshot?.snapshot.devices) ? snapshot.snapshot.devices : {};
     const sessions: Record<string, InstrumentSession> = {};
     const instruments: WatchedInstrument[] = [];
     for (const reservation of await devicesOfRun(tx, runId)) {
       const device = bound[reservation.role];
-      const driver = isObject(device) ? driverNamed(String(device.driver)) : undefined;
-      if (!driver || !isObject(device))
+      const driver = isJsonObject(device) ? driverNamed(String(device.driver)) : undefined;
+      if (!driver || !isJsonObject(device))
         throw new Error(`run ${runId}: no driver for role ${reservation.role}`);
       const session = driver.connect(
         reservation.device_id,
-        isObject(device.driver_settings) ? device.driver_settings : {},
+        isJsonObject(device.driver_settings) ? device.driver_settings : {},
       );
       sessions[reservation.role] = session;
       const hubId = typeof device.hub_id === 'string' ? device.hub_id : null;
@@ -270,17 +255,13 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
     const loaded = await inLabs(ctx.db, labIds, async (tx) => {
       const run = await runById(tx, runId);
       if (!run) throw new Error(`run ${runId} is gone`);
-      const version = await tx
-        .selectFrom('workflow_versions')
-        .select('definition')
-        .where('id', '=', run.workflow_version_id)
-        .executeTakeFirstOrThrow();
+      const definition = await versionDefinition(tx, run.workflow_version_id);
       const { sessions, instruments } = await sessionsOf(tx, runId, run.config_snapshot_id);
       await transition(tx, runId, ['created'], 'running', system, {
         started_at: ctx.now().toISOString(),
         runner_heartbeat_at: ctx.now().toISOString(),
       });
-      return { run, definition: version.definition, sessions, instruments };
+      return { run, definition, sessions, instruments };
     });
     entry.labId = loaded.run.lab_id;
     entry.hubs = new Set(
@@ -295,8 +276,7 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
         startedAt.set(`${step.path}#${step.iterations.join('.')}`, ctx.now().toISOString());
         // The lines are read before every instrument step too, not only by the poller; on_abort
         // steps run whatever the lines say (they are what makes the instruments safe).
-        const cleanup = step.path.startsWith('/on_abort');
-        if (step.type === 'instrument' && !cleanup && (await interlocks.check(runId))) {
+        if (step.type === 'instrument' && step.phase === 'steps' && (await interlocks.check(runId))) {
           throw entry.controller.signal.reason;
         }
       },

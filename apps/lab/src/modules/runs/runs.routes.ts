@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/platform/http';
-import { stringify } from 'csv-stringify/sync';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/index.ts';
+import { dataCsv } from './run-data.ts';
 import { createRunSupervisor, type RunSupervisor } from './run-supervisor.ts';
 import {
   Abort,
@@ -215,19 +215,3 @@ const InterlockStateSchema = Type.Object({
   read_at: Type.Union([Type.String(), Type.Null()]),
   tripped: Type.Union([Type.String(), Type.Null()], { description: 'what tripped, or null' }),
 });
-
-/** One CSV row a point: frame, step, time, index, wavelength (spectra) and value. */
-function dataCsv(frames: Awaited<ReturnType<typeof runData>>['frames']): string {
-  const rows = frames.flatMap((frame) =>
-    frame.values.map((value, index) => [
-      frame.seq,
-      frame.step_id,
-      frame.captured_at,
-      index,
-      frame.start_nm === null || frame.step_nm === null ? '' : frame.start_nm + index * frame.step_nm,
-      value,
-      frame.unit ?? '',
-    ]),
-  );
-  return stringify([['frame', 'step_id', 'captured_at', 'index', 'wavelength_nm', 'value', 'unit'], ...rows]);
-}

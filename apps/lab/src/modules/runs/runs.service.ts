@@ -1,17 +1,17 @@
-import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '@ours/platform/errors';
 import type { Cursor } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/index.ts';
-import { type AuditActor, canonicalBytes } from '../audit/index.ts';
+import { type AuditActor, canonicalSha256 } from '../audit/index.ts';
 import { logRunUsage, usableDevice } from '../devices/devices.service.ts';
 import { driverNamed } from '../instruments/index.ts';
 import { oneSample } from '../samples/samples.service.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
+import { isJsonObject } from '../shared/free-json.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { inLabs, readInLabs } from '../sites/index.ts';
-import { versionNamed, workflowNamed } from '../workflows/workflows.service.ts';
+import { runnableVersion } from '../workflows/workflows.service.ts';
 import { downsample, unpackValues } from './run-data.ts';
 import { runParameters } from './run-parameters.ts';
 import {
@@ -32,8 +32,6 @@ import {
 } from './runs.repository.ts';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export interface NewRunInput {
   workflow: string;
@@ -45,36 +43,7 @@ export interface NewRunInput {
   lab_id?: string | undefined;
 }
 
-/** SHA-256 of a value's canonical JSON (RFC 8785). */
-export const canonicalHash = (value: object) =>
-  createHash('sha256').update(canonicalBytes(value)).digest('hex');
-
 const softwareVersion = '0.1.0';
-
-/** The version a run uses: the one named (approved, not retired) or the newest approved one. */
-async function runnableVersion(tx: LabExecutor, input: NewRunInput) {
-  if (input.version !== undefined) {
-    const found = await versionNamed(tx, input.workflow, input.version, { labId: input.lab_id });
-    if (found.version.status !== 'approved') {
-      throw new ConflictError(
-        'version_not_runnable',
-        `Version ${input.version} of ${input.workflow} is ${found.version.status}: only approved, unretired versions run`,
-      );
-    }
-    return found;
-  }
-  const workflow = await workflowNamed(tx, input.workflow, input.lab_id);
-  const approved = await tx
-    .selectFrom('workflow_versions')
-    .select('version')
-    .where('workflow_id', '=', workflow.id)
-    .where('status', '=', 'approved')
-    .orderBy('version', 'desc')
-    .executeTakeFirst();
-  if (!approved)
-    throw new ConflictError('no_approved_version', `${input.workflow} has no approved version to run`);
-  return versionNamed(tx, input.workflow, approved.version, { labId: workflow.lab_id });
-}
 
 /** Each role bound to a usable device of its kind in the workflow's lab, for the snapshot. */
 async function boundDevices(
@@ -84,7 +53,7 @@ async function boundDevices(
   labId: string,
   given: Record<string, string>,
 ) {
-  const roles = isObject(definition.devices) ? definition.devices : {};
+  const roles = isJsonObject(definition.devices) ? definition.devices : {};
   for (const role of Object.keys(given)) {
     if (!Object.hasOwn(roles, role))
       throw new ValidationError('unknown_role', `The workflow has no device role ${role}`);
@@ -97,7 +66,7 @@ async function boundDevices(
     if (device.lab_id !== labId)
       throw new NotFoundError('device_not_found', `There is no device ${key} in the workflow's lab`);
     const driver = device.driver ? driverNamed(device.driver) : undefined;
-    const kind = isObject(spec) ? String(spec.kind) : '';
+    const kind = isJsonObject(spec) ? String(spec.kind) : '';
     if (!driver)
       throw new ConflictError(
         'device_without_driver',
@@ -140,7 +109,7 @@ export function createRun(
   actor: AuditActor,
 ): Promise<RunRow> {
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const { workflow, version } = await runnableVersion(tx, input);
+    const { workflow, version } = await runnableVersion(tx, input.workflow, input.version, input.lab_id);
     const definition = version.definition;
     const parameters = runParameters(definition, input.parameters ?? {});
     const devices = await boundDevices(ctx, tx, definition, workflow.lab_id, input.devices);
@@ -159,7 +128,7 @@ export function createRun(
     const stored = await insertSnapshot(tx, {
       lab_id: workflow.lab_id,
       snapshot,
-      snapshot_hash: canonicalHash(snapshot),
+      snapshot_hash: canonicalSha256(snapshot),
     });
     const run = await insertRun(tx, {
       lab_id: workflow.lab_id,
@@ -240,7 +209,7 @@ export async function getRun(ctx: LabContext, caller: Principal, id: string) {
     samplesOfRun(scope, run.id),
     stepsOf(scope, run.id),
   ]);
-  const workflow = isObject(snapshot?.snapshot.workflow) ? snapshot.snapshot.workflow : {};
+  const workflow = isJsonObject(snapshot?.snapshot.workflow) ? snapshot.snapshot.workflow : {};
   return {
     ...run,
     workflow: String(workflow.name ?? ''),

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import {
-  canonicalBytes,
+  canonicalSha256,
   manifestSignatureValid,
   type Signed,
   type SigningAlgorithm,
@@ -25,7 +24,7 @@ export interface SignatureManifest {
 
 /** The hash of a record's current content (canonical JSON), so a later edit is detectable. */
 export function recordHash(record: object): string {
-  return createHash('sha256').update(canonicalBytes(record)).digest('hex');
+  return canonicalSha256(record);
 }
 
 /** Signs a manifest for a record in its current state. */

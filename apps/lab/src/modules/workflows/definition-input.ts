@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { JsonObject } from '@ours/platform/db';
 import { ValidationError } from '@ours/platform/errors';
 import { parse as parseYaml } from 'yaml';
-import { canonicalBytes } from '../audit/index.ts';
+import { isJsonObject } from '../shared/free-json.ts';
 import { type ValidationContext, validateDefinition } from './definition-validator.ts';
 
 /** A definition as a request carries it: the JSON document, or the same document as YAML text. */
@@ -10,9 +8,6 @@ export interface DefinitionInput {
   definition?: Record<string, unknown> | undefined;
   definition_yaml?: string | undefined;
 }
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The document a request sent, parsed from YAML when it came that way (400 when neither or both). */
 function documentOf(input: DefinitionInput): unknown {
@@ -38,10 +33,13 @@ function documentOf(input: DefinitionInput): unknown {
  * The checked definition of a request, or a 400 `invalid_definition` listing every problem with its
  * JSON path in `details` (see validateDefinition).
  */
-export function checkedDefinition(input: DefinitionInput, context: ValidationContext): JsonObject {
+export function checkedDefinition(
+  input: DefinitionInput,
+  context: ValidationContext,
+): Record<string, unknown> {
   const document = documentOf(input);
   const problems = validateDefinition(document, context);
-  if (problems.length > 0 || !isObject(document)) {
+  if (problems.length > 0 || !isJsonObject(document)) {
     throw new ValidationError(
       'invalid_definition',
       `The workflow definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]?.path || '/'} ${problems[0]?.message ?? ''}`.trim(),
@@ -49,9 +47,4 @@ export function checkedDefinition(input: DefinitionInput, context: ValidationCon
     );
   }
   return document;
-}
-
-/** SHA-256 of the definition's canonical JSON (RFC 8785): what an approval signs and locks. */
-export function definitionHash(definition: JsonObject): string {
-  return createHash('sha256').update(canonicalBytes(definition)).digest('hex');
 }

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type ArgumentSpec, instrumentKind } from '../instruments/index.ts';
+import { isJsonObject } from '../shared/free-json.ts';
 import { type CelKind, celKindOf, checkExpression, type ExpressionScope } from './expression-check.ts';
 import { DefinitionHeader, stepSchemas, stepTypeNames } from './workflow-definition.schema.ts';
 
@@ -25,8 +26,6 @@ const checkStep = new Map<string, ValidateFunction>(
   Object.entries(stepSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
 );
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const pointer = (path: string, key: string | number) =>
   `${path}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
 
@@ -38,7 +37,7 @@ const pointer = (path: string, key: string | number) =>
  */
 export function validateDefinition(document: unknown, context: ValidationContext = {}): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  if (!isObject(document))
+  if (!isJsonObject(document))
     return [{ path: '', code: 'invalid_definition', message: 'A definition is a JSON object' }];
   if (!checkHeader(document)) problems.push(...schemaProblems('', checkHeader.errors));
   // GET /api/workflows/schema is the format itself: no workflow may take its name.
@@ -83,11 +82,11 @@ class StepWalker {
   constructor(document: Json, context: ValidationContext, problems: DefinitionProblem[]) {
     this.context = context;
     this.problems = problems;
-    this.roles = isObject(document.devices) ? document.devices : {};
-    const parameters = isObject(document.parameters) ? document.parameters : {};
+    this.roles = isJsonObject(document.devices) ? document.devices : {};
+    const parameters = isJsonObject(document.parameters) ? document.parameters : {};
     this.params = {};
     for (const [name, spec] of Object.entries(parameters)) {
-      if (!isObject(spec) || typeof spec.type !== 'string') continue;
+      if (!isJsonObject(spec) || typeof spec.type !== 'string') continue;
       this.params[name] = parameterKind(spec.type);
       this.checkParameter(name, spec);
     }
@@ -104,7 +103,7 @@ class StepWalker {
   }
 
   private collectStep(step: unknown, at: string): void {
-    if (!isObject(step)) {
+    if (!isJsonObject(step)) {
       this.problem(at, 'schema', 'A step is a JSON object');
       return;
     }
@@ -128,7 +127,7 @@ class StepWalker {
     let seen = visible;
     if (!Array.isArray(list)) return seen;
     list.forEach((step, index) => {
-      if (isObject(step)) seen = this.checkStep(step, pointer(path, index), seen);
+      if (isJsonObject(step)) seen = this.checkStep(step, pointer(path, index), seen);
     });
     return seen;
   }
@@ -149,7 +148,7 @@ class StepWalker {
       case 'instrument':
         return { ...visible, [id]: this.checkInstrument(step, at, visible) };
       case 'wait':
-        if (isObject(step.seconds))
+        if (isJsonObject(step.seconds))
           this.expression(step.seconds.expr, `${at}/seconds/expr`, visible, 'number');
         return visible;
       case 'loop': {
@@ -185,8 +184,8 @@ class StepWalker {
         }
         return visible;
       case 'record':
-        if (isObject(step.value)) this.expression(step.value.expr, `${at}/value/expr`, visible);
-        return { ...visible, [id]: { value: isObject(step.value) ? 'dyn' : literalKind(step.value) } };
+        if (isJsonObject(step.value)) this.expression(step.value.expr, `${at}/value/expr`, visible);
+        return { ...visible, [id]: { value: isJsonObject(step.value) ? 'dyn' : literalKind(step.value) } };
       default:
         return visible;
     }
@@ -194,7 +193,7 @@ class StepWalker {
 
   private checkInstrument(step: Json, at: string, visible: Visible): Outputs {
     const role = this.roles[String(step.role)];
-    if (!isObject(role)) {
+    if (!isJsonObject(role)) {
       this.problem(`${at}/role`, 'unknown_role', `The workflow declares no device role ${String(step.role)}`);
       return 'any';
     }
@@ -209,7 +208,7 @@ class StepWalker {
       );
       return 'any';
     }
-    const args = isObject(step.args) ? step.args : {};
+    const args = isJsonObject(step.args) ? step.args : {};
     for (const name of Object.keys(args)) {
       if (!action.args[name])
         this.problem(
@@ -228,7 +227,7 @@ class StepWalker {
             'missing_argument',
             `${String(step.action)} needs ${name} (${spec.description})`,
           );
-      } else if (isObject(value)) {
+      } else if (isJsonObject(value)) {
         this.expression(
           value.expr,
           `${path}/expr`,

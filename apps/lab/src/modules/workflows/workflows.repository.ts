@@ -1,4 +1,4 @@
-import { type JsonObject, olderThan } from '@ours/platform/db';
+import { olderThan } from '@ours/platform/db';
 import type { Cursor } from '@ours/platform/http';
 import { type Selectable, sql, type Updateable } from 'kysely';
 import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
@@ -34,7 +34,7 @@ export function insertVersion(
     lab_id: string;
     workflow_id: string;
     version: number;
-    definition: JsonObject;
+    definition: Record<string, unknown>;
     definition_hash: string;
     author_id: string;
   },
@@ -63,6 +63,17 @@ export function versionOf(
 
 export function versionById(tx: LabExecutor, id: string): Promise<VersionRow | undefined> {
   return tx.selectFrom('workflow_versions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The newest approved (unretired) version of a workflow, if any. */
+export function newestApprovedVersion(tx: LabExecutor, workflowId: string): Promise<VersionRow | undefined> {
+  return tx
+    .selectFrom('workflow_versions')
+    .selectAll()
+    .where('workflow_id', '=', workflowId)
+    .where('status', '=', 'approved')
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
 }
 
 /** Every version of a workflow, newest first. */

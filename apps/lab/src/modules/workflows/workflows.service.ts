@@ -5,18 +5,20 @@ import type { LabContext } from '../../context.ts';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import type { Principal } from '../access/index.ts';
 import { listRoles } from '../accounts/index.ts';
-import type { AuditActor, AuditInput } from '../audit/index.ts';
+import { type AuditActor, type AuditInput, canonicalSha256 } from '../audit/index.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
 import { inLabs, readInLabs, targetLab } from '../sites/index.ts';
-import { checkedDefinition, type DefinitionInput, definitionHash } from './definition-input.ts';
+import { checkedDefinition, type DefinitionInput } from './definition-input.ts';
 import {
   insertVersion,
   insertWorkflow,
   listWorkflows,
+  newestApprovedVersion,
   nextVersionNumber,
   updateVersion,
   type VersionChanges,
   type VersionRow,
+  versionById,
   versionOf,
   versionsOf,
   type WorkflowRow,
@@ -80,7 +82,11 @@ export async function versionNamed(
   return { workflow, version: found };
 }
 
-async function definitionFor(tx: LabExecutor, input: DefinitionInput, name?: string): Promise<JsonObject> {
+async function definitionFor(
+  tx: LabExecutor,
+  input: DefinitionInput,
+  name?: string,
+): Promise<Record<string, unknown>> {
   const roles = (await listRoles(tx)).map((role) => role.name);
   const definition = checkedDefinition(input, { roles });
   if (name !== undefined && definition.name !== name) {
@@ -121,7 +127,7 @@ export function createWorkflow(
       workflow_id: workflow.id,
       version: 1,
       definition,
-      definition_hash: definitionHash(definition),
+      definition_hash: canonicalSha256(definition),
       author_id: caller.id,
     });
     await ctx.audit.appendMany(tx, [
@@ -156,7 +162,7 @@ export function addVersion(
       workflow_id: workflow.id,
       version: await nextVersionNumber(tx, workflow.id),
       definition,
-      definition_hash: definitionHash(definition),
+      definition_hash: canonicalSha256(definition),
       author_id: caller.id,
     });
     await ctx.audit.append(tx, entry(actor, 'workflow_version.create', version, null, input.reason ?? null));
@@ -206,7 +212,7 @@ export function editDraft(
   };
   return transition(ctx, caller, target, step, actor, async (_version, tx) => {
     const definition = await definitionFor(tx, input, target.name);
-    return { definition: JSON.stringify(definition), definition_hash: definitionHash(definition) };
+    return { definition: JSON.stringify(definition), definition_hash: canonicalSha256(definition) };
   });
 }
 
@@ -283,4 +289,37 @@ export function findWorkflows(
   limit: number,
 ): Promise<WorkflowSummary[]> {
   return listWorkflows(readInLabs(ctx.db, caller.lab_ids), filter, cursor, limit);
+}
+
+/**
+ * The version a run uses: the one named, which must be approved and not retired (409
+ * `version_not_runnable`), or the newest approved one (409 `no_approved_version`).
+ */
+export async function runnableVersion(
+  tx: LabExecutor,
+  name: string,
+  version: number | undefined,
+  labId?: string,
+): Promise<{ workflow: WorkflowRow; version: VersionRow }> {
+  if (version !== undefined) {
+    const found = await versionNamed(tx, name, version, { labId });
+    if (found.version.status !== 'approved') {
+      throw new ConflictError(
+        'version_not_runnable',
+        `Version ${version} of ${name} is ${found.version.status}: only approved, unretired versions run`,
+      );
+    }
+    return found;
+  }
+  const workflow = await workflowNamed(tx, name, labId);
+  const approved = await newestApprovedVersion(tx, workflow.id);
+  if (!approved) throw new ConflictError('no_approved_version', `${name} has no approved version to run`);
+  return { workflow, version: approved };
+}
+
+/** The definition of a version (a run loads the one its snapshot names). */
+export async function versionDefinition(tx: LabExecutor, versionId: string): Promise<JsonObject> {
+  const version = await versionById(tx, versionId);
+  if (!version) throw new NotFoundError('version_not_found', `There is no workflow version ${versionId}`);
+  return version.definition;
 }
