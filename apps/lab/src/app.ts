@@ -10,6 +10,7 @@ import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { instrumentRoutes } from './modules/instruments/instruments.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { jobRoutes, registerLabJobMetrics } from './modules/jobs/jobs.routes.ts';
+import { runReportRoutes } from './modules/runs/run-report.routes.ts';
 import { runRoutes } from './modules/runs/runs.routes.ts';
 import { sampleRoutes } from './modules/samples/samples.routes.ts';
 import { keyRoutes } from './modules/signatures/keys.routes.ts';
@@ -58,6 +59,7 @@ export async function buildApp(
     await instrumentRoutes(scope, ctx);
     await workflowRoutes(scope, ctx);
     await runRoutes(scope, ctx);
+    await runReportRoutes(scope, ctx);
     await demoRoutes(scope, ctx);
     await jobRoutes(scope, ctx);
   });

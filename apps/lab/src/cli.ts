@@ -137,11 +137,15 @@ const audit: CliCommand = {
 
 const seedDemoCommand: CliCommand = {
   name: 'seed-demo',
-  summary: 'fill the main lab with demo data (after create-admin)',
+  summary: 'fill the main lab with demo data and the demo workflow (after create-admin)',
   help: `Usage: npm run lab -- seed-demo
-  Fills the main lab with demo records (samples with lineage, inventory, devices), audited under
-  the earliest administrator; does nothing if they are there already. Progress goes to stderr;
-  the counts added are printed to stdout as JSON ({ "samples": 300, ... }).
+  Fills the main lab with demo records (samples with lineage, inventory, devices) and installs the
+  demo workflow crystallization-monitoring, approved by a second demo user, with two simulated
+  instruments to run it on; audited under the earliest administrator; does nothing if they are
+  there already. Progress goes to stderr; what was added is printed to stdout as JSON, as
+  POST /api/admin/demo-data answers it ({ "added": true, "counts": { "samples": 300, ... },
+  "workflow": {...}, "approver": {...} }): the demo approver's generated password is shown there
+  once and nowhere else.
   On a running server use POST /api/admin/demo-data, or start it with --demo, instead.`,
   run: async (args) => {
     parseArgs({ args, options: {} });
@@ -155,8 +159,13 @@ const seedDemoCommand: CliCommand = {
       ].join('\n'),
     );
     progress.done();
-    printData(outcome.counts);
+    printData(outcome);
     if (!outcome.added) console.error('The demo data is already there: nothing added.');
+    else if (outcome.approver) {
+      console.error(
+        `Demo workflow approved by ${outcome.approver.email}: its password is in the output above, shown this once.`,
+      );
+    }
   },
 };
 

@@ -48,6 +48,8 @@ export interface LabConfig {
     instrumentTimeoutS: number;
     analysisUrl: string | undefined;
     analysisTimeoutMs: number;
+    /** A run whose server has not beaten for this long is orphaned (it beats every third of it). */
+    orphanAfterS: number;
   };
   /** Fill the main lab with demo data at start when it is not there yet (LAB_DEMO_DATA, or --demo). */
   demoData: boolean;
@@ -103,6 +105,7 @@ export function envToConfig(env: Env): LabConfig {
       instrumentTimeoutS: envInt(env, 'LAB_INSTRUMENT_TIMEOUT_S', { min: 1, max: 3600 }) ?? 60,
       analysisUrl: envUrl(env, 'LAB_ANALYSIS_URL', ['http:', 'https:']),
       analysisTimeoutMs: envInt(env, 'LAB_ANALYSIS_TIMEOUT_MS', { min: 10, max: 60_000 }) ?? 2_000,
+      orphanAfterS: envInt(env, 'LAB_RUN_ORPHAN_AFTER_S', { min: 3, max: 600 }) ?? 15,
     },
     demoData: envBool(env, 'LAB_DEMO_DATA') ?? false,
   };

@@ -5,6 +5,7 @@ import type { LabConfig } from './config.ts';
 import type { LabContext } from './context.ts';
 import type { LabDatabase, LabSchema } from './db/lab-database.ts';
 import { hashPassword } from './modules/accounts/password-hasher.ts';
+import { applyRoleDefaults } from './modules/accounts/role-defaults.service.ts';
 import { auditMacKey } from './modules/audit/audit-hash.ts';
 import { createAuditTrail } from './modules/audit/audit-trail.ts';
 import { algorithmOf, keyIdOf } from './modules/audit/manifest-signer.ts';
@@ -24,7 +25,10 @@ export function openLabDatabase(config: LabConfig): Promise<LabDatabase> {
   });
 }
 
-/** Builds every shared resource once; tests pass their own database or clock. */
+/**
+ * Builds every shared resource once, and applies the role defaults this database has not had yet
+ * (whatever the entry point: server, command line or test); tests pass their own database or clock.
+ */
 export async function createContext(
   config: LabConfig,
   overrides: Partial<Pick<LabContext, 'db' | 'now'>> = {},
@@ -45,7 +49,7 @@ export async function createContext(
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { connectTimeout: 1_000, maxRetriesPerRequest: 1, lazyConnect: false })
     : undefined;
-  return {
+  const ctx: LabContext = {
     config,
     db,
     keys,
@@ -58,6 +62,14 @@ export async function createContext(
     jobs: undefined,
     now: overrides.now ?? (() => new Date()),
   };
+  try {
+    await applyRoleDefaults(ctx);
+  } catch (error) {
+    // Whatever failed, leave nothing open that would keep the process alive.
+    await closeContext(ctx);
+    throw error;
+  }
+  return ctx;
 }
 
 /** Releases what `createContext` opened. */

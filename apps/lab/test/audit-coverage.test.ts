@@ -24,6 +24,8 @@ const exempt = [
   'job_runs',
   'refresh_tokens',
   'run_data',
+  'run_event_heads',
+  'run_events',
   'run_steps',
   'schema_migrations',
   'setup_tokens',

@@ -52,19 +52,24 @@ describe.runIf(embedded)('npm run lab -- ...', { timeout: 120_000 }, () => {
     expect(await lab('audit')).toMatchObject({ code: 2 });
   });
 
-  it('seeds demo data with progress on stderr and the counts as snake_case JSON on stdout, once', async () => {
+  it('seeds demo data with progress on stderr and what it added as snake_case JSON on stdout, once', async () => {
     expect((await lab('create-admin', '--email', 'ada@lab.test')).code).toBe(0);
     const seeded = await lab('seed-demo');
     expect(seeded.code, seeded.stderr).toBe(0);
-    expect(seeded.stderr).toMatch(/\[1\/3\][\s\S]*\[2\/3\][\s\S]*\[3\/3\][\s\S]*done in/);
-    expect(JSON.parse(seeded.stdout)).toMatchObject({
-      samples: 300,
-      lots_near_expiry: 4,
-      overdue_devices: 1,
+    expect(seeded.stderr).toMatch(/\[1\/4\][\s\S]*\[2\/4\][\s\S]*\[3\/4\][\s\S]*\[4\/4\][\s\S]*done in/);
+    const added = JSON.parse(seeded.stdout);
+    expect(added).toMatchObject({
+      added: true,
+      counts: { samples: 300, lots_near_expiry: 4, overdue_devices: 1, workflows: 1 },
+      workflow: { name: 'crystallization-monitoring', status: 'approved' },
+      approver: { email: 'demo-approver@lab.example' },
     });
+    // The demo approver's password: on stdout once, nowhere in the progress or verdict lines.
+    expect(added.approver.password).toMatch(/^Demo-/);
+    expect(seeded.stderr).not.toContain(added.approver.password);
     const again = await lab('seed-demo');
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({});
+    expect(JSON.parse(again.stdout)).toEqual({ added: false, counts: {} });
     expect(again.stderr).toMatch(/already there/);
   });
 

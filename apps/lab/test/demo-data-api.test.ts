@@ -31,7 +31,13 @@ describe('POST /api/admin/demo-data', () => {
     const replies = [first, second].sort((a, b) => (a?.statusCode ?? 0) - (b?.statusCode ?? 0));
     expect(replies.map((reply) => reply?.statusCode)).toEqual([200, 201]);
     expect(replies[0]?.json()).toEqual({ added: false, counts: {} });
-    expect(replies[1]?.json()).toMatchObject({ added: true, counts: { samples: 300, devices: 6 } });
+    const added = replies[1]?.json();
+    expect(added).toMatchObject({
+      added: true,
+      counts: { samples: 300, devices: 6, simulated_instruments: 2, workflows: 1 },
+      workflow: { name: 'crystallization-monitoring', status: 'approved' },
+      approver: { email: 'demo-approver@lab.example', password: expect.any(String) },
+    });
 
     const again = await lab.app.inject({ method: 'POST', url, headers: bearer(admin.token) });
     expect(again.statusCode).toBe(200);
@@ -46,6 +52,21 @@ describe('POST /api/admin/demo-data', () => {
     );
     expect(attribution?.actors).toEqual([admin.email]);
     expect(attribution?.request_ids).toEqual([replies[1]?.headers['x-request-id']]);
+    // The workflow is the caller's; its approval is the demo approver's own act, in the same request.
+    const { rows: workflowEntries } = await sql<{ action: string; actor_email: string; request_id: string }>`
+      select action, actor_email, request_id from audit_entries
+      where action like 'workflow%' or (action = 'signature.create' and entity_type = 'workflow_version')
+      order by seq`.execute(lab.db.kysely);
+    expect(workflowEntries.map((entry) => [entry.action, entry.actor_email])).toEqual([
+      ['workflow.create', admin.email],
+      ['workflow_version.create', admin.email],
+      ['workflow_version.submit', admin.email],
+      ['signature.create', added.approver.email],
+      ['workflow_version.approve', added.approver.email],
+    ]);
+    expect(new Set(workflowEntries.map((entry) => entry.request_id))).toEqual(
+      new Set([replies[1]?.headers['x-request-id']]),
+    );
     expect((await lab.db.transaction((tx) => verifyChain(tx, { macKey: lab.ctx.auditMacKey }))).valid).toBe(
       true,
     );

@@ -121,12 +121,14 @@ const operationIds = {
   createRun: 'POST /api/runs',
   listRuns: 'GET /api/runs',
   getRun: 'GET /api/runs/{id}',
+  streamRunEvents: 'GET /api/runs/{id}/events',
   pauseRun: 'POST /api/runs/{id}/pause',
   resumeRun: 'POST /api/runs/{id}/resume',
   abortRun: 'POST /api/runs/{id}/abort',
   approveRunStep: 'POST /api/runs/{id}/approvals/{stepId}',
   listInterlocks: 'GET /api/safety/interlocks',
   getRunData: 'GET /api/runs/{id}/data',
+  getRunReport: 'GET /api/runs/{id}/report.pdf',
   listSampleRuns: 'GET /api/samples/{id}/runs',
 };
 

@@ -151,10 +151,15 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /api/runs/:id/approvals/:stepId': 'runs:update',
   'GET /api/safety/interlocks': 'runs:read',
   'GET /api/runs/:id/data': 'runs:read',
+  'GET /api/runs/:id/events': 'runs:read',
+  'GET /api/runs/:id/report.pdf': 'runs:read',
   'GET /api/samples/:id/runs': 'runs:read',
 };
 
-/** The seed's roles as docs/compliance.md lists them, plus an account holding no role at all. */
+/**
+ * The seed's roles as docs/compliance.md lists them (compliance's workflows:approve is a default
+ * applied at start), plus an account holding no role at all.
+ */
 const expectedRoles: Record<string, readonly string[]> = {
   admin: ['*'],
   scientist: [
@@ -189,6 +194,7 @@ const expectedRoles: Record<string, readonly string[]> = {
     'runs:read',
     'samples:read',
     'workflows:read',
+    'workflows:approve',
     'signatures:read',
   ],
 };

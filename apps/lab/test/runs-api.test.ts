@@ -1,105 +1,27 @@
-import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulatedDaq } from '../src/modules/instruments/index.ts';
 import { createRunSupervisor } from '../src/modules/runs/run-supervisor.ts';
 import { auditEntriesOf } from './support/audit-entries.ts';
-import { bearer, type TestAccount, useLabApp } from './support/lab-app.ts';
+import type { TestAccount } from './support/lab-app.ts';
+import { useRunLab, withoutApproval } from './support/run-fixtures.ts';
 import { asSuperuser } from './support/superuser.ts';
 
-const lab = useLabApp({ USER_RATE_LIMIT_PER_MINUTE: '100000' });
-let admin: TestAccount;
-let scientist: TestAccount;
+const { lab, accounts, api, definition, approvedWorkflow, device, instruments, runIn } = useRunLab();
 let sequence = 0;
-
-type Method = 'GET' | 'POST';
-const api = (method: Method, url: string, account: TestAccount, payload?: unknown) =>
-  lab.app.inject({
-    method,
-    url,
-    headers: bearer(account.token),
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-
-const demoPath = new URL('../src/modules/workflows/demo/crystallization-monitoring.json', import.meta.url);
-/** The demo definition under a fresh name, quick to run, with `edit` applied. */
-function definition(edit: (d: ReturnType<typeof JSON.parse>) => void = () => {}) {
-  const document = JSON.parse(readFileSync(demoPath, 'utf8'));
-  document.name = `run-${Date.now().toString(36)}-${++sequence}`;
-  document.steps[1].seconds = 0;
-  edit(document);
-  return document;
-}
-const withoutApproval = (d: ReturnType<typeof JSON.parse>) => {
-  d.steps.splice(5, 1);
-};
-
-/** An approved workflow (authored by the scientist, approved by the admin); answers its name. */
-async function approvedWorkflow(document: Record<string, unknown>) {
-  const created = await api('POST', '/api/workflows', scientist, { definition: document });
-  expect(created.statusCode).toBe(201);
-  await api('POST', `/api/workflows/${document.name}/versions/1/submit`, scientist, {});
-  const approved = await api('POST', `/api/workflows/${document.name}/versions/1/approve`, admin, {
-    password: admin.password,
-    reason: 'validated',
-  });
-  expect(approved.statusCode).toBe(200);
-  return String(document.name);
-}
-
-/** A device with a driver, calibrated now (usable), unless `calibrated` is false. */
-async function device(driver: string, settings: Record<string, unknown>, calibrated = true) {
-  const created = await api('POST', '/api/devices', admin, {
-    device_id: `RUN-${Date.now().toString(36)}-${++sequence}`,
-    name: driver,
-    device_type: driver,
-    calibration_interval_days: 365,
-    driver,
-    driver_settings: settings,
-  });
-  expect(created.statusCode).toBe(201);
-  if (calibrated) {
-    const calibration = await api('POST', '/api/calibration', admin, {
-      device_id: created.json().id,
-      result: 'pass',
-    });
-    expect(calibration.statusCode).toBe(201);
-  }
-  return created.json() as { id: string; device_id: string };
-}
-
-const instruments = async () => ({
-  daq: (await device('sim-daq', {})).id,
-  raman: (await device('sim-raman', { acquisition_s: 0, growth_acquisitions: 5, seed: 3 })).id,
-});
-
-/** Polls a run until it is in one of `statuses` (10 s at most). */
-async function runIn(id: string, statuses: string[]) {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const run = (await api('GET', `/api/runs/${id}`, scientist)).json();
-    if (statuses.includes(run.status)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`run ${id} never reached ${statuses.join('/')}`);
-}
-
-beforeAll(async () => {
-  admin = await lab.user(['admin']);
-  scientist = await lab.user(['scientist']);
-});
 
 describe('workflow runs', () => {
   it('runs an approved workflow to completion: snapshot, reservations, checkpoints, audit, logbook', async () => {
     const workflow = await approvedWorkflow(definition(withoutApproval));
     const devices = await instruments();
-    const sample = await api('POST', '/api/samples', scientist, {
+    const sample = await api('POST', '/api/samples', accounts.scientist, {
       sample_id: `XTAL-${++sequence}`,
       sample_type: 'solution',
       quantity: 10,
       unit: 'mL',
     });
     expect(sample.statusCode).toBe(201);
-    const created = await api('POST', '/api/runs', scientist, {
+    const created = await api('POST', '/api/runs', accounts.scientist, {
       workflow,
       parameters: { working_voltage: 4 },
       devices,
@@ -107,7 +29,7 @@ describe('workflow runs', () => {
       reason: 'batch 12 crystallisation',
     });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ workflow, version: 1, operator_id: scientist.id });
+    expect(created.json()).toMatchObject({ workflow, version: 1, operator_id: accounts.scientist.id });
     expect(created.json().snapshot_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const run = await runIn(created.json().id, ['completed', 'failed', 'aborted']);
@@ -125,10 +47,12 @@ describe('workflow runs', () => {
     expect(entries).toEqual(['run.create', 'run.running', 'run.completed']);
     const closing = (await auditEntriesOf(lab.db, run.id)).at(-1);
     expect(closing?.after).toMatchObject({ status: 'completed', steps: run.steps.length });
-    const logbook = (await api('GET', `/api/devices/${devices.daq}/usage`, admin)).json();
+    const logbook = (await api('GET', `/api/devices/${devices.daq}/usage`, accounts.admin)).json();
     expect(logbook.items[0]).toMatchObject({ run_ref: run.id });
     expect(run.samples).toEqual([expect.objectContaining({ sample_id: sample.json().sample_id })]);
-    const traced = (await api('GET', `/api/samples/${sample.json().sample_id}/runs`, scientist)).json();
+    const traced = (
+      await api('GET', `/api/samples/${sample.json().sample_id}/runs`, accounts.scientist)
+    ).json();
     expect(traced.runs).toEqual([
       expect.objectContaining({
         id: run.id,
@@ -143,11 +67,13 @@ describe('workflow runs', () => {
   it('keeps each spectrum compactly and serves it whole, downsampled or as CSV', async () => {
     const workflow = await approvedWorkflow(definition(withoutApproval));
     const created = (
-      await api('POST', '/api/runs', scientist, { workflow, devices: await instruments() })
+      await api('POST', '/api/runs', accounts.scientist, { workflow, devices: await instruments() })
     ).json();
     const run = await runIn(created.id, ['completed', 'failed', 'aborted']);
     const acquisitions = run.steps.filter((step: { step_id: string }) => step.step_id === 'acquire').length;
-    const whole = (await api('GET', `/api/runs/${run.id}/data?step=acquire&limit=1000`, scientist)).json();
+    const whole = (
+      await api('GET', `/api/runs/${run.id}/data?step=acquire&limit=1000`, accounts.scientist)
+    ).json();
     expect(whole.frames).toHaveLength(acquisitions);
     expect(whole.frames[0]).toMatchObject({ kind: 'spectrum', points: 1024, start_nm: 400 });
     expect(whole.frames[0].values).toHaveLength(1024);
@@ -160,7 +86,7 @@ describe('workflow runs', () => {
     );
 
     const small = (
-      await api('GET', `/api/runs/${run.id}/data?step=acquire&max_points=128&limit=1`, scientist)
+      await api('GET', `/api/runs/${run.id}/data?step=acquire&max_points=128&limit=1`, accounts.scientist)
     ).json();
     expect(small.frames[0].values).toHaveLength(128);
     expect(small.frames[0].step_nm).toBeCloseTo((600 / 1023) * 8, 6);
@@ -169,7 +95,7 @@ describe('workflow runs', () => {
     const csv = await api(
       'GET',
       `/api/runs/${run.id}/data?step=acquire&max_points=4&limit=2&format=csv`,
-      scientist,
+      accounts.scientist,
     );
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.body.trim().split('\n');
@@ -186,7 +112,7 @@ describe('workflow runs', () => {
   it('refuses bad parameters, unknown or missing roles, and devices of the wrong kind', async () => {
     const workflow = await approvedWorkflow(definition(withoutApproval));
     const devices = await instruments();
-    const bad = await api('POST', '/api/runs', scientist, {
+    const bad = await api('POST', '/api/runs', accounts.scientist, {
       workflow,
       parameters: { working_voltage: 50, colour: 'red' },
       devices,
@@ -203,15 +129,18 @@ describe('workflow runs', () => {
         },
       ],
     });
-    const swapped = await api('POST', '/api/runs', scientist, {
+    const swapped = await api('POST', '/api/runs', accounts.scientist, {
       workflow,
       devices: { daq: devices.raman, raman: devices.daq },
     });
     expect(swapped.json().error.code).toBe('wrong_device_kind');
-    const missing = await api('POST', '/api/runs', scientist, { workflow, devices: { daq: devices.daq } });
+    const missing = await api('POST', '/api/runs', accounts.scientist, {
+      workflow,
+      devices: { daq: devices.daq },
+    });
     expect(missing.json().error.code).toBe('missing_device');
     const uncalibrated = await device('sim-daq', {}, false);
-    const refused = await api('POST', '/api/runs', scientist, {
+    const refused = await api('POST', '/api/runs', accounts.scientist, {
       workflow,
       devices: { ...devices, daq: uncalibrated.id },
     });
@@ -221,8 +150,8 @@ describe('workflow runs', () => {
 
   it('runs only approved versions', async () => {
     const document = definition(withoutApproval);
-    await api('POST', '/api/workflows', scientist, { definition: document });
-    const response = await api('POST', '/api/runs', scientist, {
+    await api('POST', '/api/workflows', accounts.scientist, { definition: document });
+    const response = await api('POST', '/api/runs', accounts.scientist, {
       workflow: document.name,
       devices: await instruments(),
     });
@@ -234,28 +163,28 @@ describe('workflow runs', () => {
     // The approval step holds the run while the second asks for its devices.
     const workflow = await approvedWorkflow(definition());
     const devices = await instruments();
-    const first = (await api('POST', '/api/runs', scientist, { workflow, devices })).json();
+    const first = (await api('POST', '/api/runs', accounts.scientist, { workflow, devices })).json();
     await runIn(first.id, ['running']);
-    const second = await api('POST', '/api/runs', scientist, { workflow, devices });
+    const second = await api('POST', '/api/runs', accounts.scientist, { workflow, devices });
     expect(second.statusCode).toBe(409);
     expect(second.json().error.code).toBe('device_busy');
 
-    const aborted = await api('POST', `/api/runs/${first.id}/abort`, scientist, {
+    const aborted = await api('POST', `/api/runs/${first.id}/abort`, accounts.scientist, {
       reason: 'wrong sample loaded',
     });
     expect(aborted.statusCode).toBe(200);
     const run = await runIn(first.id, ['aborted']);
-    expect(run).toMatchObject({ abort_reason: 'wrong sample loaded', aborted_by: scientist.id });
+    expect(run).toMatchObject({ abort_reason: 'wrong sample loaded', aborted_by: accounts.scientist.id });
     expect(run.steps.map((step: { step_id: string }) => step.step_id)).toContain('abort_zero');
-    expect((await api('POST', '/api/runs', scientist, { workflow, devices })).statusCode).toBe(201);
-    const again = await api('POST', `/api/runs/${first.id}/abort`, scientist, { reason: 'twice' });
+    expect((await api('POST', '/api/runs', accounts.scientist, { workflow, devices })).statusCode).toBe(201);
+    const again = await api('POST', `/api/runs/${first.id}/abort`, accounts.scientist, { reason: 'twice' });
     expect(again.json().error.code).toBe('invalid_run_transition');
   });
 
   it('waits at an approval step until a person with its role signs, then goes on', async () => {
     const workflow = await approvedWorkflow(definition());
     const created = (
-      await api('POST', '/api/runs', scientist, { workflow, devices: await instruments() })
+      await api('POST', '/api/runs', accounts.scientist, { workflow, devices: await instruments() })
     ).json();
     const waiting = await runIn(created.id, ['waiting_for_approval']);
     expect(waiting.waiting_step).toBe('review');
@@ -266,23 +195,23 @@ describe('workflow runs', () => {
         reason: 'peak and spectrum checked',
         ...overrides,
       });
-    const notTheRole = await sign(scientist);
+    const notTheRole = await sign(accounts.scientist);
     expect(notTheRole.statusCode).toBe(403);
     expect(notTheRole.json().error.code).toBe('approver_role_required');
-    expect((await sign(admin, { password: 'Not-the-password-1!' })).statusCode).toBe(401);
-    const wrongStep = await api('POST', `/api/runs/${created.id}/approvals/zero`, admin, {
-      password: admin.password,
+    expect((await sign(accounts.admin, { password: 'Not-the-password-1!' })).statusCode).toBe(401);
+    const wrongStep = await api('POST', `/api/runs/${created.id}/approvals/zero`, accounts.admin, {
+      password: accounts.admin.password,
       reason: 'not waiting there',
     });
     expect(wrongStep.json().error.code).toBe('not_waiting_for_approval');
 
-    expect((await sign(admin)).statusCode).toBe(200);
+    expect((await sign(accounts.admin)).statusCode).toBe(200);
     const run = await runIn(created.id, ['completed', 'failed', 'aborted']);
     expect(run.status).toBe('completed');
     const review = run.steps.find((step: { step_id: string }) => step.step_id === 'review');
-    expect(review.outputs).toMatchObject({ signer_id: admin.id, meaning: 'approved' });
+    expect(review.outputs).toMatchObject({ signer_id: accounts.admin.id, meaning: 'approved' });
     const verified = (
-      await api('GET', `/api/signatures/${review.outputs.signature_id}/verify`, admin)
+      await api('GET', `/api/signatures/${review.outputs.signature_id}/verify`, accounts.admin)
     ).json();
     expect(verified).toMatchObject({ signature_valid: true, record_unchanged: true });
     expect((await auditEntriesOf(lab.db, run.id)).map((entry) => entry.action)).toEqual([
@@ -302,16 +231,16 @@ describe('workflow runs', () => {
       }),
     );
     const devices = await instruments();
-    const created = (await api('POST', '/api/runs', scientist, { workflow, devices })).json();
+    const created = (await api('POST', '/api/runs', accounts.scientist, { workflow, devices })).json();
     await runIn(created.id, ['running']);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const watched = (await api('GET', '/api/safety/interlocks', scientist)).json();
+    const watched = (await api('GET', '/api/safety/interlocks', accounts.scientist)).json();
     expect(watched.find((state: { run_id: string }) => state.run_id === created.id)).toMatchObject({
       role: 'daq',
       lines: { estop: true, door: true },
       tripped: null,
     });
-    const trip = await api('POST', `/api/instruments/simulated/${devices.daq}/lines`, admin, {
+    const trip = await api('POST', `/api/instruments/simulated/${devices.daq}/lines`, accounts.admin, {
       line: 1,
       high: false,
     });
@@ -321,7 +250,10 @@ describe('workflow runs', () => {
     expect(run.abort_reason).toBe(`interlock tripped: door line open on device ${devices.daq}`);
     expect(run.steps.map((step: { step_id: string }) => step.step_id)).toContain('abort_zero');
     const lines = (
-      await api('POST', `/api/instruments/simulated/${devices.daq}/lines`, admin, { line: 1, high: true })
+      await api('POST', `/api/instruments/simulated/${devices.daq}/lines`, accounts.admin, {
+        line: 1,
+        high: true,
+      })
     ).json();
     expect(lines.analog_out_v).toEqual([0, 0, 0, 0]);
     const trips = (await auditEntriesOf(lab.db, devices.daq)).filter(
@@ -333,7 +265,7 @@ describe('workflow runs', () => {
   it('takes a run whose server stopped beating as interrupted, and drives its instruments safe', async () => {
     const workflow = await approvedWorkflow(definition());
     const devices = await instruments();
-    const created = (await api('POST', '/api/runs', scientist, { workflow, devices })).json();
+    const created = (await api('POST', '/api/runs', accounts.scientist, { workflow, devices })).json();
     await runIn(created.id, ['waiting_for_approval']);
     // Another instance sweeping now leaves a run whose server is alive alone.
     const peer = createRunSupervisor(lab.ctx, pino({ level: 'silent' }));
@@ -346,14 +278,14 @@ describe('workflow runs', () => {
     simulatedDaq(devices.daq).analogOut[0] = 3;
     expect(await peer.recoverOrphans(15)).toBe(1);
     await peer.stop();
-    const run = (await api('GET', `/api/runs/${created.id}`, scientist)).json();
+    const run = (await api('GET', `/api/runs/${created.id}`, accounts.scientist)).json();
     expect(run).toMatchObject({ status: 'interrupted', waiting_step: null, finished_at: null });
     expect(simulatedDaq(devices.daq).analogOut).toEqual([0, 0, 0, 0]);
     expect((await auditEntriesOf(lab.db, created.id)).map((entry) => entry.action).at(-1)).toBe(
       'run.interrupted',
     );
     // An interrupted run can still be aborted, which frees its devices.
-    const aborted = await api('POST', `/api/runs/${created.id}/abort`, scientist, {
+    const aborted = await api('POST', `/api/runs/${created.id}/abort`, accounts.scientist, {
       reason: 'server crashed mid-run',
     });
     expect(aborted.json()).toMatchObject({ status: 'aborted' });
@@ -367,7 +299,7 @@ describe('workflow runs', () => {
       }),
     );
     const created = (
-      await api('POST', '/api/runs', scientist, { workflow, devices: await instruments() })
+      await api('POST', '/api/runs', accounts.scientist, { workflow, devices: await instruments() })
     ).json();
     const run = await runIn(created.id, ['completed', 'failed', 'aborted']);
     expect(run).toMatchObject({

@@ -174,14 +174,14 @@ describe('audit entries of sample mutations', () => {
     }
   });
 
-  it('records a soft delete with before, after and the reason, and a workflow assignment', async () => {
+  it('records a soft delete with before, after and the reason; a link to an unknown run is refused', async () => {
     const sample = await create();
-    const workflow = '5b2f8a62-7c1d-4e3f-9a0b-1c2d3e4f5a6b';
-    const assigned = await api('POST', `/api/samples/${sample.id}/assign-workflow`, {
-      workflow_execution_id: workflow,
+    const unknownRun = await api('POST', `/api/samples/${sample.id}/assign-workflow`, {
+      workflow_execution_id: '5b2f8a62-7c1d-4e3f-9a0b-1c2d3e4f5a6b',
       reason: 'batch 7',
     });
-    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect(unknownRun.statusCode).toBe(404);
+    expect(unknownRun.json().error.code).toBe('run_not_found');
     const deleted = await api(
       'DELETE',
       `/api/samples/${sample.id}`,
@@ -190,17 +190,8 @@ describe('audit entries of sample mutations', () => {
     );
     expect(deleted.statusCode).toBe(200);
     const entries = await trail(sample.id);
-    expect(entries.map((entry) => entry.action)).toEqual([
-      'sample.create',
-      'sample.assign_workflow',
-      'sample.delete',
-    ]);
-    expect(entries[1]).toMatchObject({
-      before: { workflow_execution_id: null },
-      after: { workflow_execution_id: workflow },
-      reason: 'batch 7',
-    });
-    expect(entries[2]).toEqual({
+    expect(entries.map((entry) => entry.action)).toEqual(['sample.create', 'sample.delete']);
+    expect(entries[1]).toEqual({
       action: 'sample.delete',
       before: { deleted_at: null },
       after: { deleted_at: deleted.json().deleted_at },

@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  clonePostgresTemplate,
   exitWithin,
   freePort,
   logLinesThrough,
@@ -12,8 +11,8 @@ import {
   unreadPipe,
   waitForHttp,
 } from '@ours/platform/testing';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { testSecrets } from './support/lab-app.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { childDatabaseEnv } from './support/child-database.ts';
 
 const cli = new URL('../src/cli.ts', import.meta.url).pathname;
 const shutdownTimeoutMs = 10_000;
@@ -21,15 +20,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-/** The lab's database for a child: a copy of the template on PostgreSQL, or PGlite in `dir`. */
-async function databaseEnv(dir: string): Promise<Record<string, string>> {
-  const template = inject('labTemplate');
-  if (template.backend === 'pglite') return { LAB_DATA_DIR: dir };
-  const clone = await clonePostgresTemplate(template, 'lab_app');
-  cleanups.push(clone.drop);
-  return { ...testSecrets, DATABASE_URL: clone.runtimeUrl, DATABASE_ADMIN_URL: clone.adminUrl };
-}
 
 /** A real lab process whose standard output is a pipe nobody reads, with a full pipe of logs. */
 async function labWithStalledStdout(): Promise<{ child: ChildProcess; port: number; closeReader(): void }> {
@@ -41,7 +31,7 @@ async function labWithStalledStdout(): Promise<{ child: ChildProcess; port: numb
     PATH: process.env.PATH ?? '',
     PORT: String(port),
     LOG_LEVEL: 'debug',
-    ...(await databaseEnv(dir)),
+    ...(await childDatabaseEnv(dir, cleanups)),
   };
   const child = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', pipe.writeFd, 'pipe'] });
   closeSync(pipe.writeFd);

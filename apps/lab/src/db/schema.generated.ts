@@ -2,6 +2,11 @@
 // Row types for Kysely; value rules (numbers, timestamps, JSON) in packages/platform/src/db/type-parsers.ts.
 import type { Generated, Int8, Json, JsonObject, Numeric, Timestamp } from '@ours/platform/db';
 
+export interface AppliedDefaults {
+  name: string;
+  applied_at: Generated<Timestamp>;
+}
+
 export interface AuditCheckpoints {
   id: Generated<Int8>;
   seq: Int8;
@@ -322,6 +327,21 @@ export interface RunDevices {
   released_at: Timestamp | null;
 }
 
+export interface RunEventHeads {
+  run_id: string;
+  lab_id: string;
+  last_seq: Int8;
+}
+
+export interface RunEvents {
+  run_id: string;
+  lab_id: string;
+  seq: Int8;
+  type: 'state' | 'step_started' | 'step_finished' | 'data';
+  payload: Json<JsonObject>;
+  created_at: Generated<Timestamp>;
+}
+
 export interface RunSteps {
   run_id: string;
   lab_id: string;
@@ -356,7 +376,7 @@ export interface Samples {
   container_id: string | null;
   project_id: string | null;
   batch_id: string | null;
-  workflow_execution_id: string | null;
+  legacy_workflow_execution_id: string | null;
   metadata: Generated<Json<JsonObject>>;
   created_by: string;
   created_at: Generated<Timestamp>;
@@ -485,6 +505,7 @@ export interface Workflows {
 }
 
 export interface DB {
+  applied_defaults: AppliedDefaults;
   audit_checkpoints: AuditCheckpoints;
   audit_entries: AuditEntries;
   audit_head: AuditHead;
@@ -514,6 +535,8 @@ export interface DB {
   roles: Roles;
   run_data: RunData;
   run_devices: RunDevices;
+  run_event_heads: RunEventHeads;
+  run_events: RunEvents;
   run_steps: RunSteps;
   sample_lineage: SampleLineage;
   samples: Samples;

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { postgresDatabase } from '@ours/platform/db';
 import type { HttpApp } from '@ours/platform/http';
 import { openTestDatabase } from '@ours/platform/testing';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -58,6 +59,11 @@ export interface LabTestApp {
    * the main lab: for lab isolation tests.
    */
   outsider(roles: string[]): Promise<{ account: TestAccount; labId: string }>;
+  /**
+   * A second instance of the app on the same database, as another process would be: its own pool on
+   * PostgreSQL (the embedded database has one connection, which it shares).
+   */
+  peer(): Promise<{ app: HttpApp; ctx: LabContext; close(): Promise<void> }>;
   /** Logs in through the API and returns the token pair. */
   login(email: string, password?: string): Promise<{ access_token: string; refresh_token: string }>;
   close(): Promise<void>;
@@ -129,6 +135,24 @@ export async function startLabApp(env: Record<string, string> = {}): Promise<Lab
         system,
       );
       return { account, labId: lab.id };
+    },
+    peer: async () => {
+      const own =
+        db.connection.kind === 'postgres'
+          ? postgresDatabase<LabSchema>(db.connection.url, 'lab_app', 3)
+          : null;
+      const peerCtx = await createContext(config, { db: own ?? db, now: clock.now });
+      const peerApp = await buildApp(peerCtx);
+      await peerApp.ready();
+      return {
+        app: peerApp,
+        ctx: peerCtx,
+        close: async () => {
+          await peerApp.close();
+          peerCtx.redis?.disconnect();
+          await own?.close();
+        },
+      };
     },
     close: async () => {
       await app.close();

@@ -271,6 +271,25 @@ const factories = {
       return { key: run, covers: null };
     },
   },
+  run_event_heads: {
+    keyColumn: 'run_id',
+    insert: async (tx, { lab, rows }) => {
+      const run = parent(rows, 'workflow_executions');
+      await sql`insert into run_event_heads (run_id, lab_id, last_seq) values (${run}, ${lab}, 1)`.execute(
+        tx,
+      );
+      return { key: run, covers: null };
+    },
+  },
+  run_events: {
+    keyColumn: 'run_id',
+    insert: async (tx, { lab, rows }) => {
+      const run = parent(rows, 'workflow_executions');
+      await sql`insert into run_events (run_id, lab_id, seq, type, payload)
+        values (${run}, ${lab}, 1, 'state', '{"status":"created"}'::jsonb)`.execute(tx);
+      return { key: run, covers: null };
+    },
+  },
 } satisfies Record<string, LabOwnedTable>;
 
 export type LabOwnedTableName = keyof typeof factories;

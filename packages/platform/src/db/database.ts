@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Compilable, Kysely, Transaction } from 'kysely';
+import type { NotificationHandlers, StopListening } from './notifications.ts';
 
 /**
  * Whatever a repository runs its statements on: the pool (`db.kysely`), an open transaction, or a
@@ -36,6 +37,11 @@ export interface Database<DB> {
    * principal lookup); the compiled text must be the same on every call under one name.
    */
   prepared<R>(name: string, query: Compilable<R>): Promise<R[]>;
+  /**
+   * Hears NOTIFY on `channel` (from any instance on this database) until the returned function is
+   * called; see notifications.ts for reconnection.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<StopListening>;
   /** Cheap liveness check for `/health`. */
   ping(): Promise<void>;
   close(): Promise<void>;

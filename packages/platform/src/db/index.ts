@@ -12,6 +12,7 @@ export type {
   TransactionOptions,
 } from './database.ts';
 export { type KeysetCursor, olderThan } from './keyset.ts';
+export type { NotificationHandlers, StopListening } from './notifications.ts';
 export { openPglite, pgliteDatabase } from './pglite-database.ts';
 export { postgresDatabase } from './postgres-database.ts';
 export { asRole, asUser, claimSettings, queryAs, type RequestClaims, userClaims } from './rls.ts';

@@ -6,7 +6,9 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PGliteDialect, sql } from 'kysely';
 import { fieldOf } from '../errors.ts';
 import type { Database } from './database.ts';
+import { listenOnPglite } from './notifications.ts';
 import { oneTripExecutors } from './one-trip.ts';
+import { quoteIdent } from './sql-literal.ts';
 import { runTransaction } from './transaction.ts';
 import { valueParsers } from './type-parsers.ts';
 
@@ -88,15 +90,11 @@ export async function pgliteDatabase<DB>(client: PGlite, runtimeRole: string): P
     withSettings: oneTripExecutors<DB>(runScript),
     // One embedded connection with no planning cost worth caching: the query as it is.
     prepared: (_name, query) => kysely.executeQuery(query).then((result) => [...result.rows]),
+    listen: (channel, handlers) => listenOnPglite(client, channel, handlers),
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
     // The PGlite instance outlives the Kysely wrapper's own bookkeeping: closing it is the close.
     close: () => client.close(),
   };
-}
-
-/** Quotes an SQL identifier (role names come from config, never from requests). */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -1,8 +1,9 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { listenOnServer } from './notifications.ts';
 import { oneTripExecutors } from './one-trip.ts';
-import { quoteIdent } from './pglite-database.ts';
+import { quoteIdent } from './sql-literal.ts';
 import { runTransaction } from './transaction.ts';
 import { valueParsers } from './type-parsers.ts';
 
@@ -58,6 +59,7 @@ export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize 
       // The rows of the query Kysely compiled (and typed) above.
       return result.rows as never[];
     },
+    listen: (channel, handlers) => listenOnServer(url, channel, handlers),
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },

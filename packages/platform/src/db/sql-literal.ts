@@ -48,3 +48,8 @@ export function sqlLiteral(value: unknown): string {
   if (Array.isArray(value)) return quoted(arrayText(value));
   return quoted(plainText(value));
 }
+
+/** Quotes an SQL identifier (role and channel names come from config or code, never from requests). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

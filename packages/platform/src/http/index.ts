@@ -10,3 +10,4 @@ export type { HealthCheck } from './health.ts';
 export { bodyTextProblem, invalidCharacters } from './invalid-characters.ts';
 export { createLimiter, type Limiter } from './rate-limiter.ts';
 export { encapsulate, type RouteScope } from './route-scope.ts';
+export { createSseWriter, type SseWriter } from './sse-writer.ts';

@@ -1,10 +1,9 @@
-import { errorResponses, type RouteScope } from '@ours/platform/http';
+import { createSseWriter, errorResponses, type RouteScope } from '@ours/platform/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { AskBody, AskFallback, AskSuccess } from './ask.schema.ts';
 import { askCoach } from './ask.service.ts';
-import { createSseWriter } from './sse-writer.ts';
 
 const description = `Chat with the coach. The server owns the system prompt and adds the user's own data.
 With \`stream: true\` the answer is Server-Sent Events: \`delta\` events ({ text }), then one \`done\` event

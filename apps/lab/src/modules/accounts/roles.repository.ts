@@ -74,3 +74,40 @@ export async function activeAdminCount(tx: LabExecutor): Promise<number> {
     .executeTakeFirstOrThrow();
   return row.count;
 }
+
+/**
+ * Adds a permission to a role that lacks it, and rewords its description when it still reads
+ * `describe.from`; answers the role's id and fields before and after, or nothing when the role does
+ * not exist or holds the permission already. Locks the role's row until commit.
+ */
+export async function addRolePermission(
+  tx: LabExecutor,
+  name: string,
+  permission: string,
+  describe?: { from: string; to: string },
+): Promise<{ id: string; before: RoleFields; after: RoleFields } | undefined> {
+  const row = await tx
+    .selectFrom('roles')
+    .select(['id', 'description', 'permissions'])
+    .where('name', '=', name)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || row.permissions.includes(permission)) return undefined;
+  const { id, ...before } = row;
+  const after = await tx
+    .updateTable('roles')
+    .set({
+      permissions: [...row.permissions, permission],
+      description: describe && row.description === describe.from ? describe.to : row.description,
+    })
+    .where('id', '=', id)
+    .returning(['description', 'permissions'])
+    .executeTakeFirstOrThrow();
+  return { id, before, after };
+}
+
+/** A role's fields a default may change. */
+export interface RoleFields {
+  description: string;
+  permissions: string[];
+}

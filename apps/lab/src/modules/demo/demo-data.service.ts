@@ -3,13 +3,15 @@ import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { defaultLabId } from '../sites/index.ts';
-import type { DemoSummary } from './demo-random.ts';
+import type { DemoSummary } from './demo-summary.ts';
 import { type DemoSeeder, seedDemo } from './seed-demo.ts';
 
-/** What a request for demo data did: added it now (with the counts), or found it already there. */
-export interface DemoDataOutcome {
+/**
+ * What a request for demo data did: added it now (with the counts, and the demo workflow with its
+ * approver's one-time password when that was added), or found it already there.
+ */
+export interface DemoDataOutcome extends DemoSummary {
   added: boolean;
-  counts: DemoSummary;
 }
 
 type StepListener = (step: string, index: number, total: number) => void;
@@ -34,7 +36,7 @@ export function ensureDemoData(
   }
   const attempt = seedDemo(ctx, options)
     .then(
-      (counts) => ({ added: true, counts }),
+      (summary) => ({ added: true, ...summary }),
       (error: unknown) => {
         if (error instanceof AppError && error.code === 'demo_data_exists') return alreadyThere;
         throw error;

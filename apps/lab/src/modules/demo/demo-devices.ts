@@ -3,7 +3,7 @@ import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
 import { recordCalibration } from '../devices/calibration.service.ts';
 import { createDevice, useDevice } from '../devices/devices.service.ts';
-import type { DemoSummary } from './demo-random.ts';
+import type { DemoCounts } from './demo-summary.ts';
 
 const dayMs = 86_400_000;
 
@@ -29,7 +29,7 @@ export async function seedDevices(
   operator: Principal,
   actor: AuditActor,
   sampleIds: string[],
-): Promise<DemoSummary> {
+): Promise<DemoCounts> {
   const now = ctx.now().getTime();
   let calibrations = 0;
   let uses = 0;

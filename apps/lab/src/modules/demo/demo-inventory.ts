@@ -6,7 +6,8 @@ import { createItem, createVendor } from '../inventory/catalog.service.ts';
 import { changeLot } from '../inventory/lots.service.ts';
 import { consumeStock, receiveStock } from '../inventory/stock.service.ts';
 import { labToday } from '../shared/lab-calendar.ts';
-import { type DemoSummary, random } from './demo-random.ts';
+import { random } from './demo-random.ts';
+import type { DemoCounts } from './demo-summary.ts';
 
 const vendors = [
   { code: 'DEMO-V-SIGMA', name: 'Sigma Reagents Ltd' },
@@ -40,7 +41,7 @@ export async function seedInventory(
   operator: Principal,
   actor: AuditActor,
   sampleIds: string[],
-): Promise<DemoSummary> {
+): Promise<DemoCounts> {
   const next = random(7);
   const today = labToday(ctx.now());
   const vendorIds: string[] = [];

@@ -1,6 +1,3 @@
-/** What one demo step added, for the summary printed by the CLI. */
-export type DemoSummary = Record<string, number>;
-
 /** A deterministic pseudo-random sequence, so every demo lab looks the same. */
 export function random(seed: number) {
   let state = seed;

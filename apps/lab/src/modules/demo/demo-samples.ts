@@ -4,7 +4,8 @@ import type { AuditActor } from '../audit/index.ts';
 import { batches, containers, projects } from '../samples/organisers.service.ts';
 import { createSamples, type NewSampleInput } from '../samples/sample-create.service.ts';
 import { splitSample } from '../samples/sample-split.service.ts';
-import { type DemoSummary, random } from './demo-random.ts';
+import { random } from './demo-random.ts';
+import type { DemoCounts } from './demo-summary.ts';
 
 export const demoProject = 'DEMO-COHORT';
 const sampleTypes = ['plasma', 'serum', 'whole blood', 'urine', 'saliva', 'tissue'];
@@ -18,7 +19,7 @@ export async function seedSamples(
   ctx: LabContext,
   operator: Principal,
   actor: AuditActor,
-): Promise<{ summary: DemoSummary; sampleIds: string[] }> {
+): Promise<{ summary: DemoCounts; sampleIds: string[] }> {
   const next = random(42);
   const project = await projects.create(
     ctx,

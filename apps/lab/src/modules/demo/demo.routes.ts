@@ -14,7 +14,10 @@ export async function demoRoutes(app: RouteScope, ctx: LabContext): Promise<void
         operationId: 'addDemoData',
         tags: ['admin'],
         security: [{ bearerAuth: [] }],
-        summary: 'Fill the main lab with demo data (201), or do nothing if it is there already (200)',
+        summary:
+          'Fill the main lab with demo data and the approved demo workflow (201), or do nothing if it is there already (200)',
+        description:
+          'The answer to the request that added it carries the demo approver’s generated password, once. 409 demo_approver_role when the compliance role no longer holds workflows:approve.',
         response: { 200: DemoDataReply, 201: DemoDataReply, ...errorResponses(401, 403, 409, 429) },
       },
     },

@@ -5,10 +5,12 @@ import type { AuditActor } from '../audit/index.ts';
 import { projectByCode } from '../samples/index.ts';
 import { defaultLabId, readInLabs } from '../sites/index.ts';
 import { seedDevices } from './demo-devices.ts';
+import { seedInstruments } from './demo-instruments.ts';
 import { seedInventory } from './demo-inventory.ts';
 import { earliestAdminOf } from './demo-operator.repository.ts';
-import type { DemoSummary } from './demo-random.ts';
 import { demoProject, seedSamples } from './demo-samples.ts';
+import type { DemoCounts, DemoSummary } from './demo-summary.ts';
+import { assertDemoApproverRole, demoWorkflowInstalled, seedDemoWorkflow } from './demo-workflow.ts';
 
 /** The earliest active administrator, whom demo records are attributed to. */
 async function demoOperator(ctx: LabContext): Promise<Principal> {
@@ -31,36 +33,48 @@ export interface DemoSeeder {
 
 /**
  * Fills the main lab with realistic demo data (samples with lineage, inventory with lots near expiry,
- * devices with one overdue), every record through its service and audited; refuses to run twice
- * (409 `demo_data_exists`). `onStep` hears each of the three steps before it starts.
+ * devices with one overdue) and installs the demo workflow, approved, with two simulated instruments
+ * to run it on; every record through its service and audited. A lab seeded before the demo workflow
+ * existed gets just the workflow; one that has both is refused (409 `demo_data_exists`). `onStep`
+ * hears each step before it starts.
  */
 export async function seedDemo(
   ctx: LabContext,
   options: { by?: DemoSeeder; onStep?: (step: string, index: number, total: number) => void } = {},
 ): Promise<DemoSummary> {
   const operator = options.by?.operator ?? (await demoOperator(ctx));
-  const existing = await projectByCode(readInLabs(ctx.db, [defaultLabId]), demoProject);
-  if (existing) {
+  const recordsThere = (await projectByCode(readInLabs(ctx.db, [defaultLabId]), demoProject)) !== undefined;
+  const workflowThere = await demoWorkflowInstalled(ctx, operator);
+  if (recordsThere && workflowThere) {
     throw new ConflictError(
       'demo_data_exists',
-      'The demo data is already there (project DEMO-COHORT exists)',
+      'The demo data is already there (project DEMO-COHORT and the crystallization-monitoring workflow exist)',
     );
   }
+  if (!workflowThere) await assertDemoApproverRole(ctx);
   const actor: AuditActor = options.by?.actor ?? {
     actor_id: operator.id,
     actor_email: operator.email,
     request_id: 'seed-demo',
     client_ip: null,
   };
-  const step = options.onStep ?? (() => {});
-  step('samples, aliquots and lineage', 1, 3);
-  const samples = await seedSamples(ctx, operator, actor);
-  step('inventory: vendors, items, lots, consumptions', 2, 3);
-  const inventory = await seedInventory(ctx, operator, actor, samples.sampleIds);
-  step('devices and calibrations', 3, 3);
-  return {
-    ...samples.summary,
-    ...inventory,
-    ...(await seedDevices(ctx, operator, actor, samples.sampleIds)),
-  };
+  const total = (recordsThere ? 0 : 3) + (workflowThere ? 0 : 1);
+  let index = 0;
+  const step = (name: string) => options.onStep?.(name, ++index, total);
+  const counts: DemoCounts = {};
+  if (!recordsThere) {
+    step('samples, aliquots and lineage');
+    const samples = await seedSamples(ctx, operator, actor);
+    Object.assign(counts, samples.summary);
+    step('inventory: vendors, items, lots, consumptions');
+    Object.assign(counts, await seedInventory(ctx, operator, actor, samples.sampleIds));
+    step('devices and calibrations');
+    Object.assign(counts, await seedDevices(ctx, operator, actor, samples.sampleIds));
+  }
+  if (workflowThere) return { counts };
+  step('the demo workflow, its simulated instruments, and its approval by a second demo user');
+  const instruments = await seedInstruments(ctx, operator, actor);
+  const installed = await seedDemoWorkflow(ctx, operator, actor, instruments.devices);
+  Object.assign(counts, instruments.counts, installed.counts);
+  return { ...installed, counts };
 }

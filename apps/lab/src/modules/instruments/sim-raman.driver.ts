@@ -13,6 +13,9 @@ export interface RamanSettings {
   growth_acquisitions: number;
   acquisition_s: number;
   noise: number;
+  /** A fault to rehearse with: after this many acquisitions, the next ones fail (or hang). */
+  fail_after: number | undefined;
+  fail_mode: 'error' | 'hang';
 }
 
 const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
@@ -25,6 +28,8 @@ export function ramanSettings(settings: Record<string, unknown>): RamanSettings 
     growth_acquisitions: numberOr(settings.growth_acquisitions, 30),
     acquisition_s: numberOr(settings.acquisition_s, 0.2),
     noise: numberOr(settings.noise, 15),
+    fail_after: typeof settings.fail_after === 'number' ? settings.fail_after : undefined,
+    fail_mode: settings.fail_mode === 'hang' ? 'hang' : 'error',
   };
 }
 
@@ -70,6 +75,12 @@ class SimulatedRamanSession implements InstrumentSession {
   ): Promise<ActionResult> {
     if (action !== 'acquire') throw new Error(`sim-raman cannot ${action}`);
     const exposureMs = typeof args.exposure_ms === 'number' ? args.exposure_ms : 200;
+    const { fail_after: failAfter, fail_mode: failMode } = this.#settings;
+    if (failAfter !== undefined && this.#acquisitions >= failAfter) {
+      // A day is "never" for a step; its deadline or an abort ends the wait.
+      if (failMode === 'hang') await abortableSleep(86_400_000, signal);
+      throw new Error('simulated fault: the detector stopped answering');
+    }
     await abortableSleep(Math.max(this.#settings.acquisition_s * 1000, 0), signal);
     this.#acquisitions += 1;
     const intensities = crystallisationSpectrum(this.#acquisitions, exposureMs, this.#settings, this.#random);
@@ -117,6 +128,18 @@ export const simRamanDriver: InstrumentDriver = {
       ),
       noise: Type.Optional(
         Type.Number({ minimum: 0, maximum: 1000, description: 'noise (standard deviation), counts' }),
+      ),
+      fail_after: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 1_000_000,
+          description: 'rehearse a fault: acquisitions after this many fail (see fail_mode)',
+        }),
+      ),
+      fail_mode: Type.Optional(
+        Type.Union([Type.Literal('error'), Type.Literal('hang')], {
+          description: 'error: the acquisition throws; hang: it never answers (the step deadline ends it)',
+        }),
       ),
     },
     { additionalProperties: false },

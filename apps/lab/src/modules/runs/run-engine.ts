@@ -62,8 +62,15 @@ export interface RunSetup {
   sessions: Record<string, InstrumentSession>;
   hooks: EngineHooks;
   control: RunControl;
-  /** Top-level steps already finished (a resumed run) with their outputs: they are not run again. */
-  resume?: { finished: ReadonlySet<string>; outputs: Record<string, Record<string, unknown>> };
+  /**
+   * A resumed run: the top-level steps it finished (not run again), the outputs of its finished steps
+   * and the last data of each step that produced some.
+   */
+  resume?: {
+    finished: ReadonlySet<string>;
+    outputs: Record<string, Record<string, unknown>>;
+    data?: ReadonlyMap<string, ActionData>;
+  };
   instrumentTimeoutS?: number;
 }
 
@@ -103,6 +110,7 @@ class Engine {
       if (isJsonObject(spec) && spec.type === 'integer') this.#integers.add(`params.${name}`);
     }
     Object.assign(this.#steps, setup.resume?.outputs ?? {});
+    for (const [stepId, data] of setup.resume?.data ?? []) this.#data.set(stepId, data);
   }
 
   get signal() {

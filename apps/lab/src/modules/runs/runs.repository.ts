@@ -209,3 +209,47 @@ export function dataOf(
   if (filter.to) query = query.where('captured_at', '<=', filter.to);
   return query.orderBy('seq').limit(filter.limit).execute();
 }
+
+/** The last data frame of each step of a run (what a resumed run's analyze steps read). */
+export function lastDataFrames(tx: LabExecutor, runId: string) {
+  return tx
+    .selectFrom('run_data')
+    .distinctOn('step_id')
+    .select(['step_id', 'seq', 'kind', 'start_nm', 'step_nm', 'unit', 'vals'])
+    .where('run_id', '=', runId)
+    .orderBy('step_id')
+    .orderBy('seq', 'desc')
+    .execute();
+}
+
+/** Whether the server executing a run beat within `staleS` seconds (by the database's clock). */
+export async function runnerAlive(tx: LabExecutor, runId: string, staleS: number): Promise<boolean> {
+  const row = await tx
+    .selectFrom('workflow_executions')
+    .select(sql<boolean>`runner_heartbeat_at > now() - make_interval(secs => ${staleS})`.as('alive'))
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  return row?.alive === true;
+}
+
+/**
+ * Samples whose pre-issue-10 `workflow_execution_id` names a run of their lab they are not yet
+ * linked to; links them (a concurrent start-up links each once) and answers the new links.
+ */
+export function linkLegacySampleRuns(tx: LabExecutor) {
+  return tx
+    .insertInto('workflow_sample_assignments')
+    .columns(['run_id', 'lab_id', 'sample_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('samples as s')
+        .innerJoin('workflow_executions as r', (join) =>
+          join.onRef('r.id', '=', 's.legacy_workflow_execution_id').onRef('r.lab_id', '=', 's.lab_id'),
+        )
+        .select(['r.id', 'r.lab_id', 's.id'])
+        .where('s.legacy_workflow_execution_id', 'is not', null),
+    )
+    .onConflict((conflict) => conflict.columns(['run_id', 'sample_id']).doNothing())
+    .returning(['run_id', 'sample_id'])
+    .execute();
+}

@@ -3,10 +3,13 @@ import { decodeCursor, errorResponses, type RouteScope, toPage } from '@ours/pla
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { actorOf } from '../audit/index.ts';
+import { linkLegacySampleAssignments } from './legacy-sample-links.service.ts';
 import { dataCsv } from './run-data.ts';
+import { runEventRoutes } from './run-events.routes.ts';
 import { createRunSupervisor, type RunSupervisor } from './run-supervisor.ts';
 import {
   Abort,
+  AssignSampleToRun,
   Control,
   DataQuery,
   NewRun,
@@ -21,6 +24,7 @@ import {
   StepParams,
 } from './runs.schema.ts';
 import { createRun, findRuns, getRun, runData, sampleRuns } from './runs.service.ts';
+import { assignSampleToRun } from './sample-assignment.service.ts';
 
 const base = { tags: ['runs'], security: [{ bearerAuth: [] }] };
 const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
@@ -29,9 +33,13 @@ const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
 export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSupervisor> {
   const supervisor = createRunSupervisor(ctx, app.log);
   app.addHook('onClose', () => supervisor.stop());
+  runEventRoutes(app, ctx);
   // Runs a crashed or killed server left behind are interrupted, their instruments made safe.
   app.addHook('onReady', async () => {
     await supervisor.recoverOrphans();
+    const linked = await linkLegacySampleAssignments(ctx);
+    if (linked > 0)
+      app.log.info({ linked }, 'linked samples to the runs their old workflow_execution_id named');
   });
 
   app.post(
@@ -202,6 +210,24 @@ export async function runRoutes(app: RouteScope, ctx: LabContext): Promise<RunSu
       },
     },
     async (request) => sampleRuns(ctx, request.principal, request.params.id),
+  );
+
+  app.post(
+    '/api/samples/:id/assign-workflow',
+    {
+      config: { access: 'samples:update' },
+      schema: {
+        operationId: 'assignSampleWorkflow',
+        ...base,
+        tags: ['samples', 'runs'],
+        summary: "Link a sample to a run that has not ended (audited on both); answers the sample's runs",
+        params: SampleKey,
+        body: AssignSampleToRun,
+        response: { 200: SampleRuns, ...writeErrors },
+      },
+    },
+    async (request) =>
+      assignSampleToRun(ctx, request.principal, request.params.id, request.body, actorOf(request)),
   );
   return supervisor;
 }

@@ -183,3 +183,27 @@ export const RunDataFile: Record<string, unknown> = {
     },
   },
 };
+
+export const EventsQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'Start after this event number (as the Last-Event-ID header does; the header wins)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The stream's media type, for the document (the body is an event stream, not JSON). */
+export const RunEventStream: Record<string, unknown> = {
+  description:
+    'text/event-stream: events `state`, `step_started`, `step_finished` and `data` (a frame summary; `values` on live frames and on the latest frame of a backlog), each with `id:` its number in the run',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
+
+export const AssignSampleToRun = Type.Object(
+  { workflow_execution_id: Uuid, reason: Type.Optional(Reason) },
+  { additionalProperties: false, description: 'The run (workflow execution) to link the sample to' },
+);

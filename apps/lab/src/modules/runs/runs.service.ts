@@ -14,6 +14,7 @@ import { inLabs, readInLabs } from '../sites/index.ts';
 import { runnableVersion } from '../workflows/workflows.service.ts';
 import { downsample, unpackValues } from './run-data.ts';
 import { runParameters } from './run-parameters.ts';
+import { announceState } from './run-transitions.ts';
 import {
   assignSamples,
   dataOf,
@@ -194,15 +195,22 @@ export function createRun(
         reason: input.reason ?? null,
       },
     ]);
+    await announceState(tx, run, null);
     return run;
   });
+}
+
+/** A run of the caller's labs, or 404 run_not_found. */
+export async function visibleRun(ctx: LabContext, caller: Principal, id: string): Promise<RunRow> {
+  const run = isUuid(id) ? await runById(readInLabs(ctx.db, caller.lab_ids), id) : undefined;
+  if (!run) throw new NotFoundError('run_not_found', `There is no run ${id}`);
+  return run;
 }
 
 /** A run with its workflow, snapshot hash, devices, samples and finished steps. */
 export async function getRun(ctx: LabContext, caller: Principal, id: string) {
   const scope = readInLabs(ctx.db, caller.lab_ids);
-  const run = isUuid(id) ? await runById(scope, id) : undefined;
-  if (!run) throw new NotFoundError('run_not_found', `There is no run ${id}`);
+  const run = await visibleRun(ctx, caller, id);
   const [snapshot, devices, samples, steps] = await Promise.all([
     snapshotById(scope, run.config_snapshot_id),
     devicesOfRun(scope, run.id),

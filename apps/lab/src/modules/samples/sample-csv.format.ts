@@ -23,14 +23,7 @@ export const requiredColumns: readonly ImportColumn[] = ['sample_id', 'sample_ty
  * Columns an export adds for the record; an import accepts and ignores them, so an exported file
  * can be imported again (the database makes new uuids and timestamps).
  */
-export const exportOnlyColumns = [
-  'id',
-  'workflow_execution_id',
-  'created_by',
-  'created_at',
-  'updated_at',
-  'deleted_at',
-] as const;
+export const exportOnlyColumns = ['id', 'created_by', 'created_at', 'updated_at', 'deleted_at'] as const;
 
 export const exportColumns = [...importColumns, ...exportOnlyColumns] as const;
 

@@ -3,7 +3,10 @@ import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 import { isUuid } from '../shared/uuid.ts';
 
 /** A sample as the API shows it: every column but who last changed or deleted it. */
-export type SampleRow = Omit<Selectable<LabSchema['samples']>, 'updated_by' | 'deleted_by'>;
+export type SampleRow = Omit<
+  Selectable<LabSchema['samples']>,
+  'updated_by' | 'deleted_by' | 'legacy_workflow_execution_id'
+>;
 
 /** The columns of a `SampleRow`, for `select` and `returning`. */
 export const sampleColumns = [
@@ -17,7 +20,6 @@ export const sampleColumns = [
   'samples.container_id',
   'samples.project_id',
   'samples.batch_id',
-  'samples.workflow_execution_id',
   'samples.metadata',
   'samples.created_by',
   'samples.created_at',
@@ -121,14 +123,7 @@ export function samplesByKeys(tx: LabExecutor, uuids: string[], businessIds: str
 export type SampleChangeSet = Partial<
   Pick<
     SampleRow,
-    | 'sample_type'
-    | 'status'
-    | 'quantity'
-    | 'unit'
-    | 'container_id'
-    | 'project_id'
-    | 'batch_id'
-    | 'workflow_execution_id'
+    'sample_type' | 'status' | 'quantity' | 'unit' | 'container_id' | 'project_id' | 'batch_id'
   > & { metadata: Record<string, unknown> }
 >;
 

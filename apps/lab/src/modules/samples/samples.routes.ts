@@ -8,7 +8,6 @@ import { sampleFileRoutes } from './sample-files.routes.ts';
 import { splitSample } from './sample-split.service.ts';
 import { sampleHistory, samplePage, sampleWithLineage } from './sample-views.service.ts';
 import {
-  AssignWorkflowBody,
   BulkBody,
   LineageQuery,
   NewSample,
@@ -22,7 +21,7 @@ import {
   SplitBody,
   SplitReply,
 } from './samples.schema.ts';
-import { assignWorkflow, changeSample, deleteSample } from './samples.service.ts';
+import { changeSample, deleteSample } from './samples.service.ts';
 
 const base = { tags: ['samples'], security: [{ bearerAuth: [] }] };
 
@@ -145,23 +144,6 @@ export async function sampleRoutes(app: RouteScope, ctx: LabContext): Promise<vo
       reply
         .code(201)
         .send(await splitSample(ctx, request.principal, request.params.id, request.body, actorOf(request))),
-  );
-
-  app.post(
-    '/api/samples/:id/assign-workflow',
-    {
-      config: { access: 'samples:update' },
-      schema: {
-        operationId: 'assignSampleWorkflow',
-        ...base,
-        summary: 'Assign the sample to a workflow execution',
-        params: SampleParams,
-        body: AssignWorkflowBody,
-        response: { 200: Sample, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
-      },
-    },
-    async (request) =>
-      assignWorkflow(ctx, request.principal, request.params.id, request.body, actorOf(request)),
   );
 
   app.get(

@@ -41,7 +41,6 @@ export const Sample = Type.Object({
   container_id: Nullable(Uuid),
   project_id: Nullable(Uuid),
   batch_id: Nullable(Uuid),
-  workflow_execution_id: Nullable(Uuid),
   metadata: Type.Record(Type.String(), Type.Unknown()),
   created_by: Uuid,
   created_at: Type.String(),
@@ -160,8 +159,3 @@ export const SplitBody = Type.Object(
 );
 
 export const SplitReply = Type.Object({ parent: Sample, children: Type.Array(Sample) });
-
-export const AssignWorkflowBody = Type.Object(
-  { workflow_execution_id: Uuid, reason: Type.Optional(Reason) },
-  { additionalProperties: false },
-);

@@ -46,7 +46,7 @@ export async function sampleIfAny(
 }
 
 /** What a client may change, with why. */
-export type SampleChanges = Omit<SampleChangeSet, 'workflow_execution_id'> & { reason: string };
+export type SampleChanges = SampleChangeSet & { reason: string };
 
 /** The fields a change may touch, in the order its audit entry lists them. */
 const changeable = [
@@ -135,34 +135,7 @@ export function deleteSample(
   });
 }
 
-/** Assigns a sample to a workflow execution (workflows arrive later; the id is recorded). */
-export function assignWorkflow(
-  ctx: LabContext,
-  caller: Principal,
-  key: string,
-  input: { workflow_execution_id: string; reason?: string | undefined },
-  actor: AuditActor,
-): Promise<SampleRow> {
-  return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const sample = await oneSample(tx, key, { lock: true });
-    if (sample.deleted_at) throw new ConflictError('sample_deleted', 'This sample was deleted');
-    if (isSpent(sample.status))
-      throw new ConflictError('sample_spent', `A ${sample.status} sample cannot be assigned`);
-    const updated = await updateSample(
-      tx,
-      sample.id,
-      { workflow_execution_id: input.workflow_execution_id },
-      caller.id,
-    );
-    await ctx.audit.append(tx, {
-      ...actor,
-      action: 'sample.assign_workflow',
-      entity_type: 'sample',
-      entity_id: sample.id,
-      before: { workflow_execution_id: sample.workflow_execution_id },
-      after: { workflow_execution_id: input.workflow_execution_id },
-      reason: input.reason ?? null,
-    });
-    return updated;
-  });
+/** Whether a sample in this status is used up (consumed, disposed): it joins no more work. */
+export function sampleIsSpent(status: SampleRow['status']): boolean {
+  return isSpent(status);
 }

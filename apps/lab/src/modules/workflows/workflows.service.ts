@@ -317,6 +317,11 @@ export async function runnableVersion(
   return { workflow, version: approved };
 }
 
+/** A version by id, or undefined (a resumed run checks its version is still runnable). */
+export function versionRecord(tx: LabExecutor, versionId: string): Promise<VersionRow | undefined> {
+  return versionById(tx, versionId);
+}
+
 /** The definition of a version (a run loads the one its snapshot names). */
 export async function versionDefinition(tx: LabExecutor, versionId: string): Promise<JsonObject> {
   const version = await versionById(tx, versionId);
