@@ -100,6 +100,33 @@ describe('live run events (Server-Sent Events)', () => {
     expect(live.some((event) => Array.isArray(event.data.values))).toBe(true);
   });
 
+  it('ends its open streams when the server stops, so they do not hold the shutdown up', async () => {
+    const other = await lab.peer();
+    await other.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (other.app.server.address() as AddressInfo).port;
+    const { id } = await startedRun(undefined, other.app);
+    await runIn(id, ['waiting_for_approval']);
+    let opened = false;
+    const reading = readEventStream(
+      `http://127.0.0.1:${port}/api/runs/${id}/events`,
+      bearer(accounts.scientist.token),
+      {
+        until: () => {
+          opened = true;
+          return false;
+        },
+        timeoutMs: 20_000,
+      },
+    );
+    while (!opened) await new Promise((resolve) => setTimeout(resolve, 20));
+    const stopping = Date.now();
+    await other.close();
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    const stream = await reading;
+    expect(stream.endedByServer).toBe(true);
+    expect(stream.events.at(-1)?.data.status).toBe('waiting_for_approval');
+  });
+
   it('refuses a bad Last-Event-ID, a run of another lab, and a reader without runs:read', async () => {
     const workflow = await approvedWorkflow(definition(withoutApproval));
     const created = (

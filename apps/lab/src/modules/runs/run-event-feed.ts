@@ -16,6 +16,8 @@ export interface FeedEvent {
 /** One client's stream: gets events in order, each once. */
 export interface FeedSubscriber {
   deliver(events: readonly FeedEvent[]): void;
+  /** The server is stopping: end the stream (the client reconnects elsewhere with its last id). */
+  end(): void;
 }
 
 const finalStatuses = new Set(['completed', 'failed', 'aborted']);
@@ -76,6 +78,7 @@ export interface RunEventHub {
   ): Promise<() => void>;
   /** How many clients are subscribed in this process. */
   subscriberCount(): number;
+  /** Ends every stream (the server is stopping) and stops listening. */
   stop(): Promise<void>;
 }
 
@@ -196,6 +199,9 @@ export function createRunEventHub(db: LabDatabase, log: FastifyBaseLogger): RunE
     },
     subscriberCount: () => subscribers,
     async stop() {
+      for (const feed of feeds.values()) {
+        for (const subscription of feed.subscriptions) subscription.subscriber.end();
+      }
       feeds.clear();
       const stopListening = await listening?.catch(() => undefined);
       listening = null;

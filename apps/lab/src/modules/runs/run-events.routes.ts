@@ -27,7 +27,8 @@ function resumeAfter(header: string | string[] | undefined, after: number | unde
 /** `GET /api/runs/:id/events`: a run's live progress as Server-Sent Events, resumable. */
 export function runEventRoutes(app: RouteScope, ctx: LabContext): RunEventHub {
   const hub = createRunEventHub(ctx.db, app.log);
-  app.addHook('onClose', () => hub.stop());
+  // Before in-flight requests are waited for: an open stream would hold the shutdown up.
+  app.addHook('preClose', () => hub.stop());
 
   app.get(
     '/api/runs/:id/events',
@@ -77,6 +78,7 @@ export function runEventRoutes(app: RouteScope, ctx: LabContext): RunEventHub {
           stream.raw(events.map((event) => event.frame).join(''));
           if (events.some((event) => event.final)) close();
         },
+        end: close,
       });
       if (stream.closed) unsubscribe();
       return reply;
