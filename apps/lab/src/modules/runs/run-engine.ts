@@ -167,7 +167,9 @@ class Engine {
         const seconds = this.#value(step.seconds, `${path}/seconds`);
         if (typeof seconds !== 'number' || seconds < 0)
           throw new StepFailure(`${path}/seconds`, `is ${seconds}, not a duration`);
-        await abortableSleep(seconds * 1000, this.signal);
+        // No timer for no wait: even setTimeout(0) costs a millisecond.
+        if (seconds > 0) await abortableSleep(seconds * 1000, this.signal);
+        else if (this.signal.aborted) throw this.signal.reason;
         return { status: 'completed', outputs: { seconds } };
       }
       case 'loop':

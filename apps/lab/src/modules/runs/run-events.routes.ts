@@ -1,4 +1,4 @@
-import { ValidationError } from '@ours/platform/errors';
+import { AppError, ValidationError } from '@ours/platform/errors';
 import { createSseWriter, errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { readInLabs } from '../sites/index.ts';
@@ -10,6 +10,8 @@ import { visibleRun } from './runs.service.ts';
 
 /** A comment every 15 s keeps proxies and load balancers from closing a quiet stream. */
 const keepAliveMs = 15_000;
+/** Open streams one instance serves at most (each holds a socket and a little memory). */
+const maxStreams = 2_000;
 
 /** The event number a client resumes after: Last-Event-ID (what EventSource sends) or `?after=`. */
 function resumeAfter(header: string | string[] | undefined, after: number | undefined): number {
@@ -46,12 +48,22 @@ export function runEventRoutes(app: RouteScope, ctx: LabContext): RunEventHub {
         response: {
           200: RunEventStream,
           204: { description: 'The run has ended and every event was sent', type: 'null' },
-          ...errorResponses(400, 401, 403, 404, 429),
+          ...errorResponses(400, 401, 403, 404, 429, 503),
         },
       },
     },
     async (request, reply) => {
       const after = resumeAfter(request.headers['last-event-id'], request.query.after);
+      if (hub.subscriberCount() >= maxStreams) {
+        throw new AppError(
+          503,
+          'too_many_streams',
+          'This server follows as many runs as it can; try again shortly',
+          {
+            headers: { 'retry-after': '5' },
+          },
+        );
+      }
       const labIds = request.principal.lab_ids;
       const run = await visibleRun(ctx, request.principal, request.params.id);
       if (

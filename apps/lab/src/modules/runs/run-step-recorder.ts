@@ -1,11 +1,12 @@
 import type { LabContext } from '../../context.ts';
 import type { ActionData } from '../instruments/index.ts';
-import { inLabs, readInLabs } from '../sites/index.ts';
+import { progressInLabs, readInLabs } from '../sites/index.ts';
 import { stepTypeNames } from '../workflows/index.ts';
+import { insertCheckpoint } from './run-checkpoint.repository.ts';
 import { frameOf, packValues } from './run-data.ts';
 import type { StepRef, StepResult } from './run-engine.ts';
 import { appendRunEvents, type NewRunEvent } from './run-events.repository.ts';
-import { insertData, insertStep } from './runs.repository.ts';
+import type { RunDataRow } from './runs.repository.ts';
 
 const keyOf = (step: StepRef) => `${step.path}#${step.iterations.join('.')}`;
 
@@ -60,8 +61,8 @@ export function createStepRecorder(
   return {
     async started(step) {
       startedAt.set(keyOf(step), ctx.now().toISOString());
-      // One statement in one round trip: the event alone, no transaction around it.
-      await appendRunEvents(readInLabs(ctx.db, labIds), run.id, run.lab_id, [
+      // One statement in one round trip, not waiting for the disk: live progress, not a record.
+      await appendRunEvents(progressInLabs(ctx.db, labIds), run.id, run.lab_id, [
         {
           type: 'step_started',
           payload: { step_id: step.id, type: step.type, path: step.path, iterations: step.iterations },
@@ -75,8 +76,49 @@ export function createStepRecorder(
       const key = keyOf(step);
       const now = ctx.now().toISOString();
       const stepSeq = seq;
-      await inLabs(ctx.db, labIds, async (tx) => {
-        await insertStep(tx, {
+      const events: NewRunEvent[] = [
+        {
+          type: 'step_finished',
+          payload: {
+            step_id: step.id,
+            type: step.type,
+            path: step.path,
+            iterations: step.iterations,
+            step_seq: stepSeq,
+            status: result.status,
+            outputs: result.outputs,
+          },
+        },
+      ];
+      let data: RunDataRow | null = null;
+      if (result.data) {
+        // The step's bulk data beside it, packed (see run-data.ts).
+        const frame = frameOf(result.data);
+        dataSeq += 1;
+        data = {
+          run_id: run.id,
+          lab_id: run.lab_id,
+          seq: dataSeq,
+          step_seq: stepSeq,
+          step_id: step.id,
+          kind: frame.kind,
+          captured_at: now,
+          start_nm: frame.start_nm,
+          step_nm: frame.step_nm,
+          unit: frame.unit,
+          points: frame.values.length,
+          vals: packValues(frame.values),
+        };
+        events.push({
+          type: 'data',
+          payload: { data_seq: dataSeq, step_id: step.id, step_seq: stepSeq, ...frameSummary(frame) },
+        });
+      }
+      const began = startedAt.get(key) ?? now;
+      startedAt.delete(key);
+      // One statement, one round trip (see run-checkpoint.repository.ts).
+      await insertCheckpoint(readInLabs(ctx.db, labIds), {
+        step: {
           run_id: run.id,
           lab_id: run.lab_id,
           seq: stepSeq,
@@ -86,48 +128,11 @@ export function createStepRecorder(
           iterations: step.iterations,
           status: result.status,
           outputs: result.outputs,
-          started_at: startedAt.get(key) ?? now,
+          started_at: began,
           finished_at: now,
-        });
-        startedAt.delete(key);
-        const events: NewRunEvent[] = [
-          {
-            type: 'step_finished',
-            payload: {
-              step_id: step.id,
-              type: step.type,
-              path: step.path,
-              iterations: step.iterations,
-              step_seq: stepSeq,
-              status: result.status,
-              outputs: result.outputs,
-            },
-          },
-        ];
-        if (result.data) {
-          // The step's bulk data beside it, packed (see run-data.ts).
-          const frame = frameOf(result.data);
-          dataSeq += 1;
-          await insertData(tx, {
-            run_id: run.id,
-            lab_id: run.lab_id,
-            seq: dataSeq,
-            step_seq: stepSeq,
-            step_id: step.id,
-            kind: frame.kind,
-            captured_at: now,
-            start_nm: frame.start_nm,
-            step_nm: frame.step_nm,
-            unit: frame.unit,
-            points: frame.values.length,
-            vals: packValues(frame.values),
-          });
-          events.push({
-            type: 'data',
-            payload: { data_seq: dataSeq, step_id: step.id, step_seq: stepSeq, ...frameSummary(frame) },
-          });
-        }
-        await appendRunEvents(tx, run.id, run.lab_id, events);
+        },
+        data,
+        events,
       });
     },
   };

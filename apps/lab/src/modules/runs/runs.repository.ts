@@ -101,16 +101,6 @@ export function updateRun(tx: LabExecutor, id: string, changes: RunChanges): Pro
     .executeTakeFirstOrThrow();
 }
 
-export async function insertStep(
-  tx: LabExecutor,
-  step: Omit<RunStepRow, 'outputs'> & { outputs: Record<string, unknown> },
-): Promise<void> {
-  await tx
-    .insertInto('run_steps')
-    .values({ ...step, outputs: JSON.stringify(step.outputs) })
-    .execute();
-}
-
 export function stepsOf(tx: LabExecutor, runId: string): Promise<RunStepRow[]> {
   return tx.selectFrom('run_steps').selectAll().where('run_id', '=', runId).orderBy('seq').execute();
 }
@@ -182,10 +172,6 @@ export function orphanedRuns(tx: LabExecutor, staleS: number, exclude: string[])
 }
 
 export type RunDataRow = Selectable<LabSchema['run_data']>;
-
-export async function insertData(tx: LabExecutor, row: RunDataRow): Promise<void> {
-  await tx.insertInto('run_data').values(row).execute();
-}
 
 /** A run's data frames in order, after `afterSeq`, filtered by step and capture time. */
 export function dataOf(

@@ -17,6 +17,15 @@ export function readInLabs(db: LabDatabase, labIds: readonly string[]): LabExecu
 }
 
 /**
+ * One-statement writes limited to these labs, each one round trip, committed without waiting for the
+ * disk flush: for live progress that is not a record (a crash may lose the last few; the next
+ * flushed commit writes them too, in order).
+ */
+export function progressInLabs(db: LabDatabase, labIds: readonly string[]): LabExecutor {
+  return db.withSettings({ 'app.lab_ids': labIdsSetting(labIds), synchronous_commit: 'off' });
+}
+
+/**
  * Runs `fn` in one transaction limited to the caller's labs: every lab-owned table answers only for
  * those (row-level security), whatever the query says.
  */

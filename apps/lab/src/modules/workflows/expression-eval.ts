@@ -1,4 +1,4 @@
-import { type CelInput, isCelError, isCelList, isCelMap, run } from '@bufbuild/cel';
+import { type CelInput, celEnv, celError, isCelError, isCelList, isCelMap, parse, plan } from '@bufbuild/cel';
 
 /** A value a run has in hand: a parameter, a step's output, a recorded result. */
 export type RunValue = number | boolean | string;
@@ -13,6 +13,30 @@ export interface EvaluationScope {
 
 export class ExpressionError extends Error {
   override name = 'ExpressionError';
+}
+
+const env = celEnv();
+type Program = (bindings: Record<string, CelInput>) => unknown;
+/**
+ * Planned programs by expression text: a loop's `until` runs every pass, and parsing and planning
+ * cost more than evaluating. Bounded (a definition holds at most a few hundred expressions).
+ */
+const programs = new Map<string, Program>();
+const programsKept = 1_000;
+
+function programOf(text: string): Program {
+  let program = programs.get(text);
+  if (!program) {
+    try {
+      program = plan(env, parse(text)) as Program;
+    } catch (error) {
+      // Parsing failed: answer the error each time (it is not kept).
+      return () => celError(error);
+    }
+    if (programs.size >= programsKept) programs.delete(programs.keys().next().value ?? '');
+    programs.set(text, program);
+  }
+  return program;
 }
 
 /**
@@ -67,7 +91,7 @@ export function evaluateExpression(text: string, scope: EvaluationScope): RunVal
   );
   let result: unknown;
   try {
-    result = run(text, { params: celObject(scope.params, 'params', scope.integers), steps });
+    result = programOf(text)({ params: celObject(scope.params, 'params', scope.integers), steps });
   } catch (error) {
     throw new ExpressionError(`${text}: ${error instanceof Error ? error.message : String(error)}`);
   }
