@@ -2,6 +2,19 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { generateSigningKey } from '../src/modules/audit/manifest-signer.ts';
 
+/** Fresh secrets and limits a benchmarked lab runs with: long tokens, rate limits out of the way. */
+export function benchLabEnv(): Record<string, string> {
+  return {
+    LAB_JWT_SECRET: randomBytes(48).toString('base64url'),
+    LAB_SECRET_KEY: randomBytes(32).toString('base64'),
+    LAB_SIGNING_KEY: generateSigningKey().privateKeyPem,
+    LAB_ACCESS_TOKEN_MINUTES: '60',
+    USER_RATE_LIMIT_PER_MINUTE: '100000000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    LOG_LEVEL: 'info',
+  };
+}
+
 export interface LabServer {
   url: string;
   pid: number;
@@ -28,13 +41,7 @@ export async function startLabServer(adminUrl: string, poolSize: number): Promis
       DATABASE_URL: runtimeUrl(adminUrl),
       DATABASE_ADMIN_URL: adminUrl,
       DATABASE_POOL_SIZE: String(poolSize),
-      LAB_JWT_SECRET: randomBytes(48).toString('base64url'),
-      LAB_SECRET_KEY: randomBytes(32).toString('base64'),
-      LAB_SIGNING_KEY: generateSigningKey().privateKeyPem,
-      LAB_ACCESS_TOKEN_MINUTES: '60',
-      USER_RATE_LIMIT_PER_MINUTE: '100000000',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-      LOG_LEVEL: 'info',
+      ...benchLabEnv(),
     },
     // BENCH_PROFILE_DIR=/tmp/prof writes a V8 CPU profile of the lab server.
     execArgv: [

@@ -12,10 +12,10 @@ import type { LabContext } from '../src/context.ts';
 import { closeContext, createContext, migrationsDir } from '../src/create-context.ts';
 import type { LabDatabase, LabSchema } from '../src/db/lab-database.ts';
 import { createUser } from '../src/modules/accounts/accounts.service.ts';
-import { generateSigningKey } from '../src/modules/audit/manifest-signer.ts';
 import { readInLabs } from '../src/modules/sites/index.ts';
 import { defaultLabId } from '../src/modules/sites/lab-scope.ts';
 import { cpuMeter } from './cpu-meter.ts';
+import { benchLabEnv } from './lab-server.ts';
 
 const password = 'Lab-Bench-2026!';
 const system = { actor_id: null, actor_email: 'system:bench', request_id: null, client_ip: null };
@@ -81,13 +81,7 @@ export async function openPgliteBenchDatabase(): Promise<{ db: LabDatabase; drop
 export async function startRunBenchLab(db: LabDatabase): Promise<RunBenchLab> {
   const config = envToConfig({
     LAB_DATA_DIR: join(tmpdir(), 'lab-runs-bench-unused'),
-    LAB_JWT_SECRET: randomBytes(48).toString('base64url'),
-    LAB_SECRET_KEY: randomBytes(32).toString('base64'),
-    LAB_SIGNING_KEY: generateSigningKey().privateKeyPem,
-    LAB_ACCESS_TOKEN_MINUTES: '60',
-    USER_RATE_LIMIT_PER_MINUTE: '100000000',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-    LOG_LEVEL: 'info',
+    ...benchLabEnv(),
     // Load shedding off, as in the tests: the lab shares this thread with the bench's own start-up
     // (migrations, and PGlite itself on the embedded run), and the first login was refused with 503.
     MAX_EVENT_LOOP_DELAY_MS: '0',

@@ -5,6 +5,7 @@ import { listRoles } from '../src/modules/accounts/roles.repository.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
 import { auditEntriesOf } from './support/audit-entries.ts';
 import { useLabApp } from './support/lab-app.ts';
+import { revokeRolePermission } from './support/role-changes.ts';
 
 const lab = useLabApp();
 
@@ -47,24 +48,8 @@ describe('role defaults', () => {
   });
 
   it('never grants it again once an operator took it away on purpose', async () => {
-    // The operator's change, audited as any role change must be.
-    await lab.db.transaction(async (tx) => {
-      const { rows } = await sql<{ id: string }>`
-        update roles set permissions = array_remove(permissions, 'workflows:approve')
-        where name = 'compliance' returning id`.execute(tx);
-      await lab.ctx.audit.append(tx, {
-        actor_id: null,
-        actor_email: 'operator@lab.test',
-        action: 'role.permission_revoke',
-        entity_type: 'role',
-        entity_id: rows[0]?.id ?? '',
-        before: null,
-        after: null,
-        reason: 'approvals by QA only at this site',
-        request_id: null,
-        client_ip: null,
-      });
-    });
+    // An operator took the default away, audited as any role change is.
+    await revokeRolePermission(lab, 'compliance', 'workflows:approve', 'approvals by QA only at this site');
     const before = await appliedCount();
     expect(await applyRoleDefaults(lab.ctx)).toEqual([]);
     expect(await permissionsOf('compliance')).not.toContain('workflows:approve');

@@ -7,25 +7,19 @@ import type { TestAccount } from './support/lab-app.ts';
 import { useRunLab, withoutApproval } from './support/run-fixtures.ts';
 import { asSuperuser } from './support/superuser.ts';
 
-const { lab, accounts, api, definition, approvedWorkflow, device, instruments, runIn } = useRunLab();
-let sequence = 0;
+const { lab, accounts, api, definition, approvedWorkflow, device, instruments, runIn, newSample } =
+  useRunLab();
 
 describe('workflow runs', () => {
   it('runs an approved workflow to completion: snapshot, reservations, checkpoints, audit, logbook', async () => {
     const workflow = await approvedWorkflow(definition(withoutApproval));
     const devices = await instruments();
-    const sample = await api('POST', '/api/samples', accounts.scientist, {
-      sample_id: `XTAL-${++sequence}`,
-      sample_type: 'solution',
-      quantity: 10,
-      unit: 'mL',
-    });
-    expect(sample.statusCode).toBe(201);
+    const sample = await newSample();
     const created = await api('POST', '/api/runs', accounts.scientist, {
       workflow,
       parameters: { working_voltage: 4 },
       devices,
-      samples: [sample.json().sample_id],
+      samples: [sample.sample_id],
       reason: 'batch 12 crystallisation',
     });
     expect(created.statusCode).toBe(201);
@@ -49,10 +43,8 @@ describe('workflow runs', () => {
     expect(closing?.after).toMatchObject({ status: 'completed', steps: run.steps.length });
     const logbook = (await api('GET', `/api/devices/${devices.daq}/usage`, accounts.admin)).json();
     expect(logbook.items[0]).toMatchObject({ run_ref: run.id });
-    expect(run.samples).toEqual([expect.objectContaining({ sample_id: sample.json().sample_id })]);
-    const traced = (
-      await api('GET', `/api/samples/${sample.json().sample_id}/runs`, accounts.scientist)
-    ).json();
+    expect(run.samples).toEqual([expect.objectContaining({ sample_id: sample.sample_id })]);
+    const traced = (await api('GET', `/api/samples/${sample.sample_id}/runs`, accounts.scientist)).json();
     expect(traced.runs).toEqual([
       expect.objectContaining({
         id: run.id,

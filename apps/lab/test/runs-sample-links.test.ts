@@ -4,33 +4,19 @@ import { auditEntriesOf } from './support/audit-entries.ts';
 import { useRunLab } from './support/run-fixtures.ts';
 import { asSuperuser } from './support/superuser.ts';
 
-const { lab, accounts, api, definition, approvedWorkflow, instruments, runIn, next } = useRunLab();
-
-const newSample = async () => {
-  const created = await api('POST', '/api/samples', accounts.scientist, {
-    sample_id: `LINK-${Date.now().toString(36)}-${next()}`,
-    sample_type: 'solution',
-    quantity: 5,
-    unit: 'mL',
-  });
-  expect(created.statusCode).toBe(201);
-  return created.json() as { id: string; sample_id: string };
-};
+const { lab, accounts, api, runIn, newSample, startedRun } = useRunLab();
 
 /** A run left waiting at its approval step (it has not ended). */
 async function waitingRun() {
-  const workflow = await approvedWorkflow(definition());
-  const created = (
-    await api('POST', '/api/runs', accounts.scientist, { workflow, devices: await instruments() })
-  ).json();
-  await runIn(created.id, ['waiting_for_approval']);
-  return created.id as string;
+  const { id } = await startedRun();
+  await runIn(id, ['waiting_for_approval']);
+  return id;
 }
 
 describe('samples linked to runs', () => {
   it('links a sample to a run under way, audited on both; refuses twice, ended runs, and spent samples', async () => {
     const run = await waitingRun();
-    const sample = await newSample();
+    const sample = await newSample('LINK');
     const linked = await api('POST', `/api/samples/${sample.sample_id}/assign-workflow`, accounts.scientist, {
       workflow_execution_id: run,
       reason: 'second aliquot joins the batch',
@@ -57,7 +43,7 @@ describe('samples linked to runs', () => {
     await api('POST', `/api/runs/${run}/abort`, accounts.scientist, { reason: 'done with it' });
     const ended = await api(
       'POST',
-      `/api/samples/${(await newSample()).id}/assign-workflow`,
+      `/api/samples/${(await newSample('LINK')).id}/assign-workflow`,
       accounts.scientist,
       {
         workflow_execution_id: run,
@@ -69,7 +55,7 @@ describe('samples linked to runs', () => {
 
   it('turns a pre-upgrade workflow_execution_id that names a real run into an audited link, once', async () => {
     const run = await waitingRun();
-    const [named, dangling] = [await newSample(), await newSample()];
+    const [named, dangling] = [await newSample('LINK'), await newSample('LINK')];
     // As a database from before this release holds them: one value naming a run, one naming nothing.
     await asSuperuser(
       lab.db,

@@ -7,6 +7,7 @@ import { seedDemo } from '../src/modules/demo/seed-demo.ts';
 import { projects } from '../src/modules/samples/organisers.service.ts';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type LabTestApp, startLabApp, useLabApp } from './support/lab-app.ts';
+import { revokeRolePermission } from './support/role-changes.ts';
 
 const lab = useLabApp();
 
@@ -164,23 +165,7 @@ describe('seed-demo', () => {
     await withOwnLab(async (own) => {
       await own.user(['admin']);
       // An operator took the default away, audited as any role change is.
-      await own.db.transaction(async (tx) => {
-        const { rows } = await sql<{ id: string }>`
-          update roles set permissions = array_remove(permissions, 'workflows:approve')
-          where name = 'compliance' returning id`.execute(tx);
-        await own.ctx.audit.append(tx, {
-          actor_id: null,
-          actor_email: 'operator@lab.test',
-          action: 'role.permission_revoke',
-          entity_type: 'role',
-          entity_id: rows[0]?.id ?? '',
-          before: null,
-          after: null,
-          reason: 'approvals by QA only',
-          request_id: null,
-          client_ip: null,
-        });
-      });
+      await revokeRolePermission(own, 'compliance', 'workflows:approve', 'approvals by QA only');
       await expect(seedDemo(own.ctx)).rejects.toMatchObject({ code: 'demo_approver_role' });
       const devices = await own.db.kysely
         .selectFrom('devices')
