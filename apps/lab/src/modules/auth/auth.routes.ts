@@ -1,5 +1,7 @@
+import fastifyCookie from '@fastify/cookie';
+import { ValidationError } from '@ours/platform/errors';
 import { createLimiter, errorResponses, type RouteScope } from '@ours/platform/http';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { LabContext } from '../../context.ts';
 import { Me, User } from '../accounts/index.ts';
@@ -9,6 +11,7 @@ import { actorOf, claimantOf } from '../audit/index.ts';
 import { beginEnrolment, confirmEnrolment, turnOffMfa } from '../mfa/mfa.service.ts';
 import { NoContent } from '../shared/schema.ts';
 import {
+  BrowserTokensReply,
   ConfirmBody,
   DisableBody,
   EnrolBody,
@@ -19,11 +22,13 @@ import {
   PasswordChangeBody,
   RecoveryCodesReply,
   RefreshBody,
+  SessionReply,
   SetupBody,
   TokenPairReply,
 } from './auth.schema.ts';
+import { clearBrowserSession, cookieRefreshToken, csrfKey, startBrowserSession } from './browser-session.ts';
 import { completeMfa, login } from './login.service.ts';
-import { endSession, refreshSession } from './sessions.service.ts';
+import { endSession, refreshSession, type TokenPair } from './sessions.service.ts';
 
 const tags = ['auth'];
 
@@ -35,6 +40,27 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
   });
   const limitByIp = async (request: FastifyRequest) => loginLimiter(request, request.ip);
   const config = { access: 'public' as const };
+  await app.register(fastifyCookie);
+  const browser = { key: csrfKey(ctx.keys.secretKey), refreshDays: ctx.config.auth.refreshTokenDays };
+  /** The answer to a sign-in or refresh: the pair itself, or for a browser session, cookies. */
+  const answer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pair: TokenPair,
+    mode: 'token' | 'cookie' | undefined,
+  ) => (mode === 'cookie' ? startBrowserSession(request, reply, pair, browser) : pair);
+  /** The refresh token of a request: from its body (JSON mode) or its cookie (browser). */
+  const refreshTokenOf = (request: FastifyRequest<{ Body: { refresh_token?: string | undefined } }>) => {
+    if (request.body.refresh_token) return { token: request.body.refresh_token, browser: false };
+    const token = cookieRefreshToken(request, browser.key);
+    if (!token) {
+      throw new ValidationError(
+        'refresh_token_required',
+        'Send refresh_token, or the session cookie with X-CSRF-Token',
+      );
+    }
+    return { token, browser: true };
+  };
 
   app.post(
     '/auth/setup',
@@ -73,12 +99,16 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
         summary: 'Sign in with e-mail and password (MFA accounts get a token for the second step)',
         body: LoginBody,
         response: {
-          200: Type.Union([TokenPairReply, MfaRequiredReply]),
+          200: Type.Union([TokenPairReply, BrowserTokensReply, MfaRequiredReply]),
           ...errorResponses(400, 401, 413, 415, 423, 429),
         },
       },
     },
-    async (request) => login(ctx, request.body, claimantOf(request, request.body.email)),
+    async (request, reply) => {
+      const { session, ...credentials } = request.body;
+      const outcome = await login(ctx, credentials, claimantOf(request, credentials.email));
+      return 'mfa_required' in outcome ? outcome : answer(request, reply, outcome, session);
+    },
   );
 
   app.post(
@@ -92,10 +122,13 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
         security: [],
         summary: 'Second step of an MFA sign-in',
         body: MfaBody,
-        response: { 200: TokenPairReply, ...errorResponses(400, 401, 413, 415, 423, 429) },
+        response: { 200: SessionReply, ...errorResponses(400, 401, 413, 415, 423, 429) },
       },
     },
-    async (request) => completeMfa(ctx, request.body, claimantOf(request)),
+    async (request, reply) => {
+      const { session, ...proof } = request.body;
+      return answer(request, reply, await completeMfa(ctx, proof, claimantOf(request)), session);
+    },
   );
 
   app.post(
@@ -108,11 +141,23 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
         tags,
         security: [],
         summary: 'Rotate a refresh token for a new pair (a reused token ends the whole session)',
+        description:
+          'JSON mode: the refresh token in the body. Browser session: {} with the lab_refresh cookie and the X-CSRF-Token header (401 csrf_failed without it); the new refresh token goes back in the cookie.',
         body: RefreshBody,
-        response: { 200: TokenPairReply, ...errorResponses(400, 401, 413, 415, 429) },
+        response: { 200: SessionReply, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
-    async (request) => refreshSession(ctx, request.body.refresh_token, claimantOf(request)),
+    async (request, reply) => {
+      const given = refreshTokenOf(request);
+      try {
+        const pair = await refreshSession(ctx, given.token, claimantOf(request));
+        return answer(request, reply, pair, given.browser ? 'cookie' : 'token');
+      } catch (error) {
+        // A dead browser session leaves no cookie behind to retry with.
+        if (given.browser) clearBrowserSession(request, reply);
+        throw error;
+      }
+    },
   );
 
   app.post(
@@ -130,7 +175,9 @@ export async function publicAuthRoutes(app: RouteScope, ctx: LabContext): Promis
       },
     },
     async (request, reply) => {
-      await endSession(ctx, request.body.refresh_token, claimantOf(request));
+      const given = refreshTokenOf(request);
+      await endSession(ctx, given.token, claimantOf(request));
+      if (given.browser) clearBrowserSession(request, reply);
       return reply.code(204).send(null);
     },
   );
