@@ -5,6 +5,7 @@ import { protectedRoutes } from './modules/access/access.plugin.ts';
 import { adminRoutes } from './modules/accounts/admin.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { demoRoutes } from './modules/demo/demo.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { instrumentRoutes } from './modules/instruments/instruments.routes.ts';
@@ -61,6 +62,7 @@ export async function buildApp(
     await runRoutes(scope, ctx);
     await runReportRoutes(scope, ctx);
     await demoRoutes(scope, ctx);
+    await dashboardRoutes(scope, ctx);
     await jobRoutes(scope, ctx);
   });
   return app;

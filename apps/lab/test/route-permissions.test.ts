@@ -33,6 +33,8 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /auth/mfa/enrol': 'authenticated',
   'POST /auth/mfa/confirm': 'authenticated',
   'POST /auth/mfa/disable': 'authenticated',
+  // Each section is filtered by the caller's own permissions.
+  'GET /api/dashboard': 'authenticated',
   'GET /api/labs': 'authenticated',
 
   'GET /api/admin/users': 'users:manage',

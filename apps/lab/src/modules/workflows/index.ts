@@ -1,3 +1,4 @@
+export { stepWithId } from './definition-steps.ts';
 export {
   type DefinitionProblem,
   parameterValueProblem,
