@@ -59,17 +59,29 @@ export function submittedVersionsNotBy(ex: LabExecutor, userId: string, limit: n
     .execute();
 }
 
-/** Runs waiting at an approval step, with their definitions (the step names who signs). */
-export function runsAwaitingApproval(ex: LabExecutor, limit: number) {
-  return ex
+/**
+ * Runs waiting at an approval step that one of `roles` signs (any role when null), oldest first. The
+ * step's role is looked up in the definition by the database (a JSON path over nested steps), so no
+ * definition travels to the server.
+ */
+export function runsAwaitingApproval(ex: LabExecutor, roles: readonly string[] | null, limit: number) {
+  const approverRole = sql<string>`jsonb_path_query_first(v.definition, '$.**?(@.id == $step).approver_role',
+    jsonb_build_object('step', r.waiting_step)) #>> '{}'`;
+  let query = ex
     .selectFrom('workflow_executions as r')
     .innerJoin('workflow_versions as v', 'v.id', 'r.workflow_version_id')
     .innerJoin('workflows as w', 'w.id', 'v.workflow_id')
-    .select(['r.id', 'r.lab_id', 'r.waiting_step', 'r.updated_at', 'w.name as workflow', 'v.definition'])
-    .where('r.status', '=', 'waiting_for_approval')
-    .orderBy('r.updated_at')
-    .limit(limit)
-    .execute();
+    .select([
+      'r.id',
+      'r.lab_id',
+      'r.waiting_step',
+      'r.updated_at',
+      'w.name as workflow',
+      approverRole.as('approver_role'),
+    ])
+    .where('r.status', '=', 'waiting_for_approval');
+  if (roles) query = query.where(sql<boolean>`${approverRole} = any(${roles}::text[])`);
+  return query.orderBy('r.updated_at').limit(limit).execute();
 }
 
 /** The last signed audit checkpoint, and the last run of the job that verifies the chain to sign one. */

@@ -1,7 +1,6 @@
 import type { LabContext } from '../../context.ts';
 import { grants, type Permission, type Principal } from '../access/index.ts';
 import { readInLabs } from '../sites/index.ts';
-import { stepWithId } from '../workflows/index.ts';
 import {
   auditChainState,
   calibrationsDue,
@@ -40,30 +39,24 @@ export async function dashboardFor(ctx: LabContext, caller: Principal) {
     when('runs:read', () => openRunsByStatus(scope)),
     when('audit:read', () => auditChainState(scope)),
     when('workflows:approve', () => submittedVersionsNotBy(scope, caller.id, listed)),
-    when('runs:update', () => runsAwaitingApproval(scope, 200)),
+    // Whoever holds every permission signs any step; others the steps of their roles.
+    when('runs:update', () => runsAwaitingApproval(scope, granted.has('*') ? null : caller.roles, listed)),
   ]);
-  const everything = granted.has('*');
-  const runApprovals = (waiting ?? [])
-    .map((run) => ({
-      run,
-      role: String(stepWithId(run.definition.steps, run.waiting_step ?? '')?.approver_role ?? ''),
-    }))
-    .filter(({ role }) => everything || caller.roles.includes(role))
-    .slice(0, listed)
-    .map(({ run, role }) => ({
-      run_id: run.id,
-      lab_id: run.lab_id,
-      workflow: run.workflow,
-      step_id: run.waiting_step ?? '',
-      approver_role: role,
-      waiting_since: run.updated_at,
-    }));
+  const runApprovals = (waiting ?? []).map((run) => ({
+    run_id: run.id,
+    lab_id: run.lab_id,
+    workflow: run.workflow,
+    step_id: run.waiting_step ?? '',
+    approver_role: run.approver_role,
+    waiting_since: run.updated_at,
+  }));
+  const alertCounts = alerts && byKey(alerts, 'kind');
   return {
     samples: samples && { total: tally(samples), by_status: byKey(samples, 'status') },
-    inventory: alerts && {
-      low_stock: byKey(alerts, 'kind').low_stock ?? 0,
-      expiring: byKey(alerts, 'kind').expiring ?? 0,
-      expired: byKey(alerts, 'kind').expired ?? 0,
+    inventory: alertCounts && {
+      low_stock: alertCounts.low_stock ?? 0,
+      expiring: alertCounts.expiring ?? 0,
+      expired: alertCounts.expired ?? 0,
     },
     calibration: calibration && { ...calibration, due_soon_days: dueSoonDays },
     runs: runs && { open: tally(runs), by_status: byKey(runs, 'status') },

@@ -102,7 +102,9 @@ export function createRunEventHub(db: LabDatabase, log: FastifyBaseLogger): RunE
       let more = true;
       while (more) {
         feed.readAgain = false;
-        const rows = await runEventsAfter(readInLabs(db, feed.labIds), feed.runId, feed.lastSeq, pageSize);
+        const rows = await runEventsAfter(readInLabs(db, feed.labIds), feed.runId, feed.lastSeq, pageSize, {
+          values: true,
+        });
         const events = rows.map((row) => eventFrame(feed.runId, row, true));
         const last = events.at(-1);
         if (last) {
@@ -181,12 +183,21 @@ export function createRunEventHub(db: LabDatabase, log: FastifyBaseLogger): RunE
         for (;;) {
           const oldestKept = feed.recent[0]?.seq ?? feed.lastSeq + 1;
           if (subscription.cursor + 1 >= oldestKept) break;
-          const rows = await runEventsAfter(readInLabs(db, labIds), runId, subscription.cursor, pageSize);
+          const scope = readInLabs(db, labIds);
+          const rows = await runEventsAfter(scope, runId, subscription.cursor, pageSize, { values: false });
           if (rows.length === 0) break;
+          // Only the page's latest spectrum travels with its values: read that one frame alone.
           const lastData = rows.findLast((row) => row.type === 'data');
+          const withValues = lastData
+            ? (await runEventsAfter(scope, runId, lastData.seq - 1, 1, { values: true }))[0]
+            : undefined;
           hand(
             subscription,
-            rows.map((row) => eventFrame(runId, row, row === lastData)),
+            rows.map((row) =>
+              row === lastData && withValues
+                ? eventFrame(runId, withValues, true)
+                : eventFrame(runId, row, false),
+            ),
           );
         }
         hand(subscription, feed.recent);

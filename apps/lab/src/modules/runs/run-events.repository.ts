@@ -45,25 +45,35 @@ export async function appendRunEvents(
   );
 }
 
-/** A run's events after `afterSeq`, in order, each `data` event with its frame's values. */
+/**
+ * A run's events after `afterSeq`, in order; with `values`, each `data` event with its frame's packed
+ * values (4 KB a spectrum: a backlog asks without, see run-event-feed.ts).
+ */
 export function runEventsAfter(
   ex: LabExecutor,
   runId: string,
   afterSeq: number,
   limit: number,
+  options: { values: boolean },
 ): Promise<RunEventRow[]> {
-  return ex
+  const events = ex
     .selectFrom('run_events as e')
+    .where('e.run_id', '=', runId)
+    .where('e.seq', '>', afterSeq)
+    .orderBy('e.seq')
+    .limit(limit);
+  if (!options.values) {
+    return events
+      .select(['e.seq', 'e.type', 'e.payload', 'e.created_at', sql<null>`null`.as('vals')])
+      .execute() as Promise<RunEventRow[]>;
+  }
+  return events
     .leftJoin('run_data as d', (join) =>
       join
         .onRef('d.run_id', '=', 'e.run_id')
         .on(sql<boolean>`e.type = 'data' and d.seq = (e.payload->>'data_seq')::integer`),
     )
     .select(['e.seq', 'e.type', 'e.payload', 'e.created_at', 'd.vals'])
-    .where('e.run_id', '=', runId)
-    .where('e.seq', '>', afterSeq)
-    .orderBy('e.seq')
-    .limit(limit)
     .execute() as Promise<RunEventRow[]>;
 }
 

@@ -208,16 +208,15 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
     active.set(runId, entry);
     const loading = load(runId, labIds, resuming);
     entry.finished = loading
-      .then((loaded) => execute(runId, labIds, entry, loaded))
+      .then(
+        (loaded) => execute(runId, labIds, entry, loaded),
+        (error: unknown) => {
+          // A resume that could not load is refused to its caller (the returned promise); a new run
+          // that could not load fails like any other internal error.
+          if (!resuming) throw error;
+        },
+      )
       .catch(async (error: unknown) => {
-        if (
-          resuming &&
-          (await loading.then(
-            () => false,
-            () => true,
-          ))
-        )
-          return;
         log.error({ err: error, run_id: runId }, 'run stopped by an internal error');
         await finishRun(ctx, runId, labIds, {
           status: 'failed',

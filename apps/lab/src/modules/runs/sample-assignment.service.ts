@@ -2,7 +2,8 @@ import { ConflictError, NotFoundError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
-import { oneSample, sampleIsSpent } from '../samples/samples.service.ts';
+import { isSpent } from '../samples/index.ts';
+import { oneSample } from '../samples/samples.service.ts';
 import { isUniqueViolation } from '../shared/db-errors.ts';
 import { isUuid } from '../shared/uuid.ts';
 import { inLabs } from '../sites/index.ts';
@@ -24,7 +25,7 @@ export function assignSampleToRun(
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const sample = await oneSample(tx, sampleKey, { lock: true });
     if (sample.deleted_at) throw new ConflictError('sample_deleted', 'This sample was deleted');
-    if (sampleIsSpent(sample.status))
+    if (isSpent(sample.status))
       throw new ConflictError('sample_spent', `A ${sample.status} sample cannot be assigned`);
     const runId = input.workflow_execution_id;
     const run = isUuid(runId) ? await runById(tx, runId, { lock: true }) : undefined;

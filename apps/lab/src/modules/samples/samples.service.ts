@@ -7,7 +7,7 @@ import { changedFields } from '../shared/changed-fields.ts';
 import { checkFreeJson } from '../shared/free-json.ts';
 import { checkAmount } from '../shared/quantities.ts';
 import { inLabs } from '../sites/index.ts';
-import { allowedTransitions, canMove, isSpent } from './sample-status.ts';
+import { allowedTransitions, canMove } from './sample-status.ts';
 import { explainWriteError } from './sample-writes.ts';
 import {
   findSamples,
@@ -133,9 +133,4 @@ export function deleteSample(
     });
     return deleted;
   });
-}
-
-/** Whether a sample in this status is used up (consumed, disposed): it joins no more work. */
-export function sampleIsSpent(status: SampleRow['status']): boolean {
-  return isSpent(status);
 }
