@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: backend,
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          // The web UI's tests drive a browser against a lab server process of their own (below).
+          exclude: ['apps/lab-web/**', '**/node_modules/**'],
           env: { TEST_DB: backend },
           globalSetup: ['apps/coach/test/support/global-setup.ts', 'apps/lab/test/support/global-setup.ts'],
           pool: 'forks',
@@ -19,6 +21,20 @@ export default defineConfig({
           teardownTimeout: 30_000,
         },
       })),
+      // The web UI in Debian's Chromium against real lab servers on PostgreSQL (each file starts its
+      // own on a fresh database): two files at a time, since each runs a server and a browser.
+      {
+        test: {
+          name: 'browser',
+          include: ['apps/lab-web/test/**/*.test.ts'],
+          env: { TEST_DB: 'postgres' },
+          globalSetup: ['apps/lab-web/test/support/global-setup.ts'],
+          pool: 'forks',
+          maxWorkers: 2,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
       // The repository's own tools (summary reporter, `npm start`): no test database, run once.
       {
         test: {

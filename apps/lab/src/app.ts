@@ -5,6 +5,7 @@ import { protectedRoutes } from './modules/access/access.plugin.ts';
 import { adminRoutes } from './modules/accounts/admin.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { publicAuthRoutes, selfServiceRoutes } from './modules/auth/auth.routes.ts';
+import { uiSettingsRoutes } from './modules/auth/ui-settings.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { demoRoutes } from './modules/demo/demo.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
@@ -18,6 +19,9 @@ import { keyRoutes } from './modules/signatures/keys.routes.ts';
 import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
 import { siteRoutes } from './modules/sites/sites.routes.ts';
 import { workflowRoutes } from './modules/workflows/workflows.routes.ts';
+
+/** Where the API lives: an unknown address under these is a JSON 404, anything else the web UI. */
+const apiPrefixes = ['/api', '/auth', '/docs', '/health', '/metrics', '/assets'];
 
 /** Builds the lab's HTTP app on a ready context. It never listens: `server.ts` does. */
 export async function buildApp(
@@ -36,6 +40,7 @@ export async function buildApp(
     allowedOrigins: ctx.config.http.allowedOrigins,
     trustProxy: ctx.config.http.trustProxy,
     maxEventLoopDelayMs: ctx.config.http.maxEventLoopDelayMs,
+    webUi: ctx.config.ui.dir ? { root: ctx.config.ui.dir, apiPrefixes } : undefined,
     redis: ctx.redis,
     anonymousPerMinute: ctx.config.rateLimits.anonymousPerMinute,
     health: {
@@ -47,6 +52,7 @@ export async function buildApp(
   });
   registerLabJobMetrics(app, ctx);
   await publicAuthRoutes(app, ctx);
+  await uiSettingsRoutes(app, ctx);
   await keyRoutes(app, ctx);
   await protectedRoutes(app, ctx, async (scope) => {
     await selfServiceRoutes(scope, ctx);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type CliCommand,
@@ -10,6 +13,7 @@ import {
 } from '@ours/platform/cli';
 import { loadEnvFile } from '@ours/platform/config';
 import { messageOf } from '@ours/platform/errors';
+import { buildApp } from './app.ts';
 import { envToConfig, readEnv } from './config.ts';
 import type { LabContext } from './context.ts';
 import { closeContext, createContext } from './create-context.ts';
@@ -169,6 +173,34 @@ const seedDemoCommand: CliCommand = {
   },
 };
 
+const openApiCommand: CliCommand = {
+  name: 'openapi',
+  summary: 'print the OpenAPI document the API serves at /docs/json',
+  help: `Usage: npm run lab -- openapi
+  Prints the OpenAPI 3.1 document the lab serves at /docs/json, built on a scratch embedded database
+  (so it needs no server and touches no data). The web UI's API types are generated from it:
+  node tools/lab-api-types.ts.`,
+  run: async (args) => {
+    parseArgs({ args, options: {} });
+    const scratch = await mkdtemp(join(tmpdir(), 'lab-openapi-'));
+    try {
+      const config = envToConfig({ LAB_DATA_DIR: join(scratch, 'lab'), LOG_LEVEL: 'silent' });
+      const ctx = await createContext(config);
+      try {
+        const app = await buildApp(ctx);
+        await app.ready();
+        const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+        await app.close();
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      } finally {
+        await closeContext(ctx);
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+};
+
 try {
   loadEnvFile();
 } catch (error) {
@@ -178,7 +210,7 @@ try {
 await runCli(
   {
     invocation: 'npm run lab --',
-    commands: [serve, createAdmin, audit, seedDemoCommand],
+    commands: [serve, createAdmin, audit, seedDemoCommand, openApiCommand],
     defaultCommand: 'serve',
     notes:
       'Configuration comes from the environment and from .env in the working directory (the environment wins).\n' +

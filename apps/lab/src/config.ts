@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   ConfigError,
   type DatabaseConfig,
@@ -53,7 +54,15 @@ export interface LabConfig {
   };
   /** Fill the main lab with demo data at start when it is not there yet (LAB_DEMO_DATA, or --demo). */
   demoData: boolean;
+  /**
+   * The web UI: where its build is (LAB_WEB_UI_DIR; empty turns serving it off) and the inactivity
+   * sign-out it enforces (LAB_UI_IDLE_MINUTES, default 15).
+   */
+  ui: { dir: string | undefined; idleMinutes: number };
 }
+
+/** The UI's build inside this repository (apps/lab-web/dist), as `npm ci` leaves it. */
+const builtUiDir = join(import.meta.dirname, '..', '..', 'lab-web', 'dist');
 
 const defaultOrigins = ['http://localhost:5173', 'http://localhost:3000'];
 
@@ -108,5 +117,9 @@ export function envToConfig(env: Env): LabConfig {
       orphanAfterS: envInt(env, 'LAB_RUN_ORPHAN_AFTER_S', { min: 3, max: 600 }) ?? 15,
     },
     demoData: envBool(env, 'LAB_DEMO_DATA') ?? false,
+    ui: {
+      dir: env.LAB_WEB_UI_DIR === '' ? undefined : (envStr(env, 'LAB_WEB_UI_DIR') ?? builtUiDir),
+      idleMinutes: envInt(env, 'LAB_UI_IDLE_MINUTES', { min: 1, max: 24 * 60 }) ?? 15,
+    },
   };
 }

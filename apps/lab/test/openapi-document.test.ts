@@ -47,6 +47,7 @@ const operationIds = {
   getItem: 'GET /api/inventory/items/{id}',
   getLot: 'GET /api/inventory/lots/{id}',
   getMe: 'GET /auth/me',
+  getUiSettings: 'GET /auth/settings',
   getDashboard: 'GET /api/dashboard',
   getMetrics: 'GET /metrics',
   getProject: 'GET /api/samples/projects/{id}',

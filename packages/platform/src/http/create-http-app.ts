@@ -25,6 +25,7 @@ import { refuseUnframedRequests } from './request-framing.ts';
 import type { RouteScope } from './route-scope.ts';
 import { retryAfterSeconds } from './unavailable.ts';
 import { createValidatorCompiler } from './validation.ts';
+import { registerWebUi, type WebUiOptions, webUiContentSecurityPolicy } from './web-ui.ts';
 
 /** A built service: the root route scope, which `server.ts` listens with and tests inject into. */
 export type HttpApp = RouteScope;
@@ -47,6 +48,8 @@ export interface HttpAppOptions {
   maxEventLoopDelayMs?: number | undefined;
   /** Where log lines go; buffered standard output when absent (tests capture them here). */
   logStream?: DestinationStream | undefined;
+  /** A built single-page UI to serve on the same origin (and the strict CSP that goes with it). */
+  webUi?: WebUiOptions | undefined;
 }
 
 declare module 'fastify' {
@@ -142,7 +145,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   refuseInvalidUrlText(app);
   registerJsonBodyParser(app);
 
-  await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
+  await app.register(helmet, {
+    contentSecurityPolicy: options.webUi
+      ? webUiContentSecurityPolicy
+      : { directives: { 'img-src': ["'self'", 'data:'] } },
+  });
   const isAllowedOrigin = compileOriginMatcher(options.allowedOrigins);
   await app.register(cors, {
     // @NOTE a refused origin simply gets no CORS headers (the browser blocks it); never an error.
@@ -169,7 +176,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     'limitAnonymous',
     createLimiter(app, 'anon', { max: options.anonymousPerMinute, windowMs: 60_000 }),
   );
-  app.setNotFoundHandler(async (request) => {
+  const webUiPage = options.webUi ? await registerWebUi(app, options.webUi) : undefined;
+  app.setNotFoundHandler(async (request, reply) => {
+    const page = webUiPage?.(request, reply);
+    if (page) return page;
     await app.limitAnonymous(request, request.ip);
     throw new NotFoundError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
   });

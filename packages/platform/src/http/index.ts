@@ -11,3 +11,4 @@ export { bodyTextProblem, invalidCharacters } from './invalid-characters.ts';
 export { createLimiter, type Limiter } from './rate-limiter.ts';
 export { encapsulate, type RouteScope } from './route-scope.ts';
 export { createSseWriter, type SseWriter } from './sse-writer.ts';
+export { registerWebUi, type WebUiOptions, webUiContentSecurityPolicy } from './web-ui.ts';

@@ -47,6 +47,9 @@ export const publicRoutes = [
   'POST /auth/mfa',
   'POST /auth/refresh',
   'POST /auth/logout',
+  'GET /auth/settings',
+  // The web UI's built files (content-hashed, public like any page's scripts).
+  'GET /assets/*',
   'GET /api/compliance/keys',
   // CORS preflight: answers with headers only, never data.
   'OPTIONS *',

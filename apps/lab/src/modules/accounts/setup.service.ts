@@ -25,6 +25,11 @@ export async function prepareSetupToken(ctx: LabContext): Promise<string | undef
   });
 }
 
+/** Whether the lab is on its first run: no account yet, so the setup token is what signs in. */
+export async function setupRequired(ctx: LabContext): Promise<boolean> {
+  return (await userCount(ctx.db.kysely)) === 0;
+}
+
 /** `POST /auth/setup`: the setup token creates the first admin, once. */
 export async function completeSetup(
   ctx: LabContext,

@@ -1,0 +1,3 @@
+export function LabsPage() {
+  return <h1>LabsPage</h1>;
+}

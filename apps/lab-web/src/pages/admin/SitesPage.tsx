@@ -1,0 +1,3 @@
+export function SitesPage() {
+  return <h1>SitesPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function SignaturePage() {
+  return <h1>SignaturePage</h1>;
+}

@@ -1,0 +1,3 @@
+export function CalibrationPage() {
+  return <h1>CalibrationPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function InstrumentsPage() {
+  return <h1>InstrumentsPage</h1>;
+}

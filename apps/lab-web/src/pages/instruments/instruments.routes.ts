@@ -1,0 +1,34 @@
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { appRoute } from '../../routes/base-routes.tsx';
+import { searchOf } from '../../routes/search.ts';
+
+/** The instruments page's view (devices, calibration due, interlocks) and the device filters. */
+export const instrumentSearch = [
+  'view',
+  'q',
+  'device_type',
+  'calibration_state',
+  'in_service',
+  'hub_id',
+] as const;
+
+export const instrumentsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/instruments',
+  validateSearch: searchOf(instrumentSearch),
+  component: lazyRouteComponent(() => import('./InstrumentsPage.tsx'), 'InstrumentsPage'),
+});
+
+export const deviceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/instruments/$deviceId',
+  component: lazyRouteComponent(() => import('./DevicePage.tsx'), 'DevicePage'),
+});
+
+export const calibrationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/instruments/calibrations/$calibrationId',
+  component: lazyRouteComponent(() => import('./CalibrationPage.tsx'), 'CalibrationPage'),
+});
+
+export const instrumentRoutes = [instrumentsRoute, deviceRoute, calibrationRoute] as const;

@@ -1,0 +1,3 @@
+export function LotPage() {
+  return <h1>LotPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function StartRunPage() {
+  return <h1>StartRunPage</h1>;
+}

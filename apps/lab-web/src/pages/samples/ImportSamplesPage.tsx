@@ -1,0 +1,3 @@
+export function ImportSamplesPage() {
+  return <h1>ImportSamplesPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function RegisterSamplesPage() {
+  return <h1>RegisterSamplesPage</h1>;
+}

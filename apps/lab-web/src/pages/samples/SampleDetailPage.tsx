@@ -1,0 +1,3 @@
+export function SampleDetailPage() {
+  return <h1>SampleDetailPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function NewWorkflowPage() {
+  return <h1>NewWorkflowPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function WorkflowVersionPage() {
+  return <h1>WorkflowVersionPage</h1>;
+}
