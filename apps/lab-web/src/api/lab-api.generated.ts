@@ -9070,6 +9070,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The statuses this sample may move to next (its lifecycle); empty at its end */
+            allowed_statuses: string[];
             ancestors: {
               depth: number;
               /** Format: uuid */

@@ -6,6 +6,7 @@ import { type AuditEntry, entityEntries } from '../audit/index.ts';
 import { signaturesOf } from '../signatures/index.ts';
 import { inLabs, readInLabs } from '../sites/index.ts';
 import { relatives } from './sample-lineage.repository.ts';
+import { allowedTransitions, type SampleStatus } from './sample-status.ts';
 import { listSamples } from './sample-list.repository.ts';
 import type { SampleQuery } from './samples.schema.ts';
 import { oneSample } from './samples.service.ts';
@@ -21,12 +22,16 @@ export async function samplePage(ctx: LabContext, caller: Principal, query: Stat
   return toPage(rows, limit, (row) => row.created_at);
 }
 
-/** A sample as shown: with its lineage both ways to `depth` levels and its signatures. */
+/**
+ * A sample as shown: with the statuses it may move to next, its lineage both ways to `depth` levels
+ * and its signatures.
+ */
 export function sampleWithLineage(ctx: LabContext, caller: Principal, key: string, depth: number) {
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const sample = await oneSample(tx, key);
     return {
       ...sample,
+      allowed_statuses: [...(allowedTransitions[sample.status as SampleStatus] ?? [])],
       ancestors: await relatives(tx, sample.id, 'up', depth),
       descendants: await relatives(tx, sample.id, 'down', depth),
       signatures: await signaturesOf(tx, 'sample', sample.id),

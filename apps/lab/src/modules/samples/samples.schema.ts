@@ -135,6 +135,9 @@ const Relative = Type.Object({
 
 export const SampleWithLineage = Type.Object({
   ...Sample.properties,
+  allowed_statuses: Type.Array(Type.String(), {
+    description: 'The statuses this sample may move to next (its lifecycle); empty at its end',
+  }),
   ancestors: Type.Array(Relative),
   descendants: Type.Array(Relative),
   signatures: Type.Array(Type.Unknown()),
