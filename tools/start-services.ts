@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadEnvFile } from '@ours/platform/config';
 import { messageOf } from '@ours/platform/errors';
+import { ensureWebUiBuilt } from './web-ui-build.ts';
 
 /**
  * `npm start`: the coach and the lab side by side, each in its own process (one crash domain and one
@@ -57,6 +58,16 @@ function labEnv(): NodeJS.ProcessEnv {
     else mapped[name] = own;
   }
   return mapped;
+}
+
+// The lab serves the web UI from apps/lab-web/dist unless told to serve another build.
+if (env.LAB_WEB_UI_DIR === undefined) {
+  try {
+    await ensureWebUiBuilt((line) => console.log(line));
+  } catch (error) {
+    console.error(`The lab web UI could not be built: ${messageOf(error)}`);
+    process.exit(1);
+  }
 }
 
 const cliOf = (app: string) => new URL(`../apps/${app}/src/cli.ts`, import.meta.url).pathname;

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { createUser, type NewUser } from '../src/modules/accounts/accounts.service.ts';
-import { auditMacKey } from '../src/modules/audit/audit-hash.ts';
-import { createAuditTrail } from '../src/modules/audit/audit-trail.ts';
-import { createLabBenchDatabase, type LabBenchDatabase } from './bench-database.ts';
+import { createLabBenchDatabase } from './bench-database.ts';
+import { benchPassword, createBenchUsers } from './bench-users.ts';
 import { type Latency, signIn } from './lab-client.ts';
 import { startLabServer } from './lab-server.ts';
 import { measureConsume } from './lot-consume-load.ts';
@@ -20,7 +17,6 @@ const poolSize = Number(process.env.BENCH_POOL ?? 20);
 const listClients = 20;
 const consumeClients = 32;
 const listTargetMs = 25;
-const password = 'Lab-Bench-2026!';
 
 const fmt = (value: number) => Math.round(value).toLocaleString('en-GB');
 const ms = (value: number) => value.toFixed(1);
@@ -28,45 +24,22 @@ const verdict = (met: boolean) => (met ? '**met**' : '**not met**');
 const row = (name: string, clients: number, run: Latency, rate: string, target = '') =>
   `| ${name} | ${clients} | ${ms(run.p50)} | ${ms(run.p99)} | ${rate} | ${fmt(run.count)} | ${run.failed} | ${target} |`;
 
-/** The scientist and technician the runs sign in as, created as the system before the server starts. */
-async function createBenchUsers(database: LabBenchDatabase) {
-  const system = { actor_id: null, actor_email: 'system:bench', request_id: null, client_ip: null };
-  // The server seals with its own key; these two entries are never verified, so any key will do.
-  const audit = createAuditTrail(auditMacKey(randomBytes(32)));
-  const db = await database.open(2); // applies the lab's migrations
-  try {
-    const create = (user: NewUser) => db.transaction((tx) => createUser({ audit }, tx, user, system));
-    const scientist = await create({
-      email: 'scientist@bench.test',
-      full_name: 'Bench Scientist',
-      password,
-      roles: ['scientist'],
-    });
-    await create({
-      email: 'technician@bench.test',
-      full_name: 'Bench Technician',
-      password,
-      roles: ['technician'],
-    });
-    return scientist;
-  } finally {
-    await db.close();
-  }
-}
-
 const loadAtStart = loadavg()[0]!.toFixed(2);
 const database = await createLabBenchDatabase('lab_samples_bench');
 try {
-  const scientist = await createBenchUsers(database);
+  const [scientist] = await createBenchUsers(database, [
+    { email: 'scientist@bench.test', full_name: 'Bench Scientist', roles: ['scientist'] },
+    { email: 'technician@bench.test', full_name: 'Bench Technician', roles: ['technician'] },
+  ]);
 
   const seedStarted = performance.now();
-  const seeded = await seedLabSamples(database.adminUrl, samples, scientist.id);
+  const seeded = await seedLabSamples(database.adminUrl, samples, scientist!.id);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   console.log(`seeded ${fmt(samples)} samples in ${seedSeconds.toFixed(0)} s`);
 
   const server = await startLabServer(database.adminUrl, poolSize);
   try {
-    const sci = await signIn(server.url, 'scientist@bench.test', password);
+    const sci = await signIn(server.url, 'scientist@bench.test', benchPassword);
     const lists = await measureLists(sci, server.url, listMixes(seeded, samples), {
       clients: listClients,
       seconds,
@@ -79,7 +52,7 @@ try {
       calls: 50,
       clients: 4,
     });
-    const tech = await signIn(server.url, 'technician@bench.test', password);
+    const tech = await signIn(server.url, 'technician@bench.test', benchPassword);
     const consume = await measureConsume(tech, server.url, database.adminUrl, {
       clients: consumeClients,
       seconds,

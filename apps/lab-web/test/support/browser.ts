@@ -2,24 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { chromiumArgs, chromiumPath } from '@ours/platform/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-
-/** Debian's Chromium (`apt install chromium`): never a downloaded browser. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Flags this machine kind needs: no sandbox as root, and no calls out to Google's services. */
-const launchArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
 
 export const screenshotDir = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
@@ -29,7 +14,7 @@ export async function launchBrowser(): Promise<Browser> {
       `Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`,
     );
   }
-  return chromium.launch({ executablePath: chromiumPath, args: launchArgs, headless: true });
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 }
 
 /** A fresh browser profile (no cookies) on the lab's origin, sized like a lab PC's screen. */

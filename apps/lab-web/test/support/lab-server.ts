@@ -14,6 +14,8 @@ export interface LabServer {
   url: string;
   /** The one-time setup token the server printed at start (first run). */
   setupToken: string;
+  /** The server's database as the PostgreSQL superuser (tests that tamper with it, as an attacker would). */
+  databaseUrl: string;
   /** Everything the server printed, for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startLabServer(env: Record<string, string> = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     setupToken,
+    databaseUrl: databaseUrl(database),
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) {

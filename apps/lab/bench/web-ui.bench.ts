@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumArgs, chromiumPath } from '@ours/platform/testing';
+import { chromium, type Page } from 'playwright-core';
+import { createLabBenchDatabase } from './bench-database.ts';
+import { benchPassword, createBenchUsers } from './bench-users.ts';
+import { startLabServer } from './lab-server.ts';
+import { seedLabSamples } from './sample-seeding.ts';
+import { kilobytes, percentile, recordScripts, timeUntil } from './web-ui-pages.ts';
+
+/**
+ * The web UI as a person meets it, in Debian's Chromium against a lab on PostgreSQL with 1,000,000
+ * samples: the JavaScript the first page loads (gzipped, as served), and how long the samples list
+ * takes to show its first page, cold (a full page load, session refresh included) and warm (an
+ * in-app navigation or a filter change). One browser, one user: this is latency, not load.
+ */
+const samples = Number(process.env.BENCH_SAMPLES ?? 1_000_000);
+const repeats = Number(process.env.BENCH_REPEATS ?? 15);
+const budgetKb = 250;
+const loadAtStart = loadavg()[0]!.toFixed(2);
+const repository = new URL('../../../', import.meta.url).pathname;
+
+function buildUi(outDir: string): void {
+  const built = spawnSync(
+    'npm',
+    ['run', 'build', '-w', '@ours/lab-web', '--', '--outDir', outDir, '--emptyOutDir'],
+    {
+      cwd: repository,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (built.status !== 0) throw new Error('the web UI did not build');
+}
+
+async function signInThroughPage(page: Page, email: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(benchPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+const firstRow = (page: Page) => page.locator('table tbody tr').first().waitFor({ timeout: 60_000 });
+
+const uiDir = await mkdtemp(join(tmpdir(), 'lab-web-bench-'));
+buildUi(uiDir);
+process.env.LAB_WEB_UI_DIR = uiDir;
+const database = await createLabBenchDatabase('lab_web_bench');
+try {
+  const [scientist] = await createBenchUsers(database, [
+    { email: 'scientist@bench.test', full_name: 'Bench Scientist', roles: ['scientist'] },
+  ]);
+  const seedStarted = performance.now();
+  await seedLabSamples(database.adminUrl, samples, scientist!.id);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const server = await startLabServer(database.adminUrl, 10);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 860 } });
+    const page = await context.newPage();
+    const scripts = recordScripts(page);
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const signInScripts = scripts.splice(0);
+    await signInThroughPage(page, 'scientist@bench.test');
+    const dashboardScripts = scripts.splice(0);
+    const firstPageKb = (list: typeof scripts) => list.reduce((sum, script) => sum + script.gzipped, 0);
+
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const filtered: Record<string, number[]> = { status: [], 'q (id prefix)': [], 'created range': [] };
+    for (let round = 0; round < repeats; round++) {
+      cold.push(
+        await timeUntil(
+          () => page.goto('/samples'),
+          () => firstRow(page),
+        ),
+      );
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      warm.push(
+        await timeUntil(
+          () =>
+            page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Samples' }).click(),
+          () => firstRow(page),
+        ),
+      );
+      const statuses = ['in_storage', 'received', 'in_process', 'consumed'];
+      filtered.status!.push(
+        await timeUntil(
+          () => page.goto(`/samples?status=${statuses[round % statuses.length]}`),
+          () => firstRow(page),
+        ),
+      );
+      const prefix = `S0${String(1 + (round % 9))}`;
+      filtered['q (id prefix)']!.push(
+        await timeUntil(
+          () => page.goto(`/samples?q=${prefix}`),
+          () => firstRow(page),
+        ),
+      );
+      filtered['created range']!.push(
+        await timeUntil(
+          () =>
+            page.goto(
+              `/samples?created_from=2025-0${1 + (round % 9)}-01&created_to=2025-0${1 + (round % 9)}-28`,
+            ),
+          () => firstRow(page),
+        ),
+      );
+    }
+    const line = (name: string, values: number[]) =>
+      `| ${name} | ${values.length} | ${percentile(values, 50).toFixed(0)} | ${percentile(values, 95).toFixed(0)} | ${Math.max(...values).toFixed(0)} |`;
+    console.log(
+      [
+        '',
+        `### Web UI (${samples.toLocaleString('en-GB')} samples, PostgreSQL, Debian Chromium headless, one user)`,
+        '',
+        `| first page | scripts | JavaScript gzipped (KB) | budget |`,
+        '|---|---|---|---|',
+        `| sign-in (signed out) | ${signInScripts.length} | ${kilobytes(firstPageKb(signInScripts))} | ${budgetKb} KB |`,
+        `| dashboard, after signing in (added) | ${dashboardScripts.length} | ${kilobytes(firstPageKb(dashboardScripts))} | |`,
+        `| both together | ${signInScripts.length + dashboardScripts.length} | ${kilobytes(firstPageKb([...signInScripts, ...dashboardScripts]))} | ${budgetKb} KB |`,
+        '',
+        '| samples list, first page shown | runs | p50 ms | p95 ms | max ms |',
+        '|---|---|---|---|---|',
+        line('cold: full page load of /samples (scripts cached, session refresh, list)', cold),
+        line('warm: from the dashboard through the navigation', warm),
+        ...Object.entries(filtered).map(([name, values]) => line(`cold, filtered by ${name}`, values)),
+        '',
+        `Load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores (${loadAtStart} at the start). Seeding took ${seedSeconds.toFixed(0)} s (not part of any figure). Command: \`node apps/lab/bench/web-ui.bench.ts\` (BENCH_SAMPLES, BENCH_REPEATS).`,
+      ].join('\n'),
+    );
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+} finally {
+  await database.drop();
+  await rm(uiDir, { recursive: true, force: true });
+}
