@@ -74,13 +74,13 @@ export function DashboardPage() {
                 <span>{calibration.overdue}</span>
               </li>
               <li>
-                <Link to="/instruments" search={{ view: 'upcoming' }}>
+                <Link to="/instruments" search={{ view: 'upcoming', days: String(calibration.due_soon_days) }}>
                   Due in {calibration.due_soon_days} days
                 </Link>
                 <span>{calibration.due_soon}</span>
               </li>
               <li className={calibration.failed > 0 ? 'attention' : undefined}>
-                <Link to="/instruments" search={{ calibration_state: 'failed' }}>
+                <Link to="/instruments" search={{ calibration_state: 'failed', in_service: 'true' }}>
                   Failed, still in service
                 </Link>
                 <span>{calibration.failed}</span>

@@ -2,7 +2,10 @@ import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { appRoute } from '../../routes/base-routes.tsx';
 import { searchOf } from '../../routes/search.ts';
 
-/** The instruments page's view (devices, calibration due, interlocks) and the device filters. */
+/**
+ * The instruments page's view (devices, overdue, upcoming, calibrations, interlocks), the device
+ * filters, the upcoming list's window (`days`) and the calibration log's filters (`device`, `result`).
+ */
 export const instrumentSearch = [
   'view',
   'q',
@@ -10,7 +13,12 @@ export const instrumentSearch = [
   'calibration_state',
   'in_service',
   'hub_id',
+  'days',
+  'device',
+  'result',
 ] as const;
+
+export type InstrumentSearch = { [K in (typeof instrumentSearch)[number]]?: string | undefined };
 
 export const instrumentsRoute = createRoute({
   getParentRoute: () => appRoute,

@@ -2,7 +2,11 @@ import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { appRoute } from '../../routes/base-routes.tsx';
 import { searchOf } from '../../routes/search.ts';
 
-/** The inventory page's view (items, lots, movements, alerts) and the filters of each. */
+/**
+ * The inventory page's view (items, lots, movements, low-stock, expiring, expired, alerts, vendors)
+ * and the filters of each: `kind` and `sample_id` filter the ledger (kind also the alerts), `days`
+ * the expiring view's window.
+ */
 export const inventorySearch = [
   'view',
   'q',
@@ -12,7 +16,12 @@ export const inventorySearch = [
   'lot_id',
   'status',
   'lot_number',
+  'kind',
+  'sample_id',
+  'days',
 ] as const;
+
+export type InventorySearch = { [K in (typeof inventorySearch)[number]]?: string | undefined };
 
 export const inventoryRoute = createRoute({
   getParentRoute: () => appRoute,
