@@ -123,6 +123,14 @@ describe('workflow definition validation', () => {
     ]);
   });
 
+  it('refuses parameter and device role names that break the naming rule (no step could name them)', () => {
+    const document = edited((d) => {
+      d.parameters['Bad Name!'] = { type: 'number', default: 1 };
+      d.devices['My DAQ'] = d.devices.daq;
+    });
+    expect(codes(document)).toEqual(['schema /parameters/Bad Name!', 'schema /devices/My DAQ']);
+  });
+
   it('reserves the name schema (GET /api/workflows/schema is the format)', () => {
     expect(codes(edited((d) => (d.name = 'schema')))).toEqual(['reserved_name /name']);
   });

@@ -154,8 +154,14 @@ const definitionFields = {
     description: 'lower-case letters, digits and -',
   }),
   description,
-  parameters: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }), Parameter)),
-  devices: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }), DeviceRole),
+  parameters: Type.Optional(
+    Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }), Parameter, {
+      additionalProperties: false,
+    }),
+  ),
+  devices: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }), DeviceRole, {
+    additionalProperties: false,
+  }),
 };
 
 /** A definition with its step lists left open: the validator walks those step by step. */
