@@ -38,6 +38,8 @@ export const importSamplesRoute = createRoute({
 export const sampleRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/samples/$sampleId',
+  // `depth`: how many generations of the lineage to show both ways (1-20; 1 when absent).
+  validateSearch: searchOf(['depth'] as const),
   component: lazyRouteComponent(() => import('./SampleDetailPage.tsx'), 'SampleDetailPage'),
 });
 
