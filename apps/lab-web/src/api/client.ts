@@ -68,8 +68,11 @@ export async function data<T>(
   return result.data as NonNullable<T>;
 }
 
-/** A call that answers a file (CSV, PNG, PDF): its bytes as a Blob, or its error thrown. */
-export async function download(path: string, init: RequestInit = {}): Promise<Blob> {
+/**
+ * A call outside the typed client (files either way: openapi-fetch's bodies are JSON), with the
+ * access token, answering the response once it is a success; an ApiError or ConnectionError otherwise.
+ */
+async function authorizedFetch(path: string, init: RequestInit): Promise<Response> {
   await ensureFreshToken();
   const headers = new Headers(init.headers);
   const token = accessToken();
@@ -82,8 +85,22 @@ export async function download(path: string, init: RequestInit = {}): Promise<Bl
     throw new ConnectionError();
   }
   setReachable(true);
-  if (!response.ok) throw await apiErrorOf(response);
-  return response.blob();
+  if (!response.ok) {
+    const error = await apiErrorOf(response);
+    if (response.status === 401 && sessionEnded.has(error.code)) sessionExpired(error.message);
+    throw error;
+  }
+  return response;
+}
+
+/** A call that answers a file (CSV, PNG, PDF): its bytes as a Blob, or its error thrown. */
+export async function download(path: string, init: RequestInit = {}): Promise<Blob> {
+  return (await authorizedFetch(path, init)).blob();
+}
+
+/** Sends a file as multipart/form-data (`form`), answering the JSON reply, or its error thrown. */
+export async function upload<T>(path: string, form: FormData): Promise<T> {
+  return (await (await authorizedFetch(path, { method: 'POST', body: form })).json()) as T;
 }
 
 /** Saves a Blob as a file the way a browser download does. */

@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { TextField } from '../../components/fields.tsx';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
-import { FormDialog } from '../inventory/FormDialog.tsx';
 import { type Device, refreshInstruments } from './device-api.ts';
 
 /** Put a device out of service (no run or use may take it) or back in, with a reason. */

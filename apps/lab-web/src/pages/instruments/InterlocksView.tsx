@@ -1,8 +1,8 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, data } from '../../api/client.ts';
+import { QueryFrame } from '../../components/PagedTable.tsx';
 import { formatDateTime } from '../../format/dates.ts';
-import { QueryFrame } from '../inventory/PagedTable.tsx';
 import { type Hub, type InterlockState, instrumentsKey, useHubs } from './device-api.ts';
 
 /**

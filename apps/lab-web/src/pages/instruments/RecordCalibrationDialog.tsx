@@ -3,9 +3,9 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Label, Radio, RadioGroup } from 'react-aria-components';
 import { api, data } from '../../api/client.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { TextField } from '../../components/fields.tsx';
-import { FormDialog } from '../inventory/FormDialog.tsx';
-import { type PickerOption, RecordPicker } from '../inventory/RecordPicker.tsx';
+import { type PickerOption, RecordPicker } from '../../components/RecordPicker.tsx';
 import { type Device, instrumentsKey, refreshInstruments } from './device-api.ts';
 
 /** A local date-time field's value ("2026-12-04T10:30") as the API's ISO timestamp. */

@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, data } from '../../api/client.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { Checkbox, SelectField, TextField } from '../../components/fields.tsx';
+import { LabField } from '../../components/LabField.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
-import { FormDialog } from '../inventory/FormDialog.tsx';
-import { LabField } from '../inventory/LabField.tsx';
 import { type Driver, instrumentsKey, refreshInstruments, useHubs } from './device-api.ts';
 
 const none = 'none';

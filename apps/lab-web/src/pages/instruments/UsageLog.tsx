@@ -2,10 +2,10 @@ import { useQueries } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, data } from '../../api/client.ts';
 import { useKeysetPages } from '../../components/keyset-pages.ts';
+import { PagedTable } from '../../components/PagedTable.tsx';
+import { RunReference } from '../../components/RunReference.tsx';
 import { formatDateTime } from '../../format/dates.ts';
 import { useCan } from '../../session/use-me.ts';
-import { RunReference } from '../inventory/MovementsTable.tsx';
-import { PagedTable } from '../inventory/PagedTable.tsx';
 import { instrumentsKey, type Usage } from './device-api.ts';
 
 /** A device's logbook, newest first: who used it, when, for what, with which sample or run. */

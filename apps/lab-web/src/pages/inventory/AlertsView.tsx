@@ -2,10 +2,10 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { api, data } from '../../api/client.ts';
 import { SelectField } from '../../components/fields.tsx';
 import { useKeysetPages } from '../../components/keyset-pages.ts';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { formatDateTime } from '../../format/dates.ts';
 import type { InventorySearch } from './inventory.routes.ts';
 import { inventoryKey, type StockAlert } from './inventory-api.ts';
-import { PagedTable } from './PagedTable.tsx';
 
 type AlertKind = StockAlert['kind'];
 const kinds: readonly AlertKind[] = ['low_stock', 'expiring', 'expired'];

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client.ts';
+import { amountProblem, FormDialog, numberOf } from '../../components/FormDialog.tsx';
 import { TextField } from '../../components/fields.tsx';
-import { amountProblem, FormDialog, numberOf } from './FormDialog.tsx';
 import { type Lot, refreshInventory } from './inventory-api.ts';
 import { quantity } from './stock-format.tsx';
 

@@ -2,6 +2,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { ViewTabs } from '../../components/ViewTabs.tsx';
 import { useCan } from '../../session/use-me.ts';
 import { AlertsView } from './AlertsView.tsx';
 import { RegisterItemDialog } from './ItemDialogs.tsx';
@@ -13,7 +14,6 @@ import { ReceiveDialog } from './ReceiveDialog.tsx';
 import { ExpiredView, ExpiringView, LowStockView } from './ReportViews.tsx';
 import { RegisterVendorDialog } from './VendorDialogs.tsx';
 import { VendorsView } from './VendorsView.tsx';
-import { ViewTabs } from './ViewTabs.tsx';
 import './inventory.css';
 
 const views = [

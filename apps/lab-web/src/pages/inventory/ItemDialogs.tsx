@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, data } from '../../api/client.ts';
+import { amountProblem, FormDialog, numberOf } from '../../components/FormDialog.tsx';
 import { TextField } from '../../components/fields.tsx';
+import { LabField } from '../../components/LabField.tsx';
 import { InfoNotice } from '../../components/Notice.tsx';
-import { amountProblem, FormDialog, numberOf } from './FormDialog.tsx';
 import { type Item, refreshInventory } from './inventory-api.ts';
-import { LabField } from './LabField.tsx';
 
 const threshold = (text: string) => amountProblem(text, { allowZero: true, required: false });
 

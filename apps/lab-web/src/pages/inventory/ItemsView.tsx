@@ -5,9 +5,10 @@ import { api, data } from '../../api/client.ts';
 import { Button } from '../../components/Button.tsx';
 import { Checkbox, TextField } from '../../components/fields.tsx';
 import { useKeysetPages } from '../../components/keyset-pages.ts';
+import { PagedTable } from '../../components/PagedTable.tsx';
+import { orUndefined } from '../../format/text.ts';
 import type { InventorySearch } from './inventory.routes.ts';
-import { type Item, inventoryKey, orUndefined } from './inventory-api.ts';
-import { PagedTable } from './PagedTable.tsx';
+import { type Item, inventoryKey } from './inventory-api.ts';
 import { quantity, StockLevelBadge } from './stock-format.tsx';
 
 /** The items list: code prefix, category and "low stock only" filters, kept in the address. */

@@ -5,10 +5,11 @@ import { api, data } from '../../api/client.ts';
 import { Button } from '../../components/Button.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
 import { useKeysetPages } from '../../components/keyset-pages.ts';
+import { PagedTable } from '../../components/PagedTable.tsx';
+import { orUndefined } from '../../format/text.ts';
 import type { InventorySearch } from './inventory.routes.ts';
-import { inventoryKey, orUndefined } from './inventory-api.ts';
+import { inventoryKey } from './inventory-api.ts';
 import { type LedgerContext, MovementsTable } from './MovementsTable.tsx';
-import { PagedTable } from './PagedTable.tsx';
 
 type Kind = 'receive' | 'consume';
 const isKind = (value: string | undefined): value is Kind => value === 'receive' || value === 'consume';

@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { TextField } from '../../components/fields.tsx';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
-import { FormDialog } from './FormDialog.tsx';
 import { type Lot, refreshInventory } from './inventory-api.ts';
 import { quantity } from './stock-format.tsx';
 

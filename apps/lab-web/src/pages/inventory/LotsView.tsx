@@ -5,10 +5,11 @@ import { api, data } from '../../api/client.ts';
 import { Button } from '../../components/Button.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
 import { useKeysetPages } from '../../components/keyset-pages.ts';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { formatDateTime } from '../../format/dates.ts';
+import { orUndefined } from '../../format/text.ts';
 import type { InventorySearch } from './inventory.routes.ts';
-import { inventoryKey, type Lot, type LotStatus, lotStatuses, orUndefined } from './inventory-api.ts';
-import { PagedTable } from './PagedTable.tsx';
+import { inventoryKey, type Lot, type LotStatus, lotStatuses } from './inventory-api.ts';
 import { ExpiryBadge, LotStatusBadge, quantity } from './stock-format.tsx';
 
 const isStatus = (value: string | undefined): value is LotStatus => lotStatuses.includes(value as LotStatus);

@@ -1,6 +1,7 @@
 import { useQueries } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, data } from '../../api/client.ts';
+import { RunReference } from '../../components/RunReference.tsx';
 import { formatDateTime } from '../../format/dates.ts';
 import { useCan } from '../../session/use-me.ts';
 import { inventoryKey, type Movement } from './inventory-api.ts';
@@ -47,19 +48,6 @@ function useReferences(movements: Movement[], context: LedgerContext) {
     context.lot?.id === id ? context.lot : lots.find((q) => q.data?.id === id)?.data;
   const sampleOf = (id: string) => samples.find((q) => q.data?.id === id)?.data?.sample_id;
   return { itemOf, lotOf, sampleOf };
-}
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A run reference is free text; one that is a run's uuid links to the run. */
-export function RunReference({ value }: { value: string | null }) {
-  if (!value) return <>—</>;
-  if (!uuid.test(value)) return <>{value}</>;
-  return (
-    <Link to="/runs/$runId" params={{ runId: value }}>
-      run {value.slice(0, 8)}
-    </Link>
-  );
 }
 
 /** The stock ledger: every receipt and consumption with the balances after it and its references. */

@@ -2,12 +2,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client.ts';
 import type { PostBody } from '../../api/types.ts';
+import { amountProblem, FormDialog, numberOf } from '../../components/FormDialog.tsx';
 import { TextField } from '../../components/fields.tsx';
+import type { PickerOption } from '../../components/RecordPicker.tsx';
 import { formatDate } from '../../format/dates.ts';
-import { amountProblem, FormDialog, numberOf } from './FormDialog.tsx';
 import { type Item, type Lot, refreshInventory } from './inventory-api.ts';
 import { type ItemOption, ItemPicker, VendorPicker } from './pickers.tsx';
-import type { PickerOption } from './RecordPicker.tsx';
 import { quantity } from './stock-format.tsx';
 
 type Receipt = Awaited<ReturnType<typeof receive>>;

@@ -5,9 +5,9 @@ import { Form } from 'react-aria-components';
 import { api, data } from '../../api/client.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/fields.tsx';
+import { QueryFrame } from '../../components/PagedTable.tsx';
 import type { InventorySearch } from './inventory.routes.ts';
 import { inventoryKey, type LotAlert, type LowStockItem } from './inventory-api.ts';
-import { QueryFrame } from './PagedTable.tsx';
 import { ExpiryBadge, LotStatusBadge, quantity } from './stock-format.tsx';
 
 /** Items whose usable stock is at or below their reorder point (live, worst shortage first). */

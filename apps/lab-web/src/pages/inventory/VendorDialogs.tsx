@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client.ts';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { TextField } from '../../components/fields.tsx';
-import { FormDialog } from './FormDialog.tsx';
+import { LabField } from '../../components/LabField.tsx';
 import { refreshInventory, type Vendor } from './inventory-api.ts';
-import { LabField } from './LabField.tsx';
 
 /** Contact details from the form: only the ones filled in. */
 function contactOf(fields: Record<string, string>): Record<string, string> {

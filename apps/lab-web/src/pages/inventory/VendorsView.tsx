@@ -5,11 +5,12 @@ import { api, data } from '../../api/client.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/fields.tsx';
 import { useKeysetPages } from '../../components/keyset-pages.ts';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { formatDateTime } from '../../format/dates.ts';
+import { orUndefined } from '../../format/text.ts';
 import { useCan } from '../../session/use-me.ts';
 import type { InventorySearch } from './inventory.routes.ts';
-import { inventoryKey, orUndefined, type Vendor } from './inventory-api.ts';
-import { PagedTable } from './PagedTable.tsx';
+import { inventoryKey, type Vendor } from './inventory-api.ts';
 import { RenameVendorDialog } from './VendorDialogs.tsx';
 
 /** The vendors of my labs (code prefix filter); renaming one asks for a reason. */

@@ -21,7 +21,3 @@ export function refreshInventory(queryClient: QueryClient): Promise<void> {
 }
 
 export const lotStatuses: readonly LotStatus[] = ['active', 'quarantined', 'depleted', 'expired'];
-
-/** An empty filter is no filter: the API refuses empty strings. */
-export const orUndefined = (value: string | undefined): string | undefined =>
-  value?.trim() ? value.trim() : undefined;

@@ -1,6 +1,6 @@
 import { api, data } from '../../api/client.ts';
+import { type PickerOption, RecordPicker } from '../../components/RecordPicker.tsx';
 import { inventoryKey } from './inventory-api.ts';
-import { type PickerOption, RecordPicker } from './RecordPicker.tsx';
 
 /** An item chosen by the start of its code; the option carries its unit for the quantity label. */
 export interface ItemOption extends PickerOption {

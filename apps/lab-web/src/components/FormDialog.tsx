@@ -1,8 +1,8 @@
 import type { FormEvent, ReactNode } from 'react';
 import { Form } from 'react-aria-components';
-import { Button } from '../../components/Button.tsx';
-import { Dialog } from '../../components/Dialog.tsx';
-import { ErrorNotice } from '../../components/Notice.tsx';
+import { Button } from './Button.tsx';
+import { Dialog } from './Dialog.tsx';
+import { ErrorNotice } from './Notice.tsx';
 
 /**
  * A dialog holding one form: its fields, the API's refusal (shown here, in the dialog, so the person

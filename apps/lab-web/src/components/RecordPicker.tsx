@@ -11,7 +11,7 @@ import {
   Popover,
   Text,
 } from 'react-aria-components';
-import { ErrorNotice } from '../../components/Notice.tsx';
+import { ErrorNotice } from './Notice.tsx';
 
 export interface PickerOption {
   id: string;

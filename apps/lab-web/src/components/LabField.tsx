@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, data } from '../../api/client.ts';
-import { SelectField } from '../../components/fields.tsx';
-import { ErrorNotice } from '../../components/Notice.tsx';
-import { useMe } from '../../session/use-me.ts';
+import { api, data } from '../api/client.ts';
+import { useMe } from '../session/use-me.ts';
+import { SelectField } from './fields.tsx';
+import { ErrorNotice } from './Notice.tsx';
 
 /** Whether the signed-in person must say which lab a new record goes to (they belong to several). */
 export function useNeedsLab(): boolean {

@@ -1,8 +1,8 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { useKeysetPages } from '../../components/keyset-pages.ts';
-import { ErrorNotice, Loading } from '../../components/Notice.tsx';
-import { Pager } from '../../components/Pager.tsx';
+import type { useKeysetPages } from './keyset-pages.ts';
+import { ErrorNotice, Loading } from './Notice.tsx';
+import { Pager } from './Pager.tsx';
 
 /**
  * A keyset-paged table's frame: loading, the API's refusal (a 403 shows its message), an empty
