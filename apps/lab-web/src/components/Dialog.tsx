@@ -23,7 +23,7 @@ export function Dialog({ title, isOpen, onOpenChange, children, isModal, wide }:
     >
       <Modal className={`modal${wide ? ' modal-wide' : ''}`}>
         <AriaDialog className="dialog" role={isModal ? 'alertdialog' : 'dialog'}>
-          <Heading slot="title" className="dialog-title">
+          <Heading slot="title" level={2} className="dialog-title">
             {title}
           </Heading>
           {children}

@@ -40,7 +40,10 @@ export function ReasonDialog({
     },
   });
   const close = (open: boolean) => {
-    if (!open) run.reset();
+    if (!open) {
+      run.reset();
+      setReason('');
+    }
     onOpenChange(open);
   };
   const submit = (event: FormEvent) => {

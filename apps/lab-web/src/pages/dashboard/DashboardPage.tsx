@@ -1,10 +1,21 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
 import { api, data } from '../../api/client.ts';
 import { ErrorNotice, Loading } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format/dates.ts';
 import { useMe } from '../../session/use-me.ts';
+
+/** One figure of a card: what it counts (a link to the list), and how many; alarming ones stand out. */
+function Figure({ count, alarming, children }: { count: number; alarming?: boolean; children: ReactNode }) {
+  return (
+    <li className={alarming && count > 0 ? 'attention' : undefined}>
+      {children}
+      <span>{count.toLocaleString()}</span>
+    </li>
+  );
+}
 
 /** The start page: the lab's real figures, each shown to whoever may read that part. */
 export function DashboardPage() {
@@ -28,12 +39,11 @@ export function DashboardPage() {
             <p className="figure">{samples.total.toLocaleString()}</p>
             <ul className="figure-list">
               {Object.entries(samples.by_status).map(([status, count]) => (
-                <li key={status}>
+                <Figure key={status} count={count}>
                   <Link to="/samples" search={{ status }}>
                     {status}
                   </Link>
-                  <span>{count.toLocaleString()}</span>
-                </li>
+                </Figure>
               ))}
             </ul>
           </section>
@@ -42,24 +52,21 @@ export function DashboardPage() {
           <section className="card" aria-labelledby="inventory-heading">
             <h2 id="inventory-heading">Inventory</h2>
             <ul className="figure-list">
-              <li className={inventory.low_stock > 0 ? 'attention' : undefined}>
+              <Figure count={inventory.low_stock} alarming>
                 <Link to="/inventory" search={{ view: 'low-stock' }}>
                   Low stock items
                 </Link>
-                <span>{inventory.low_stock}</span>
-              </li>
-              <li className={inventory.expiring > 0 ? 'attention' : undefined}>
+              </Figure>
+              <Figure count={inventory.expiring} alarming>
                 <Link to="/inventory" search={{ view: 'expiring' }}>
                   Lots expiring soon
                 </Link>
-                <span>{inventory.expiring}</span>
-              </li>
-              <li className={inventory.expired > 0 ? 'attention' : undefined}>
+              </Figure>
+              <Figure count={inventory.expired} alarming>
                 <Link to="/inventory" search={{ view: 'expired' }}>
                   Expired lots with stock
                 </Link>
-                <span>{inventory.expired}</span>
-              </li>
+              </Figure>
             </ul>
           </section>
         )}
@@ -67,24 +74,24 @@ export function DashboardPage() {
           <section className="card" aria-labelledby="calibration-heading">
             <h2 id="calibration-heading">Calibration</h2>
             <ul className="figure-list">
-              <li className={calibration.overdue > 0 ? 'attention' : undefined}>
+              <Figure count={calibration.overdue} alarming>
                 <Link to="/instruments" search={{ view: 'overdue' }}>
                   Overdue
                 </Link>
-                <span>{calibration.overdue}</span>
-              </li>
-              <li>
-                <Link to="/instruments" search={{ view: 'upcoming', days: String(calibration.due_soon_days) }}>
+              </Figure>
+              <Figure count={calibration.due_soon}>
+                <Link
+                  to="/instruments"
+                  search={{ view: 'upcoming', days: String(calibration.due_soon_days) }}
+                >
                   Due in {calibration.due_soon_days} days
                 </Link>
-                <span>{calibration.due_soon}</span>
-              </li>
-              <li className={calibration.failed > 0 ? 'attention' : undefined}>
+              </Figure>
+              <Figure count={calibration.failed} alarming>
                 <Link to="/instruments" search={{ calibration_state: 'failed', in_service: 'true' }}>
                   Failed, still in service
                 </Link>
-                <span>{calibration.failed}</span>
-              </li>
+              </Figure>
             </ul>
           </section>
         )}
@@ -95,12 +102,11 @@ export function DashboardPage() {
             <p className="figure-caption">open (running, paused, waiting or interrupted)</p>
             <ul className="figure-list">
               {Object.entries(runs.by_status).map(([status, count]) => (
-                <li key={status}>
+                <Figure key={status} count={count}>
                   <Link to="/runs" search={{ status }}>
                     {status.replaceAll('_', ' ')}
                   </Link>
-                  <span>{count}</span>
-                </li>
+                </Figure>
               ))}
             </ul>
           </section>
