@@ -2,10 +2,11 @@ import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { appRoute } from '../../routes/base-routes.tsx';
 import { searchOf } from '../../routes/search.ts';
 
+/** Run history, filtered by state; with `sample`, the runs one sample went through. */
 export const runsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/runs',
-  validateSearch: searchOf(['status'] as const),
+  validateSearch: searchOf(['status', 'sample'] as const),
   component: lazyRouteComponent(() => import('./RunsPage.tsx'), 'RunsPage'),
 });
 
