@@ -24,7 +24,8 @@ export function templateSetup(service: string, migrationsDir: string, key: Templ
       throw new Error(`TEST_DB must be pglite or postgres, got ${requested}`);
     const backend: TestBackend = requested;
     const template: TestTemplate = await createTestTemplate(backend, migrationsDir, service);
-    project.provide(key, template);
+    // A program that declares no template key (a browser suite) sees TemplateKey as never.
+    project.provide(key, template as ProvidedContext[typeof key]);
     return () => dropTestTemplate(template);
   };
 }

@@ -89,7 +89,7 @@ export function samplesOfRun(tx: LabExecutor, runId: string) {
 
 export function runById(tx: LabExecutor, id: string, options: { lock?: boolean } = {}) {
   const query = tx.selectFrom('workflow_executions').selectAll().where('id', '=', id);
-  return (options.lock ? query.forUpdate() : query).executeTakeFirst();
+  return (options.lock ? query.forNoKeyUpdate() : query).executeTakeFirst();
 }
 
 export function updateRun(tx: LabExecutor, id: string, changes: RunChanges): Promise<RunRow> {
@@ -168,7 +168,7 @@ export function orphanedRuns(tx: LabExecutor, staleS: number, exclude: string[])
       ]),
     );
   if (exclude.length > 0) query = query.where('id', 'not in', exclude);
-  return query.forUpdate().skipLocked().execute();
+  return query.forNoKeyUpdate().skipLocked().execute();
 }
 
 export type RunDataRow = Selectable<LabSchema['run_data']>;
