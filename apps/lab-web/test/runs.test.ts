@@ -15,11 +15,11 @@ interface RunAnswer {
 }
 
 /*
- * Pauses and aborts by hand are made while the run ramps its DAQ (a slow ramp is one step with no
- * checkpoint for seconds): the lab server can deadlock when a pause or abort locks the run while a
- * step's checkpoint is being written (see the report of the runs UI), which would make these tests flaky.
+ * Pauses and aborts by hand are made while the run ramps its DAQ (one long step): a control that
+ * arrived while a step's checkpoint was being written used to deadlock on the server (fixed: the
+ * run is locked FOR NO KEY UPDATE; apps/lab/test/runs-control-locks.test.ts), and a quiet step
+ * keeps these tests about the page, not about that race.
  */
-
 /** Starts a demo run through the API. */
 function startRun(parameters: Record<string, number>, raman = 'DEMO-RAMAN-01'): Promise<RunAnswer> {
   return lab.api.call<RunAnswer>('POST', '/api/runs', lab.admin.token, {

@@ -50,19 +50,24 @@ async function postSessionCall(path: '/auth/refresh' | '/auth/logout'): Promise<
   });
 }
 
-/** Trades the refresh cookie for a new access token; false when there is no session to refresh. */
+async function attemptRefresh(): Promise<boolean> {
+  if (!csrfToken()) return false;
+  const response = await postSessionCall('/auth/refresh');
+  if (!response.ok) return false;
+  startSession((await response.json()) as BrowserTokens);
+  return true;
+}
+
+/**
+ * Trades the refresh cookie for a new access token; false when there is no session to refresh.
+ * Concurrent callers share one request (the server rotates the refresh token on each use).
+ */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
-    try {
-      if (!csrfToken()) return false;
-      const response = await postSessionCall('/auth/refresh');
-      if (!response.ok) return false;
-      startSession((await response.json()) as BrowserTokens);
-      return true;
-    } finally {
-      refreshing = undefined;
-    }
-  })();
+  // Cleared in a callback, after the assignment: a refresh that ends at once (no cookie) would
+  // otherwise clear it before it is set, and every later caller would get its stale answer.
+  refreshing ??= attemptRefresh().finally(() => {
+    refreshing = undefined;
+  });
   return refreshing;
 }
 
@@ -70,10 +75,13 @@ let restored: Promise<void> | undefined;
 
 /** At start: a reload keeps the session the refresh cookie still holds. Resolves once known. */
 export function restoreSession(): Promise<void> {
+  // Signed in on this page already (the sign-in form answered tokens): nothing to restore.
+  if (state.status === 'signed-in') restored ??= Promise.resolve();
   restored ??= refreshSession()
     .catch(() => false)
     .then((ok) => {
-      if (!ok) set({ status: 'signed-out' });
+      // A sign-in that finished meanwhile stands; only an unknown session becomes signed out.
+      if (!ok && state.status === 'restoring') set({ status: 'signed-out' });
     });
   return restored;
 }
