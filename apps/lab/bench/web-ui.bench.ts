@@ -6,9 +6,11 @@ import { chromiumArgs, chromiumPath } from '@ours/platform/testing';
 import { chromium, type Page } from 'playwright-core';
 import { createLabBenchDatabase } from './bench-database.ts';
 import { benchPassword, createBenchUsers } from './bench-users.ts';
+import { signIn } from './lab-client.ts';
 import { startLabServer } from './lab-server.ts';
 import { seedLabSamples } from './sample-seeding.ts';
 import { kilobytes, percentile, recordScripts, timeUntil } from './web-ui-pages.ts';
+import { measureSpectrumRate } from './web-ui-spectra.ts';
 
 /**
  * The web UI as a person meets it, in Debian's Chromium against a lab on PostgreSQL with 1,000,000
@@ -64,6 +66,7 @@ const database = await createLabBenchDatabase('lab_web_bench');
 try {
   const [scientist] = await createBenchUsers(database, [
     { email: 'scientist@bench.test', full_name: 'Bench Scientist', roles: ['scientist'] },
+    { email: 'admin@bench.test', full_name: 'Bench Admin', roles: ['admin'] },
   ]);
   const seedStarted = performance.now();
   const seeded = await seedLabSamples(database.adminUrl, samples, scientist!.id);
@@ -135,6 +138,21 @@ try {
         ),
       );
     }
+    // The live run view: spectra pushed at about 10 Hz, then as fast as the engine acquires.
+    const admin = await signIn(server.url, 'admin@bench.test', benchPassword);
+    await admin.ok('POST', '/api/admin/demo-data', undefined, 201);
+    // Its own browser profile: this one's session cookie belongs to the scientist.
+    const adminContext = await browser.newContext({
+      baseURL: server.url,
+      viewport: { width: 1366, height: 860 },
+    });
+    const runPage = await adminContext.newPage();
+    await runPage.goto('/sign-in');
+    await signInThroughPage(runPage, 'admin@bench.test');
+    const rates = [];
+    for (const acquisitionMs of [80, 30])
+      rates.push(await measureSpectrumRate(admin, runPage, acquisitionMs, 10));
+
     const line = (name: string, values: number[]) =>
       `| ${name} | ${values.length} | ${percentile(values, 50).toFixed(0)} | ${percentile(values, 95).toFixed(0)} | ${Math.max(...values).toFixed(0)} |`;
     console.log(
@@ -153,6 +171,13 @@ try {
         line('cold: full page load of /samples (scripts cached, session refresh, list)', cold),
         line('warm: from the dashboard through the navigation', warm),
         ...Object.entries(filtered).map(([name, values]) => line(`cold, filtered by ${name}`, values)),
+        '',
+        '| live spectrum (1024 points), simulated Raman acquiring every | spectra arrived per s (SSE) | drawn per s | skipped |',
+        '|---|---|---|---|',
+        ...rates.map(
+          (rate) =>
+            `| ${rate.acquisitionMs} ms | ${rate.arrivedPerSecond.toFixed(1)} | ${rate.drawnPerSecond.toFixed(1)} | ${rate.dropped} |`,
+        ),
         '',
         `Load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores (${loadAtStart} at the start). Seeding took ${seedSeconds.toFixed(0)} s (not part of any figure). Command: \`node apps/lab/bench/web-ui.bench.ts\` (BENCH_SAMPLES, BENCH_REPEATS).`,
       ].join('\n'),
