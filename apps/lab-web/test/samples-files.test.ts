@@ -3,16 +3,12 @@ import type { Download, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPage } from './support/browser.ts';
 import { setUpBrowserLab, signIn } from './support/lab-session.ts';
+import { tick } from './support/page-actions.ts';
 
 const lab = setUpBrowserLab();
 
 async function downloaded(download: Download): Promise<Buffer> {
   return readFile((await download.path()) ?? '');
-}
-
-/** Ticks a React Aria checkbox by its label (its input is visually hidden, as the pointer would). */
-async function tick(page: Page, name: string): Promise<void> {
-  await page.locator('label', { has: page.getByRole('checkbox', { name, exact: true }) }).click();
 }
 
 async function importFile(page: Page, name: string, text: string): Promise<void> {

@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPage } from './support/browser.ts';
 import { goodPassword } from './support/lab-api.ts';
 import { setUpBrowserLab, signIn } from './support/lab-session.ts';
+import { choose } from './support/page-actions.ts';
 
 const lab = setUpBrowserLab();
-
-/** Picks an option of a React Aria select, found by its label. */
-async function choose(page: Page, label: string | RegExp, option: string): Promise<void> {
-  await page.getByRole('button', { name: label }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 describe('samples in the browser', () => {
   beforeAll(async () => {

@@ -24,12 +24,14 @@ export async function startServer(options: { demo?: boolean } = {}): Promise<voi
   const lines = [
     '',
     `POLYMORPH-LITE lab listening on ${address}  (API docs: ${address}/docs)`,
+    ...(config.ui.dir ? [`Web UI: ${address}/`] : []),
     `Database: ${config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`}`,
   ];
   if (setupToken) {
     // Printed once, never logged: whoever reads the console creates the first admin with it.
     lines.push(
-      'No accounts yet. Create the first administrator with this one-time setup token:',
+      'No accounts yet. Create the first administrator with this one-time setup token,',
+      `in the browser at ${address}/setup (token: ${setupToken}), or:`,
       `  curl -X POST ${address}/auth/setup -H 'content-type: application/json' \\`,
       `    -d '{"setup_token":"${setupToken}","email":"admin@lab.example","full_name":"Lab Admin","password":"<12+ chars, Aa1!>"}'`,
       '  or: npm run lab -- create-admin --email admin@lab.example',

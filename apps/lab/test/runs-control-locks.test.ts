@@ -24,7 +24,9 @@ describe('run controls and step checkpoints', () => {
         return Promise.race([checkpoint, timeout]);
       });
       expect(appended).toBe('appended');
-      const aborted = await api('POST', `/api/runs/${id}/abort`, accounts.scientist, { reason: 'done probing' });
+      const aborted = await api('POST', `/api/runs/${id}/abort`, accounts.scientist, {
+        reason: 'done probing',
+      });
       expect(aborted.statusCode).toBe(200);
     },
   );

@@ -6,8 +6,8 @@ import { type AuditEntry, entityEntries } from '../audit/index.ts';
 import { signaturesOf } from '../signatures/index.ts';
 import { inLabs, readInLabs } from '../sites/index.ts';
 import { relatives } from './sample-lineage.repository.ts';
-import { allowedTransitions, type SampleStatus } from './sample-status.ts';
 import { listSamples } from './sample-list.repository.ts';
+import { allowedTransitions, type SampleStatus } from './sample-status.ts';
 import type { SampleQuery } from './samples.schema.ts';
 import { oneSample } from './samples.service.ts';
 
