@@ -45,6 +45,26 @@ describe('the browser session', () => {
     await banner.waitFor({ state: 'hidden', timeout: 30_000 });
   });
 
+  it('keeps the session through a reload while the server is briefly too busy to refresh it', async () => {
+    const { page } = await lab.page();
+    await signIn(page, lab.admin.email);
+    let refusals = 0;
+    await page.route('**/auth/refresh', async (route) => {
+      if (refusals++ < 2) {
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'server_busy', message: 'The server is busy' } }),
+        });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(refusals).toBe(3);
+  });
+
   it('sends a signed-out visitor of a deep link to sign-in and back to the page afterwards', async () => {
     const { page } = await lab.page();
     await page.goto('/account');

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { setReachable } from '../api/connection-state.ts';
 
 /**
  * The browser session. The access token lives in this module's memory only (never storage, never a
@@ -50,12 +51,23 @@ async function postSessionCall(path: '/auth/refresh' | '/auth/logout'): Promise<
   });
 }
 
+/** How often a refresh the server could not answer (busy, restarting, unreachable) is tried. */
+const refreshAttempts = 5;
+
 async function attemptRefresh(): Promise<boolean> {
   if (!csrfToken()) return false;
-  const response = await postSessionCall('/auth/refresh');
-  if (!response.ok) return false;
-  startSession((await response.json()) as BrowserTokens);
-  return true;
+  for (let attempt = 1; ; attempt++) {
+    const response = await postSessionCall('/auth/refresh').catch(() => undefined);
+    setReachable(response !== undefined);
+    if (response?.ok) {
+      startSession((await response.json()) as BrowserTokens);
+      return true;
+    }
+    // A refusal (401, 400) means the session is gone; a busy or unreachable server does not.
+    const transient = response === undefined || response.status >= 500 || response.status === 429;
+    if (!transient || attempt === refreshAttempts) return false;
+    await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+  }
 }
 
 /**
