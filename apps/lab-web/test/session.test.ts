@@ -65,6 +65,49 @@ describe('the browser session', () => {
     expect(refusals).toBe(3);
   });
 
+  it('works from the keyboard alone: sign in, move between sections, open and close a dialog', async () => {
+    const { page, problems } = await lab.page();
+    await page.goto('/sign-in');
+    // The e-mail field has the focus on arrival; Tab moves on, Enter submits.
+    const email = page.getByLabel('E-mail');
+    await email.waitFor();
+    await expect(email.evaluate((input) => input === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.type(lab.admin.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(lab.admin.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // The skip link is the first stop, and leads past the navigation to the page's content.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content');
+    const samples = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Samples' });
+    for (
+      let stop = 0;
+      stop < 20 && !(await samples.evaluate((link) => link === document.activeElement));
+      stop++
+    ) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Samples', level: 1 }).waitFor();
+    await page.goto('/account');
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).focus();
+    await page.goto('/inventory');
+    await page.getByRole('heading', { name: 'Inventory', level: 1 }).waitFor();
+    const register = page.getByRole('button', { name: 'Register item' });
+    await register.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Register an item' });
+    await dialog.waitFor();
+    // Focus moved into the dialog; Escape closes it and gives the focus back.
+    await expect(dialog.evaluate((node) => node.contains(document.activeElement))).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect(register.evaluate((button) => button === document.activeElement)).resolves.toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('sends a signed-out visitor of a deep link to sign-in and back to the page afterwards', async () => {
     const { page } = await lab.page();
     await page.goto('/account');
