@@ -26,6 +26,9 @@ const expectedAccess: Record<string, RouteAccess> = {
   'POST /auth/mfa': 'public',
   'POST /auth/refresh': 'public',
   'POST /auth/logout': 'public',
+  'GET /auth/settings': 'public',
+  // The web UI's content-hashed files (served whether or not a build is present: 404 without one).
+  'GET /assets/*': 'public',
   'GET /api/compliance/keys': 'public',
 
   'GET /auth/me': 'authenticated',

@@ -43,20 +43,22 @@ export const webUiContentSecurityPolicy = {
  * Serves the built UI: `GET /assets/*` (content-hashed names, cached for a year) and, for any other
  * unknown GET outside the API prefixes without a file extension, `index.html` (never cached), so the
  * UI's own routes (`/samples/S-1`) load the page on a reload or a pasted link. When the UI was not
- * built, nothing is served and the returned function is undefined.
+ * built, `/assets/*` answers 404 and the returned function is undefined.
  */
 export async function registerWebUi(app: RouteScope, options: WebUiOptions): Promise<WebUiPage | undefined> {
-  const index = join(options.root, 'index.html');
-  if (!existsSync(index)) {
+  const built = existsSync(join(options.root, 'index.html'));
+  if (!built) {
     app.log.warn({ root: options.root }, 'web UI not built (npm run build -w apps/lab-web): not serving it');
-    return undefined;
   }
   await app.register(fastifyStatic, { root: options.root, serve: false });
   const assets = join(options.root, 'assets');
+  // Registered built or not, so the route table does not depend on whether a build is present.
   app.get('/assets/*', { schema: { hide: true } }, (request, reply) => {
+    if (!built) return reply.callNotFound();
     const path = (request.params as { '*': string })['*'];
     return reply.sendFile(path, assets, { immutable: true, maxAge: '365d' });
   });
+  if (!built) return undefined;
   return (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
     const path = request.url.split('?')[0] ?? '/';
