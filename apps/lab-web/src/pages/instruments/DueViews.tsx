@@ -1,10 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
-import { Form } from 'react-aria-components';
 import { api, data } from '../../api/client.ts';
-import { Button } from '../../components/Button.tsx';
-import { TextField } from '../../components/fields.tsx';
+import { DaysWindowFilter, windowDays } from '../../components/DaysWindowFilter.tsx';
 import { QueryFrame } from '../../components/PagedTable.tsx';
 import { formatDateTime } from '../../format/dates.ts';
 import { DevicesTable } from './DevicesTable.tsx';
@@ -36,21 +33,23 @@ export function OverdueView() {
   );
 }
 
-const daysOf = (value: string | undefined) => {
-  const days = Number(value);
-  return Number.isInteger(days) && days >= 0 && days <= 3650 ? days : 30;
-};
-
 /** Devices whose calibration falls due within the next `days` days (30 unless the address says). */
 export function UpcomingView({ search }: { search: InstrumentSearch }) {
-  const days = daysOf(search.days);
+  const days = windowDays(search.days);
+  const navigate = useNavigate({ from: '/instruments' });
   const due = useQuery({
     queryKey: [...instrumentsKey, 'upcoming', days],
     queryFn: () => data(api.GET('/api/calibration/upcoming', { params: { query: { days } } })),
   });
   return (
     <>
-      <DaysFilter key={days} days={days} view={search.view} />
+      <DaysWindowFilter
+        key={days}
+        days={days}
+        label="Due within (days)"
+        formLabel="Due window"
+        onApply={(next) => void navigate({ search: { view: search.view, days: String(next) } })}
+      />
       <QueryFrame query={due}>
         {(list) =>
           list.items.length === 0 ? (
@@ -61,30 +60,5 @@ export function UpcomingView({ search }: { search: InstrumentSearch }) {
         }
       </QueryFrame>
     </>
-  );
-}
-
-function DaysFilter({ days, view }: { days: number; view: string | undefined }) {
-  const navigate = useNavigate({ from: '/instruments' });
-  const [value, setValue] = useState(String(days));
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    void navigate({ search: { view, days: String(daysOf(value)) } });
-  };
-  return (
-    <Form className="filters" onSubmit={apply} aria-label="Due window">
-      <TextField
-        label="Due within (days)"
-        value={value}
-        onChange={setValue}
-        inputMode="numeric"
-        validate={(text) =>
-          /^\d{1,4}$/.test(text.trim()) && Number(text) <= 3650 ? null : 'A whole number of days, 0 to 3650'
-        }
-      />
-      <Button type="submit" variant="secondary">
-        Show
-      </Button>
-    </Form>
   );
 }

@@ -1,10 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
-import { Form } from 'react-aria-components';
 import { api, data } from '../../api/client.ts';
-import { Button } from '../../components/Button.tsx';
-import { TextField } from '../../components/fields.tsx';
+import { DaysWindowFilter, windowDays } from '../../components/DaysWindowFilter.tsx';
 import { QueryFrame } from '../../components/PagedTable.tsx';
 import type { InventorySearch } from './inventory.routes.ts';
 import { inventoryKey, type LotAlert, type LowStockItem } from './inventory-api.ts';
@@ -82,21 +79,23 @@ function LowStockTable({ items }: { items: LowStockItem[] }) {
   );
 }
 
-const daysOf = (value: string | undefined) => {
-  const days = Number(value);
-  return Number.isInteger(days) && days >= 0 && days <= 3650 ? days : 30;
-};
-
 /** Lots with stock left that expire within the next `days` days (30 unless the address says). */
 export function ExpiringView({ search }: { search: InventorySearch }) {
-  const days = daysOf(search.days);
+  const days = windowDays(search.days);
+  const navigate = useNavigate({ from: '/inventory' });
   const report = useQuery({
     queryKey: [...inventoryKey, 'expiring', days],
     queryFn: () => data(api.GET('/api/inventory/alerts/expiring', { params: { query: { days } } })),
   });
   return (
     <>
-      <DaysFilter key={days} days={days} view={search.view} />
+      <DaysWindowFilter
+        key={days}
+        days={days}
+        label="Expiring within (days)"
+        formLabel="Expiry window"
+        onApply={(next) => void navigate({ search: { view: search.view, days: String(next) } })}
+      />
       <QueryFrame query={report}>
         {({ lots }) =>
           lots.length === 0 ? (
@@ -107,31 +106,6 @@ export function ExpiringView({ search }: { search: InventorySearch }) {
         }
       </QueryFrame>
     </>
-  );
-}
-
-function DaysFilter({ days, view }: { days: number; view: string | undefined }) {
-  const navigate = useNavigate({ from: '/inventory' });
-  const [value, setValue] = useState(String(days));
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    void navigate({ search: { view, days: String(daysOf(value)) } });
-  };
-  return (
-    <Form className="filters" onSubmit={apply} aria-label="Expiry window">
-      <TextField
-        label="Expiring within (days)"
-        value={value}
-        onChange={setValue}
-        inputMode="numeric"
-        validate={(text) =>
-          /^\d{1,4}$/.test(text.trim()) && Number(text) <= 3650 ? null : 'A whole number of days, 0 to 3650'
-        }
-      />
-      <Button type="submit" variant="secondary">
-        Show
-      </Button>
-    </Form>
   );
 }
 
