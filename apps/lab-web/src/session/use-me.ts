@@ -1,11 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, data } from '../api/client.ts';
-import type { components } from '../api/lab-api.generated.ts';
 import { useSession } from './session-store.ts';
 
-type Paths = import('../api/lab-api.generated.ts').paths;
-export type Me = Paths['/auth/me']['get']['responses']['200']['content']['application/json'];
-export type { components };
 
 /** The signed-in person: name, roles, permissions, labs and how they proved who they are. */
 export function useMe() {

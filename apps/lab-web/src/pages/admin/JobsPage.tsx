@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format/dates.ts';
 import { AdminNav } from './AdminNav.tsx';
 import './admin.css';
+import { readableCode } from '../../format/text.ts';
 
 type Overview = GetReply<'/api/admin/jobs'>;
 type JobRun = Overview['recent'][number];
@@ -143,7 +144,7 @@ function outcome(run: JobRun): string {
   return Object.entries(run.details)
     .map(
       ([key, value]) =>
-        `${key.replaceAll('_', ' ')} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+        `${readableCode(key)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
     )
     .join(', ');
 }

@@ -12,6 +12,7 @@ import { SignatureKey } from './SignatureKey.tsx';
 import { SignaturesOfRecord } from './SignaturesOfRecord.tsx';
 import { WorkflowVersionLink } from './WorkflowVersionLink.tsx';
 import './audit.css';
+import { readableCode } from '../../format/text.ts';
 
 type Signature = GetReply<'/api/signatures/{id}/verify'>['signature'];
 
@@ -78,7 +79,7 @@ function SignedRecord({ signature }: { signature: Signature }) {
       <h2 id="record-heading">Signed record</h2>
       <dl className="details">
         <dt>Type</dt>
-        <dd>{signature.record_type.replaceAll('_', ' ')}</dd>
+        <dd>{readableCode(signature.record_type)}</dd>
         <dt>Record</dt>
         <dd>
           {signature.record_type === 'workflow_version' ? (
@@ -87,7 +88,7 @@ function SignedRecord({ signature }: { signature: Signature }) {
             <RecordLink
               type={signature.record_type}
               id={signature.record_id}
-              label={`Open the ${signature.record_type.replaceAll('_', ' ')}`}
+              label={`Open the ${readableCode(signature.record_type)}`}
             />
           ) : (
             'no page for this kind of record'

@@ -5,6 +5,7 @@ import { api, data } from '../../api/client.ts';
 import { ErrorNotice, Loading } from '../../components/Notice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format/dates.ts';
+import { readableCode } from '../../format/text.ts';
 import { useMe } from '../../session/use-me.ts';
 
 /** One figure of a card: what it counts (a link to the list), and how many; alarming ones stand out. */
@@ -104,7 +105,7 @@ export function DashboardPage() {
               {Object.entries(runs.by_status).map(([status, count]) => (
                 <Figure key={status} count={count}>
                   <Link to="/runs" search={{ status }}>
-                    {status.replaceAll('_', ' ')}
+                    {readableCode(status)}
                   </Link>
                 </Figure>
               ))}

@@ -4,6 +4,7 @@ import { SelectField } from '../../components/fields.tsx';
 import { useKeysetPages } from '../../components/keyset-pages.ts';
 import { PagedTable } from '../../components/PagedTable.tsx';
 import { formatDateTime } from '../../format/dates.ts';
+import { readableCode } from '../../format/text.ts';
 import type { InventorySearch } from './inventory.routes.ts';
 import { inventoryKey, type StockAlert } from './inventory-api.ts';
 
@@ -52,7 +53,7 @@ function details(value: Record<string, unknown>): string {
   return Object.entries(value)
     .map(
       ([name, detail]) =>
-        `${name.replaceAll('_', ' ')}: ${typeof detail === 'object' ? JSON.stringify(detail) : String(detail)}`,
+        `${readableCode(name)}: ${typeof detail === 'object' ? JSON.stringify(detail) : String(detail)}`,
     )
     .join(' · ');
 }

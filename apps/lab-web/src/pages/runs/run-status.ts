@@ -1,4 +1,5 @@
 import type { GetReply } from '../../api/types.ts';
+import { readableCode } from '../../format/text.ts';
 
 export type Run = GetReply<'/api/runs/{id}'>;
 export type RunStatus = Run['status'];
@@ -17,9 +18,7 @@ export const runStatuses: readonly RunStatus[] = [
 
 export const endStatuses: ReadonlySet<string> = new Set(['completed', 'failed', 'aborted']);
 
-export function statusLabel(status: string): string {
-  return status === 'waiting_for_approval' ? 'waiting for approval' : status.replaceAll('_', ' ');
-}
+export const statusLabel = readableCode;
 
 /** The badge colour of a state: green done, red stopped, amber waiting on a person, blue under way. */
 export function statusBadge(status: string): string {

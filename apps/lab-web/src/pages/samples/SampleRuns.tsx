@@ -3,6 +3,7 @@ import { Link } from '@tanstack/react-router';
 import { api, data } from '../../api/client.ts';
 import { ErrorNotice, Loading } from '../../components/Notice.tsx';
 import { formatDateTime } from '../../format/dates.ts';
+import { readableCode } from '../../format/text.ts';
 
 /** Traceability: every run the sample went through, each linked to its run page. */
 export function SampleRuns({ id }: { id: string }) {
@@ -39,7 +40,7 @@ export function SampleRuns({ id }: { id: string }) {
                       {run.workflow} v{run.version}
                     </Link>
                   </td>
-                  <td>{run.status.replaceAll('_', ' ')}</td>
+                  <td>{readableCode(run.status)}</td>
                   <td>{formatDateTime(run.assigned_at)}</td>
                   <td>{formatDateTime(run.started_at)}</td>
                   <td>{formatDateTime(run.finished_at)}</td>

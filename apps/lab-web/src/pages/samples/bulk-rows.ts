@@ -1,4 +1,5 @@
 import { ApiError } from '../../api/api-error.ts';
+import { isUuid } from '../../format/text.ts';
 import { delimiterOf, parseDelimited } from './csv-text.ts';
 import { amountProblem, fromMicro, toMicro } from './quantities.ts';
 import type { NewSample } from './sample-types.ts';
@@ -43,7 +44,6 @@ export interface Paste {
 
 const isColumn = (name: string): name is PasteColumn => pasteColumns.some((column) => column === name);
 const businessId = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const maxBulkRows = 100;
 
 /** Checks one row's cells the way the API will, so most problems show before anything is sent. */
@@ -70,7 +70,7 @@ function readRow(number: number, cells: Partial<Record<PasteColumn, string>>): P
   else if (status) fail('status', 'A new sample is received or in_storage');
   for (const column of ['container_id', 'project_id', 'batch_id', 'lab_id'] as const) {
     const value = cell(column);
-    if (value && !uuid.test(value)) fail(column, `${column} must be a uuid`);
+    if (value && !isUuid(value)) fail(column, `${column} must be a uuid`);
     else if (value) input[column] = value.toLowerCase();
   }
   const metadata = cell('metadata');

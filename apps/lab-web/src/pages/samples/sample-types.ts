@@ -1,5 +1,6 @@
 import type { paths } from '../../api/lab-api.generated.ts';
 import type { GetQuery, GetReply, PostBody } from '../../api/types.ts';
+import { readableCode } from '../../format/text.ts';
 
 /** A sample as the list answers it. */
 export type Sample = GetReply<'/api/samples'>['items'][number];
@@ -37,7 +38,7 @@ export function isSampleStatus(value: string | undefined): value is SampleStatus
 }
 
 /** A status as people read it ("in_storage" as "in storage"). */
-export const statusLabel = (status: string) => status.replaceAll('_', ' ');
+export const statusLabel = readableCode;
 
 /** The badge tone of a status: ended samples stand out, live ones are calm. */
 export function statusTone(status: string): string {
