@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { api, data } from '../api/client.ts';
 import { useSession } from './session-store.ts';
 
-
 /** The signed-in person: name, roles, permissions, labs and how they proved who they are. */
 export function useMe() {
   const session = useSession();
