@@ -9,12 +9,16 @@ import {
   envUrl,
   type HttpConfig,
   httpConfigFromEnv,
+  withSecretFiles,
 } from '@ours/platform/config';
 import type { OpenAiLlmOptions } from './modules/llm/openai-llm-client.ts';
 
-/** Everything the coach reads from the environment, raw; no other file touches `process.env`. */
+/**
+ * Everything the coach reads from the environment, raw (`NAME_FILE` read into `NAME`); no other
+ * file touches `process.env`.
+ */
 export function readEnv(env: Env = process.env): Env {
-  return { ...env };
+  return withSecretFiles(env);
 }
 
 export interface CoachConfig {

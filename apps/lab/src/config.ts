@@ -11,11 +11,15 @@ import {
   envUrl,
   type HttpConfig,
   httpConfigFromEnv,
+  withSecretFiles,
 } from '@ours/platform/config';
 
-/** Everything the lab reads from the environment, raw; no other file touches `process.env`. */
+/**
+ * Everything the lab reads from the environment, raw (`NAME_FILE` read into `NAME`); no other file
+ * touches `process.env`.
+ */
 export function readEnv(env: Env = process.env): Env {
-  return { ...env };
+  return withSecretFiles(env);
 }
 
 export interface LabConfig {

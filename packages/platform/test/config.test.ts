@@ -1,5 +1,17 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envBool, envEnum, envInt, envList, envStr, envUrl } from '../src/config/index.ts';
+import {
+  ConfigError,
+  envBool,
+  envEnum,
+  envInt,
+  envList,
+  envStr,
+  envUrl,
+  withSecretFiles,
+} from '../src/config/index.ts';
 
 describe('environment helpers', () => {
   it('treats unset and blank as undefined and trims values', () => {
@@ -40,5 +52,38 @@ describe('environment helpers', () => {
   it('accepts only listed values for enums', () => {
     expect(envEnum({ L: 'info' }, 'L', ['info', 'debug'])).toBe('info');
     expect(() => envEnum({ L: 'loud' }, 'L', ['info', 'debug'])).toThrow(/L must be one of info, debug/);
+  });
+});
+
+describe('withSecretFiles', () => {
+  async function secretFile(content: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'secret-env-'));
+    const file = join(dir, 'secret');
+    await writeFile(file, content);
+    return file;
+  }
+
+  it('reads NAME_FILE into NAME without the trailing newline, and leaves ENV_FILE alone', async () => {
+    const file = await secretFile('s3cret-value\n');
+    const env = withSecretFiles({ JWT_SECRET_FILE: file, ENV_FILE: '/nowhere/.env', PORT: '1' });
+    expect(env.JWT_SECRET).toBe('s3cret-value');
+    expect(env.ENV_FILE).toBe('/nowhere/.env');
+    expect(env.PORT).toBe('1');
+  });
+
+  it('keeps a multi-line PEM key intact', async () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n';
+    const env = withSecretFiles({ LAB_SIGNING_KEY_FILE: await secretFile(pem) });
+    expect(env.LAB_SIGNING_KEY).toBe(pem.trimEnd());
+  });
+
+  it('refuses both NAME and NAME_FILE, and names an unreadable file', async () => {
+    const file = await secretFile('x');
+    expect(() => withSecretFiles({ JWT_SECRET: 'y', JWT_SECRET_FILE: file })).toThrow(
+      /JWT_SECRET_FILE and JWT_SECRET are both set/,
+    );
+    expect(() => withSecretFiles({ JWT_SECRET_FILE: '/no/such/file' })).toThrow(
+      /JWT_SECRET_FILE names a file that cannot be read \(\/no\/such\/file\)/,
+    );
   });
 });

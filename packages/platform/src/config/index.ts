@@ -1,5 +1,6 @@
 export { ConfigError, type Env, envBool, envEnum, envInt, envList, envStr, envUrl } from './env.ts';
 export { loadEnvFile } from './env-file.ts';
+export { withSecretFiles } from './secret-env-files.ts';
 export { readOrCreateSecretFile } from './secret-file.ts';
 export {
   type DatabaseConfig,
