@@ -6,6 +6,7 @@ import { messageOf } from '@ours/platform/errors';
 import { envToConfig, readEnv } from './config.ts';
 import { jobsCommand } from './jobs-command.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
+import { backupCommand, doctorCommand, restoreCommand } from './modules/operations/operations.commands.ts';
 import { serviceTokenIssuer } from './modules/shared/service-role.ts';
 import { startServer } from './server.ts';
 import { startWorker } from './worker.ts';
@@ -91,7 +92,7 @@ try {
 await runCli(
   {
     invocation: 'npm run coach --',
-    commands: [serve, worker, jobsCommand, token],
+    commands: [serve, worker, jobsCommand, token, doctorCommand, backupCommand, restoreCommand],
     defaultCommand: 'serve',
     notes:
       'Configuration comes from the environment and from .env in the working directory (the environment wins).',

@@ -22,6 +22,12 @@ import { auditHead } from './modules/audit/audit.repository.ts';
 import { verifyAuditTrail } from './modules/audit/audit.service.ts';
 import { checkpointIfDue } from './modules/audit/checkpoint.service.ts';
 import { ensureDemoData } from './modules/demo/demo-data.service.ts';
+import {
+  backupCommand,
+  doctorCommand,
+  restoreCommand,
+  verifyDeploymentCommand,
+} from './modules/operations/operations.commands.ts';
 import { startServer } from './server.ts';
 
 const cliActor = { actor_id: null, actor_email: 'system:cli', request_id: null, client_ip: null };
@@ -210,7 +216,17 @@ try {
 await runCli(
   {
     invocation: 'npm run lab --',
-    commands: [serve, createAdmin, audit, seedDemoCommand, openApiCommand],
+    commands: [
+      serve,
+      createAdmin,
+      audit,
+      seedDemoCommand,
+      openApiCommand,
+      doctorCommand,
+      verifyDeploymentCommand,
+      backupCommand,
+      restoreCommand,
+    ],
     defaultCommand: 'serve',
     notes:
       'Configuration comes from the environment and from .env in the working directory (the environment wins).\n' +

@@ -12,3 +12,4 @@ export {
   recordItems,
   startRun,
 } from './job-runs.repository.ts';
+export { jobSchedules } from './job-schedules.ts';

@@ -4,6 +4,9 @@ import { labTimeZone } from '../shared/lab-calendar.ts';
 import { type JobName, latestRuns, recentRuns } from './job-runs.repository.ts';
 import { labJobNames, labJobSchedules } from './lab-jobs.ts';
 
+// What the lab schedules, for operator checks (doctor compares pg-boss's schedule table with it).
+export { labJobSchedules } from './lab-jobs.ts';
+
 /** Schedules with their next slots, the latest run of each job and the recent runs. */
 export async function jobsOverview(ctx: LabContext) {
   const schedules = ctx.jobs?.schedules ?? labJobSchedules;
