@@ -1,6 +1,7 @@
 import { createHttpApp, type HttpApp } from '@ours/platform/http';
 import type { DestinationStream } from 'pino';
 import type { AppContext } from './context.ts';
+import { alertRoutes, registerAlertMetrics } from './modules/alerts/index.ts';
 import { askRoutes } from './modules/ask/ask.routes.ts';
 import { authenticatedRoutes } from './modules/auth/auth.plugin.ts';
 import { historyRoutes } from './modules/history/history.routes.ts';
@@ -51,6 +52,8 @@ export async function buildApp(
     await meRoutes(scope, ctx);
   });
   await adminRoutes(app, ctx);
+  await alertRoutes(app, ctx);
   registerCoachJobMetrics(app.metricsRegistry, ctx);
+  registerAlertMetrics(app.metricsRegistry, ctx);
   return app;
 }

@@ -105,7 +105,9 @@ describe('row-level security in the database itself', () => {
       ),
     );
     // Service-only tables are locked down the same way (no policy: only the service role passes).
-    expect(rows.map((row) => row.relname)).toEqual([...userTables, 'coach_reviews', 'job_runs'].sort());
+    expect(rows.map((row) => row.relname)).toEqual(
+      [...userTables, 'coach_reviews', 'job_runs', 'operator_alerts'].sort(),
+    );
     for (const row of rows) expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
   });
 

@@ -20,6 +20,7 @@ const operationIds = {
   getHealth: 'GET /health',
   getMetrics: 'GET /metrics',
   getProfile: 'GET /profile',
+  listAlerts: 'GET /admin/alerts',
   listHistory: 'GET /history',
   listJobs: 'GET /admin/jobs',
   listMemories: 'GET /memories',

@@ -190,7 +190,7 @@ describe('detectCrisis', () => {
   });
 
   it('returns nothing for empty text', () => {
-    expect(detectCrisis('  ')).toEqual({ crisis: false, matches: [] });
+    expect(detectCrisis('  ')).toEqual({ crisis: false, matches: [], rules: [] });
   });
 });
 

@@ -114,6 +114,21 @@ export interface MoodLogs {
   created_at: Generated<Timestamp>;
 }
 
+export interface OperatorAlerts {
+  id: Generated<string>;
+  incident_key: string;
+  kind: 'job_failed' | 'crisis_review';
+  text: string;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  leased_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  last_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+}
+
 export interface UserProfiles {
   user_id: string;
   display_name: string | null;
@@ -135,5 +150,6 @@ export interface DB {
   job_runs: JobRuns;
   log_embeddings: LogEmbeddings;
   mood_logs: MoodLogs;
+  operator_alerts: OperatorAlerts;
   user_profiles: UserProfiles;
 }

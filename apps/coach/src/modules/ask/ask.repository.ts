@@ -60,6 +60,8 @@ export function readUserContext(
 
 /** One `ai_coach_logs` row: every /ask call writes exactly one, whatever happened. */
 export interface CoachLogEntry {
+  /** Chosen up front when something else must name the row (a crisis alert); generated otherwise. */
+  id?: string;
   userId: string;
   sessionId: string;
   userMessage: string;
@@ -86,6 +88,7 @@ export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): P
   await tx
     .insertInto('ai_coach_logs')
     .values({
+      ...(entry.id ? { id: entry.id } : {}),
       user_id: entry.userId,
       session_id: entry.sessionId,
       user_message: entry.userMessage,

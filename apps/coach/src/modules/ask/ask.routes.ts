@@ -34,6 +34,7 @@ async function streamAnswer(
       user: request.user,
       body: request.body,
       signal,
+      log: request.log,
       onDelta: (text) => {
         streamed = true;
         sse.send('delta', { text });
@@ -82,6 +83,7 @@ export async function askRoutes(app: RouteScope, ctx: AppContext): Promise<void>
         user: request.user,
         body: request.body,
         signal: disconnectSignal(reply),
+        log: request.log,
       });
       return outcome.kind === 'answered' ? outcome.result : reply;
     },

@@ -3,6 +3,7 @@ import type { VerifiedUser } from '@ours/platform/auth';
 import { queryAs, userClaims } from '@ours/platform/db';
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
+import { type AlertLog, crisisReviewAlert, raiseAlertSafely } from '../alerts/index.ts';
 import { type LlmReply, LlmUnavailableError } from '../llm/index.ts';
 import { vectorLiteral } from '../memory/index.ts';
 import {
@@ -26,6 +27,8 @@ export interface AskInput {
   signal?: AbortSignal | undefined;
   /** Streams the reply as it is generated. */
   onDelta?: ((text: string) => void) | undefined;
+  /** Where a failure to record an operator alert is reported (it never fails the request). */
+  log?: AlertLog | undefined;
 }
 
 /** What happened, for the route: the client's answer, or that nobody is listening any more. */
@@ -81,9 +84,14 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
     return finish(fallbackResult(reason, reply, sessionId, log.issues));
   };
 
-  if (detectCrisis(userMessage).crisis) {
+  const crisis = detectCrisis(userMessage);
+  if (crisis.crisis) {
+    log.id = randomUUID();
     log.issues = ['crisis'];
-    return fallback('crisis_support', crisisReply);
+    const outcome = await fallback('crisis_support', crisisReply);
+    // After the entry is written; the webhook itself is called by the alert queue, never here.
+    await raiseAlertSafely(ctx, crisisReviewAlert(log.id, ctx.now(), crisis.rules), input.log ?? console);
+    return outcome;
   }
   if (!ctx.llm.configured) return fallback('not_configured', fallbackReplies.not_configured);
 

@@ -2,6 +2,7 @@ import { type PgBoss, type RecurringJob, scheduleRecurringJobs, startJobQueue } 
 import type { LocalDate } from '@ours/platform/time';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { createAlertQueue, withFailureAlerts, workAlerts } from '../alerts/index.ts';
 import { createDigestUserQueue, digestSlotQueue, planAndQueue, workDigestUsers } from '../digest/index.ts';
 import { pruneMemories, syncMemories } from '../memory/index.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
@@ -22,6 +23,8 @@ export interface JobEngineOptions {
   cronMonitorIntervalSeconds?: number;
   /** First retry delay of a user's digest, doubled each time (tests shorten it). */
   digestRetryDelaySeconds?: number;
+  /** First retry delay of an undelivered operator alert, doubled each time (tests shorten it). */
+  alertRetryDelaySeconds?: number;
 }
 
 /** The queue plus how to stop it; `send` enqueues a run for any process with workers. */
@@ -67,7 +70,7 @@ export async function startJobEngine(
       cron: schedules['check-user-status'],
       queue: { retryLimit: 2, retryBackoff: true, retryDelay: 30 },
       run: async (slot) => {
-        await runStatusCheck(ctx, { date: slot.date, trigger: slot.trigger ?? 'schedule' });
+        await runStatusCheck(ctx, { date: slot.date, trigger: slot.trigger ?? 'schedule', log });
       },
     },
     {
@@ -86,9 +89,16 @@ export async function startJobEngine(
       run: () => syncMemories(ctx),
     },
   ];
-  await scheduleRecurringJobs(boss, recurring, { timeZone, work: options.workers });
+  // A failing job alerts the operator once per failure streak (ALERT_WEBHOOK_URL).
+  const alerting = recurring.map((job) => ({ ...job, run: withFailureAlerts(ctx, log, job.name, job.run) }));
+  await scheduleRecurringJobs(boss, alerting, { timeZone, work: options.workers });
   await createDigestUserQueue(boss, options.digestRetryDelaySeconds);
-  if (options.workers) await workDigestUsers(boss, ctx, log);
+  const alertQueueOptions = { retryDelaySeconds: options.alertRetryDelaySeconds };
+  await createAlertQueue(boss, alertQueueOptions);
+  if (options.workers) {
+    await workDigestUsers(boss, ctx, log);
+    await workAlerts(boss, ctx, log, alertQueueOptions);
+  }
 
   let lastNudge = 0;
   return {

@@ -5,6 +5,8 @@ export type CrisisDetection = {
   crisis: boolean;
   /** The normalised phrases that matched, de-duplicated, for logging and review. */
   matches: string[];
+  /** The ids of the rules that matched (categories such as `suicide`): safe to show an operator. */
+  rules: string[];
 };
 
 /** Runs on every user message before the model is called; a hit short-circuits to the crisis reply. */
@@ -14,5 +16,6 @@ export function detectCrisis(text: string): CrisisDetection {
     negation: crisisNegation,
   });
   const matches = [...new Set(hits.map((hit) => hit.match))];
-  return { crisis: matches.length > 0, matches };
+  const rules = [...new Set(hits.map((hit) => hit.rule.id))];
+  return { crisis: matches.length > 0, matches, rules };
 }

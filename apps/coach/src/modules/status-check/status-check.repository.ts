@@ -79,12 +79,14 @@ export async function queueForReview(
   userIds: string[],
   runId: string | null,
   window: Window,
-): Promise<void> {
-  if (userIds.length === 0) return;
-  // Raw: the users travel as one JSON parameter, however many there are.
-  await sql`
+): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  // Raw: the users travel as one JSON parameter, however many there are. Returns the new entries.
+  const { rows } = await sql<{ id: string }>`
     insert into coach_reviews (user_id, reason, job_run_id, window_start, window_end)
     select u.id::uuid, 'crisis_in_window', ${runId}, ${window.start.toISOString()}::timestamptz, ${window.end.toISOString()}::timestamptz
     from jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb) as u(id)
-    on conflict do nothing`.execute(tx);
+    on conflict do nothing
+    returning id`.execute(tx);
+  return rows.map((row) => row.id);
 }

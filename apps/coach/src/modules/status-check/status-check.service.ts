@@ -1,6 +1,7 @@
 import { asRole, queryAs } from '@ours/platform/db';
 import { addDays, type LocalDate, localDateOf, startOfLocalDate } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
+import { type AlertLog, raiseAlertSafely, statusReviewAlert } from '../alerts/index.ts';
 import { failRun, finishRun, type JobRun, type RunTrigger, startRun } from '../jobs/index.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { serviceRole } from '../shared/service-role.ts';
@@ -18,6 +19,8 @@ export interface StatusCheckOptions {
   date?: LocalDate | undefined;
   trigger: RunTrigger;
   dryRun?: boolean | undefined;
+  /** Where a failure to record the operator alert for new review entries is reported. */
+  log?: AlertLog | undefined;
 }
 
 export interface StatusCheckResult {
@@ -65,8 +68,10 @@ export async function runStatusCheck(
         total: 0,
         details: { window: summary },
       });
+  let newReviews: string[] = [];
+  let outcome: StatusCheckResult;
   try {
-    return await asRole(ctx.db, serviceRole, async (tx) => {
+    outcome = await asRole(ctx.db, serviceRole, async (tx) => {
       const stressed = await findStressedUsers(tx, window);
       const crisis = await findCrisisUsers(tx, window);
       const held = new Set(crisis);
@@ -77,7 +82,7 @@ export async function runStatusCheck(
       const result = { window: summary, candidates, heldForReview: held.size };
       if (!run) return { ...result, run: null, nudged: nudges.length, alreadyNudged: 0 };
       const nudged = (await insertNudges(tx, nudges)).length;
-      await queueForReview(tx, crisis, run.id, window);
+      newReviews = await queueForReview(tx, crisis, run.id, window);
       const alreadyNudged = nudges.length - nudged;
       const finished = await finishRun(
         tx,
@@ -91,4 +96,10 @@ export async function runStatusCheck(
     if (run) await failRun(queryAs(ctx.db, serviceRole), run.id, errorMessage(error));
     throw error;
   }
+  // After the commit: new review entries tell an operator (entries already queued do not again).
+  if (run && newReviews.length > 0) {
+    const alert = statusReviewAlert(run.id, newReviews, window, ctx.now());
+    await raiseAlertSafely(ctx, alert, options.log ?? console);
+  }
+  return outcome;
 }
