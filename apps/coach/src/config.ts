@@ -11,18 +11,34 @@ import {
   httpConfigFromEnv,
   withSecretFiles,
 } from '@ours/platform/config';
+import { type TelemetryConfig, telemetryConfigFromEnv } from '@ours/platform/telemetry';
+import { type AlertsConfig, alertsConfigFromEnv } from './modules/alerts/alerts-config.ts';
 import type { OpenAiLlmOptions } from './modules/llm/openai-llm-client.ts';
+
+/** The variables that may instead be given as `NAME_FILE`, a file holding the secret. */
+const secretVariables = [
+  'JWT_SECRET',
+  'OPENAI_API_KEY',
+  'DATABASE_URL',
+  'DATABASE_ADMIN_URL',
+  'REDIS_URL',
+  'ALERT_WEBHOOK_URL',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+] as const;
 
 /**
  * Everything the coach reads from the environment, raw (`NAME_FILE` read into `NAME`); no other
  * file touches `process.env`.
  */
 export function readEnv(env: Env = process.env): Env {
-  return withSecretFiles(env);
+  return withSecretFiles(env, secretVariables);
 }
 
 export interface CoachConfig {
   service: { name: string; version: string };
+  /** Trace export (OTEL_* variables); off unless an OTLP endpoint is set. */
+  telemetry: TelemetryConfig;
   http: HttpConfig;
   database: DatabaseConfig;
   dataDir: string;
@@ -38,6 +54,8 @@ export interface CoachConfig {
   redisUrl: string | undefined;
   jobs: { enabled: boolean; timeZone: string; digestConcurrency: number };
   memory: { embeddingModel: string | undefined; retentionDays: number };
+  /** Operator alerts to a Slack- or Discord-compatible webhook (ALERT_WEBHOOK_*); off when unset. */
+  alerts: AlertsConfig;
 }
 
 function timeZone(env: Env): string {
@@ -65,6 +83,7 @@ export function envToConfig(env: Env): CoachConfig {
     env.OPENAI_FALLBACK_MODEL === '' ? undefined : (envStr(env, 'OPENAI_FALLBACK_MODEL') ?? 'gpt-4o-mini');
   return {
     service: { name: 'coach', version: '0.1.0' },
+    telemetry: telemetryConfigFromEnv(env, { serviceName: 'coach' }),
     http: httpConfigFromEnv(env, { port: 4000, allowedOrigins: defaultOrigins }),
     database: databaseConfigFromEnv(env, dataDir),
     dataDir,
@@ -100,5 +119,6 @@ export function envToConfig(env: Env): CoachConfig {
       embeddingModel: envStr(env, 'EMBEDDING_MODEL'),
       retentionDays: envInt(env, 'MEMORY_RETENTION_DAYS', { min: 1, max: 3650 }) ?? 90,
     },
+    alerts: alertsConfigFromEnv(env),
   };
 }

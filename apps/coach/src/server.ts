@@ -1,4 +1,5 @@
 import { onShutdownSignal } from '@ours/platform/http';
+import { describeTelemetry, startTelemetry } from '@ours/platform/telemetry';
 import { buildApp } from './app.ts';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
@@ -8,11 +9,16 @@ import { startJobEngine } from './modules/jobs/job-engine.ts';
 /** Starts the coach: the only place that reads the environment, listens and handles signals. */
 export async function startServer(): Promise<void> {
   const config = envToConfig(readEnv());
+  // Before the app is built: its request tracing is added only when tracing is on.
+  const telemetry = await startTelemetry(config.telemetry, config.service);
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
+  telemetry.logTo(app.log);
   // The queue always starts (so admin runs can be queued); it works jobs unless JOBS_ENABLED=false.
   ctx.jobs = await startJobEngine(ctx, app.log, { workers: config.jobs.enabled });
   app.addHook('onClose', async () => closeContext(ctx));
+  // Last: the spans of the shutdown itself are sent too (within a few seconds, whatever the collector does).
+  app.addHook('onClose', async () => telemetry.shutdown());
   // Long enough for an in-flight answer to finish within its model deadline.
   onShutdownSignal(() => app.close(), app.log, config.llm.timeoutMs + 5_000);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
@@ -30,6 +36,8 @@ export async function startServer(): Promise<void> {
     `Jobs: ${config.jobs.enabled ? `running (${config.jobs.timeZone})` : 'queue only (JOBS_ENABLED=false)'}; memory: ${ctx.memory.mode}`,
   );
   lines.push(modelBanner(config.llm));
+  const traces = describeTelemetry(config.telemetry);
+  if (traces) lines.push(traces);
   if (embedded && !config.auth.jwtSecret && !config.auth.jwksUrl) {
     lines.push('Get a token:  npm run coach -- token --email you@example.com');
   }

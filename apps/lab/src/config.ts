@@ -13,17 +13,32 @@ import {
   httpConfigFromEnv,
   withSecretFiles,
 } from '@ours/platform/config';
+import { type TelemetryConfig, telemetryConfigFromEnv } from '@ours/platform/telemetry';
+
+/** The variables that may instead be given as `NAME_FILE`, a file holding the secret. */
+const secretVariables = [
+  'LAB_JWT_SECRET',
+  'LAB_SECRET_KEY',
+  'LAB_SIGNING_KEY',
+  'DATABASE_URL',
+  'DATABASE_ADMIN_URL',
+  'REDIS_URL',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+] as const;
 
 /**
  * Everything the lab reads from the environment, raw (`NAME_FILE` read into `NAME`); no other file
  * touches `process.env`.
  */
 export function readEnv(env: Env = process.env): Env {
-  return withSecretFiles(env);
+  return withSecretFiles(env, secretVariables);
 }
 
 export interface LabConfig {
   service: { name: string; version: string };
+  /** Trace export (OTEL_* variables); off unless an OTLP endpoint is set. */
+  telemetry: TelemetryConfig;
   http: HttpConfig;
   database: DatabaseConfig;
   dataDir: string;
@@ -87,6 +102,7 @@ export function envToConfig(env: Env): LabConfig {
   }
   return {
     service: { name: 'lab', version: '0.1.0' },
+    telemetry: telemetryConfigFromEnv(env, { serviceName: 'lab' }),
     http: httpConfigFromEnv(env, { port: 8001, allowedOrigins: defaultOrigins }),
     database: databaseConfigFromEnv(env, dataDir),
     dataDir,

@@ -1,4 +1,5 @@
 import { onShutdownSignal } from '@ours/platform/http';
+import { describeTelemetry, startTelemetry } from '@ours/platform/telemetry';
 import { buildApp } from './app.ts';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
@@ -12,11 +13,16 @@ import { startLabJobs } from './modules/jobs/lab-jobs.ts';
  */
 export async function startServer(options: { demo?: boolean } = {}): Promise<void> {
   const config = envToConfig(readEnv());
+  // Before the app is built: its request tracing is added only when tracing is on.
+  const telemetry = await startTelemetry(config.telemetry, config.service);
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
+  telemetry.logTo(app.log);
   // The queue always starts (so operators can queue runs); it works jobs unless JOBS_ENABLED=false.
   ctx.jobs = await startLabJobs(ctx, app.log, { workers: config.jobs.enabled });
   app.addHook('onClose', async () => closeContext(ctx));
+  // Last: the spans of the shutdown itself are sent too (within a few seconds, whatever the collector does).
+  app.addHook('onClose', async () => telemetry.shutdown());
   onShutdownSignal(() => app.close(), app.log, 10_000);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const setupToken = await prepareSetupToken(ctx);
@@ -27,6 +33,8 @@ export async function startServer(options: { demo?: boolean } = {}): Promise<voi
     ...(config.ui.dir ? [`Web UI: ${address}/`] : []),
     `Database: ${config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`}`,
   ];
+  const traces = describeTelemetry(config.telemetry);
+  if (traces) lines.push(traces);
   if (setupToken) {
     // Printed once, never logged: whoever reads the console creates the first admin with it.
     lines.push(

@@ -63,26 +63,31 @@ describe('withSecretFiles', () => {
     return file;
   }
 
-  it('reads NAME_FILE into NAME without the trailing newline, and leaves ENV_FILE alone', async () => {
+  it("reads the service's NAME_FILE into NAME without the trailing newline, and no one else's", async () => {
     const file = await secretFile('s3cret-value\n');
-    const env = withSecretFiles({ JWT_SECRET_FILE: file, ENV_FILE: '/nowhere/.env', PORT: '1' });
+    const env = withSecretFiles(
+      { JWT_SECRET_FILE: file, ENV_FILE: '/nowhere/.env', TF_CLI_CONFIG_FILE: '/nowhere/tf', PORT: '1' },
+      ['JWT_SECRET', 'OPENAI_API_KEY'],
+    );
     expect(env.JWT_SECRET).toBe('s3cret-value');
+    expect(env.OPENAI_API_KEY).toBeUndefined();
     expect(env.ENV_FILE).toBe('/nowhere/.env');
+    expect(env.TF_CLI_CONFIG).toBeUndefined();
     expect(env.PORT).toBe('1');
   });
 
   it('keeps a multi-line PEM key intact', async () => {
     const pem = '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n';
-    const env = withSecretFiles({ LAB_SIGNING_KEY_FILE: await secretFile(pem) });
+    const env = withSecretFiles({ LAB_SIGNING_KEY_FILE: await secretFile(pem) }, ['LAB_SIGNING_KEY']);
     expect(env.LAB_SIGNING_KEY).toBe(pem.trimEnd());
   });
 
   it('refuses both NAME and NAME_FILE, and names an unreadable file', async () => {
     const file = await secretFile('x');
-    expect(() => withSecretFiles({ JWT_SECRET: 'y', JWT_SECRET_FILE: file })).toThrow(
+    expect(() => withSecretFiles({ JWT_SECRET: 'y', JWT_SECRET_FILE: file }, ['JWT_SECRET'])).toThrow(
       /JWT_SECRET_FILE and JWT_SECRET are both set/,
     );
-    expect(() => withSecretFiles({ JWT_SECRET_FILE: '/no/such/file' })).toThrow(
+    expect(() => withSecretFiles({ JWT_SECRET_FILE: '/no/such/file' }, ['JWT_SECRET'])).toThrow(
       /JWT_SECRET_FILE names a file that cannot be read \(\/no\/such\/file\)/,
     );
   });

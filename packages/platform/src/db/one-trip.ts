@@ -9,6 +9,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { type DatabaseSpanTarget, tracedDialect } from '../telemetry/db-tracing.ts';
 import { sqlLiteral } from './sql-literal.ts';
 
 /** Runs a script of several statements as one simple-protocol message; answers the last one's result. */
@@ -75,6 +76,7 @@ class OneTripDriver implements Driver {
 export function oneTripExecutor<DB>(
   settings: Readonly<Record<string, string>>,
   run: ScriptRunner,
+  spanTarget: DatabaseSpanTarget = {},
 ): Kysely<DB> {
   const entries = Object.entries(settings);
   if (entries.length === 0) throw new Error('a one-trip scope needs at least one setting');
@@ -88,7 +90,8 @@ export function oneTripExecutor<DB>(
     createIntrospector: (db) => new PostgresIntrospector(db),
     createQueryCompiler: () => new InliningCompiler(),
   };
-  return new Kysely<DB>({ dialect });
+  // Traced statements show with their literals (the inlined values) replaced, see db-tracing.ts.
+  return new Kysely<DB>({ dialect: tracedDialect(dialect, spanTarget) });
 }
 
 /**
@@ -99,6 +102,7 @@ export function oneTripExecutor<DB>(
 export function oneTripExecutors<DB>(
   run: ScriptRunner,
   keep = 1_000,
+  spanTarget: DatabaseSpanTarget = {},
 ): (settings: Readonly<Record<string, string>>) => Kysely<DB> {
   const recent = new Map<string, Kysely<DB>>();
   return (settings) => {
@@ -107,7 +111,7 @@ export function oneTripExecutors<DB>(
     if (executor) {
       recent.delete(key);
     } else {
-      executor = oneTripExecutor<DB>(settings, run);
+      executor = oneTripExecutor<DB>(settings, run, spanTarget);
       const oldest = recent.keys().next();
       if (recent.size >= keep && !oldest.done) recent.delete(oldest.value);
     }

@@ -5,6 +5,7 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PGliteDialect, sql } from 'kysely';
 import { fieldOf } from '../errors.ts';
+import { tracedDialect } from '../telemetry/db-tracing.ts';
 import type { Database } from './database.ts';
 import { listenOnPglite } from './notifications.ts';
 import { oneTripExecutors } from './one-trip.ts';
@@ -77,7 +78,7 @@ function isAlive(pid: number): boolean {
 export async function pgliteDatabase<DB>(client: PGlite, runtimeRole: string): Promise<Database<DB>> {
   // UTC, as the server pool's sessions are (see postgres-database.ts).
   await client.exec(`SET TIME ZONE 'UTC'; SET SESSION AUTHORIZATION ${quoteIdent(runtimeRole)}`);
-  const kysely = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: client }) });
+  const kysely = new Kysely<DB>({ dialect: tracedDialect(new PGliteDialect({ pglite: client })) });
   const runScript = async (script: string) => {
     const last = (await client.exec(script)).at(-1);
     return { rows: last?.rows ?? [], affected: last?.affectedRows };

@@ -1,5 +1,11 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import {
+  databaseSpanAttributes,
+  spanTargetOfUrl,
+  tracedDialect,
+  traceStatement,
+} from '../telemetry/db-tracing.ts';
 import type { Database } from './database.ts';
 import { listenOnServer } from './notifications.ts';
 import { oneTripExecutors } from './one-trip.ts';
@@ -40,7 +46,10 @@ export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize 
   });
   // @NOTE an idle client's network error must not crash the process; the pool drops that client.
   pool.on('error', () => {});
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Database spans name the server and database, never the login (see telemetry/db-tracing.ts).
+  const target = spanTargetOfUrl(url);
+  const spanAttributes = databaseSpanAttributes(target);
+  const kysely = new Kysely<DB>({ dialect: tracedDialect(new PostgresDialect({ pool }), target) });
   const runScript = async (script: string) => {
     // A multi-statement text answers one result per statement (pg's types say one).
     const result: pg.QueryResult | pg.QueryResult[] = await pool.query(script);
@@ -52,10 +61,12 @@ export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize 
     connection: { kind: 'postgres', url },
     kysely,
     transaction: (fn, options) => runTransaction(kysely, fn, options),
-    withSettings: oneTripExecutors<DB>(runScript),
+    withSettings: oneTripExecutors<DB>(runScript, undefined, target),
     prepared: async (name, query) => {
       const compiled = query.compile();
-      const result = await pool.query({ name, text: compiled.sql, values: [...compiled.parameters] });
+      const result = await traceStatement(compiled.sql, spanAttributes, () =>
+        pool.query({ name, text: compiled.sql, values: [...compiled.parameters] }),
+      );
       // The rows of the query Kysely compiled (and typed) above.
       return result.rows as never[];
     },

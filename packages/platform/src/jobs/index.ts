@@ -35,6 +35,9 @@ export async function startJobQueue<DB>(db: Database<DB>, options: JobQueueOptio
     queueCacheIntervalSeconds: 2,
     schedule: options.schedule,
     supervise: options.supervise,
+    // @NOTE pg-boss's own spans record an exception's message and stack, which can quote values;
+    // job runs are traced by scheduleRecurringJobs instead (telemetry/job-tracing.ts), type only.
+    openTelemetry: { enabled: false },
     ...(options.cronMonitorIntervalSeconds
       ? {
           cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds,

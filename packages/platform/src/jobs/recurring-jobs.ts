@@ -1,4 +1,5 @@
 import type { PgBoss, Queue } from 'pg-boss';
+import { traceJobRun } from '../telemetry/job-tracing.ts';
 
 /** A job that runs on a schedule: its queue, when it fires, and what one run does. */
 export interface RecurringJob<Data extends object = object> {
@@ -37,7 +38,7 @@ export async function scheduleRecurringJobs<Data extends object>(
       job.name,
       { includeMetadata: true, pollingIntervalSeconds: 1 },
       async ([queued]) => {
-        if (queued) await job.run(queued.data, queued.createdOn);
+        if (queued) await traceJobRun(job.name, queued, () => job.run(queued.data, queued.createdOn));
       },
     );
   }

@@ -1,7 +1,9 @@
 import { asRole, queryAs } from '@ours/platform/db';
 import type { JobWithMetadata, PgBoss } from '@ours/platform/jobs';
+import { traceJobRun } from '@ours/platform/telemetry';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { jobFailedAlert, raiseAlertSafely } from '../alerts/index.ts';
 import {
   failRun,
   finishRun,
@@ -134,13 +136,16 @@ export async function planAndQueue(
 async function attemptUser(ctx: AppContext, job: JobWithMetadata<DigestUserData>, log: FastifyBaseLogger) {
   const window = weekWindow(job.data.week, ctx.config.jobs.timeZone);
   try {
-    return { job, outcome: await digestUser(ctx, job.data.userId, window), final: true };
+    const outcome = await traceJobRun(userQueue, job, () => digestUser(ctx, job.data.userId, window));
+    return { job, outcome, final: true };
   } catch (error) {
     const final = job.retryCount >= job.retryLimit;
     log.warn(
       { err: error, runId: job.data.runId, attempt: job.retryCount + 1, final },
       'weekly digest failed for a user',
     );
+    // One alert per run however many users fail (the run's record has the count).
+    if (final) await raiseAlertSafely(ctx, jobFailedAlert(userQueue, error, ctx.now(), job.data.runId), log);
     return { job, outcome: error instanceof Error ? error : new Error(errorMessage(error)), final };
   }
 }

@@ -1,3 +1,4 @@
+import { inSpan, SpanKind } from '@ours/platform/telemetry';
 import OpenAI from 'openai';
 import { classifyFailure } from './llm-errors.ts';
 import {
@@ -21,6 +22,7 @@ export interface OpenAiLlmOptions {
 
 // @NOTE the primary model gets most of the budget but leaves the fallback a real chance to answer.
 const primaryShareOfDeadline = 0.6;
+const temperature = 0.7;
 
 /** A count as the provider reported it, if it is one: a non-negative whole number of sane size. */
 function tokenCount(value: unknown): number | undefined {
@@ -61,7 +63,7 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
     timeout: number,
     onDelta?: (text: string) => void,
   ): Promise<LlmReply> {
-    const base = { model, messages, max_tokens: options.maxTokens, temperature: 0.7 };
+    const base = { model, messages, max_tokens: options.maxTokens, temperature };
     if (!onDelta) {
       const completion = await sdk.chat.completions.create({ ...base, stream: false }, { signal, timeout });
       return {
@@ -96,6 +98,23 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
     return { text: text.trim(), model: reportedModel, usage };
   }
 
+  const server = options.baseURL ? new URL(options.baseURL) : new URL('https://api.openai.com');
+  // One span per attempt (the fallback model's attempt is a second span): model, tokens, outcome;
+  // never the messages or the reply.
+  const attemptSpan = (model: string, index: number) => ({
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': model,
+      'gen_ai.request.max_tokens': options.maxTokens,
+      'gen_ai.request.temperature': temperature,
+      'server.address': server.hostname,
+      'coach.llm.attempt': index + 1,
+      'coach.llm.fallback': index > 0,
+    },
+  });
+
   return {
     configured: options.configured,
     async complete(messages: ChatMessage[], callOptions: CompleteOptions = {}): Promise<LlmReply> {
@@ -119,9 +138,20 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
         try {
           // The SDK's timeout stops at the response headers; this bound also covers a stalled stream.
           const attemptSignal = isLast ? signal : AbortSignal.any([signal, AbortSignal.timeout(budget)]);
-          const reply = await attempt(model, messages, attemptSignal, budget, onDelta);
-          if (!reply.text) throw new Error(`Model ${model} returned an empty reply`);
-          return reply;
+          return await inSpan(`chat ${model}`, attemptSpan(model, index), async (span) => {
+            const reply = await attempt(model, messages, attemptSignal, budget, onDelta);
+            span?.setAttributes({
+              'gen_ai.response.model': reply.model,
+              ...(reply.usage
+                ? {
+                    'gen_ai.usage.input_tokens': reply.usage.prompt_tokens,
+                    'gen_ai.usage.output_tokens': reply.usage.completion_tokens,
+                  }
+                : {}),
+            });
+            if (!reply.text) throw new Error(`Model ${model} returned an empty reply`);
+            return reply;
+          });
         } catch (error) {
           lastError = error;
           const partialText = partialTextOf(error);

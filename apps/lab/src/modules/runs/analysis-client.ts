@@ -1,3 +1,4 @@
+import { inSpan, markFailed, type Span, SpanKind, withTraceHeaders } from '@ours/platform/telemetry';
 import type { ActionData } from '../instruments/index.ts';
 
 type Json = Record<string, unknown>;
@@ -28,11 +29,55 @@ export function createAnalysisClient(options: AnalysisClientOptions) {
   let failures = 0;
   let openedAt: number | null = null;
 
-  const failed = (reason: string): AnalysisAnswer => {
+  const fail = (reason: string): AnalysisAnswer => {
     failures += 1;
     if (failures >= failuresToOpen) openedAt = now();
     return { ok: false, reason };
   };
+
+  /** One request to the service, recorded on `span` (the trace continues there via traceparent). */
+  async function call(
+    url: URL,
+    values: readonly number[],
+    signal: AbortSignal,
+    deadlineMs: number,
+    span: Span | undefined,
+  ): Promise<AnalysisAnswer> {
+    const failed = (reason: string, type: string): AnalysisAnswer => {
+      if (span) markFailed(span, type);
+      return fail(reason);
+    };
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: withTraceHeaders({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ spectrum: values }),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]),
+      });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      return timedOut
+        ? failed(`the analysis service did not answer within ${deadlineMs} ms`, 'timeout')
+        : failed('the analysis service is unreachable', 'unreachable');
+    }
+    span?.setAttribute('http.response.status_code', response.status);
+    if (!response.ok)
+      return failed(`the analysis service answered ${response.status}`, String(response.status));
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      return failed('the analysis service answered something that is not JSON', 'invalid_json');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return failed('the analysis service answered JSON that is not an object', 'invalid_json');
+    }
+    failures = 0;
+    openedAt = null;
+    return { ok: true, result: Object.fromEntries(Object.entries(body)) };
+  }
 
   return {
     get state(): 'closed' | 'open' | 'half-open' {
@@ -51,38 +96,25 @@ export function createAnalysisClient(options: AnalysisClientOptions) {
         return { ok: false, reason: 'the analysis service is failing (circuit open)' };
       }
       const values = data.kind === 'spectrum' ? data.intensities : data.values;
-      let response: Response;
-      try {
-        response = await fetch(new URL('/infer', options.url), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ spectrum: values }),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]),
-        });
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        return failed(
-          timedOut
-            ? `the analysis service did not answer within ${deadlineMs} ms`
-            : 'the analysis service is unreachable',
-        );
-      }
-      if (!response.ok) return failed(`the analysis service answered ${response.status}`);
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch {
-        return failed('the analysis service answered something that is not JSON');
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        return failed('the analysis service answered JSON that is not an object');
-      }
-      failures = 0;
-      openedAt = null;
-      return { ok: true, result: Object.fromEntries(Object.entries(body)) };
+      const url = new URL('/infer', options.url);
+      return inSpan('POST /infer', analysisSpan(url), (span) => call(url, values, signal, deadlineMs, span));
     },
   };
 }
 
 export type AnalysisClient = ReturnType<typeof createAnalysisClient>;
+
+/** The analysis call's client span, per the HTTP client conventions (no request body recorded). */
+function analysisSpan(url: URL) {
+  return {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'http.request.method': 'POST',
+      'url.full': `${url.origin}${url.pathname}`,
+      'url.template': '/infer',
+      'server.address': url.hostname,
+      'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      'lab.analysis': true,
+    },
+  };
+}
