@@ -1,6 +1,6 @@
 import { createJwtVerifier, createServiceRoleVerifier } from '@ours/platform/auth';
 import { asRole, openDatabase } from '@ours/platform/db';
-import { Redis } from 'ioredis';
+import { openRateLimitRedis } from '@ours/platform/http';
 import type { CoachConfig } from './config.ts';
 import type { AppContext, MemoryMode } from './context.ts';
 import type { CoachDatabase, CoachSchema } from './db/coach-database.ts';
@@ -46,9 +46,7 @@ export async function createContext(
   const db = overrides.db ?? (await openCoachDatabase(config));
   const managesAuthUsers = await asRole(db, serviceRole, authUsersAreManaged);
   const vectorColumn = await asRole(db, serviceRole, hasVectorColumn);
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { connectTimeout: 1_000, maxRetriesPerRequest: 1, lazyConnect: false })
-    : undefined;
+  const redis = config.redisUrl ? await openRateLimitRedis(config.redisUrl) : undefined;
   return {
     config,
     db,

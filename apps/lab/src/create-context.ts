@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { openDatabase } from '@ours/platform/db';
-import { Redis } from 'ioredis';
+import { openRateLimitRedis } from '@ours/platform/http';
 import type { LabConfig } from './config.ts';
 import type { LabContext } from './context.ts';
 import type { LabDatabase, LabSchema } from './db/lab-database.ts';
@@ -46,9 +46,7 @@ export async function createContext(
       public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     }),
   );
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { connectTimeout: 1_000, maxRetriesPerRequest: 1, lazyConnect: false })
-    : undefined;
+  const redis = config.redisUrl ? await openRateLimitRedis(config.redisUrl) : undefined;
   const ctx: LabContext = {
     config,
     db,

@@ -10,6 +10,7 @@ import { type DestinationStream, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { NotFoundError } from '../errors.ts';
 import { LogDestination, loggerOptions } from '../logger.ts';
+import { traceRequests } from '../telemetry/http-tracing.ts';
 import { AccessLogController } from './access-log.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { compileOriginMatcher } from './cors-origins.ts';
@@ -134,6 +135,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     }
   });
 
+  // First hook of all when tracing is on (see startTelemetry), so every refusal below is traced too.
+  traceRequests(app);
   app.addHook('onClose', async () => stdout?.flush());
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(handleError);
@@ -196,8 +199,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ? { ...options.health, redis: async () => ({ reply: await redis.ping() }) }
     : options.health;
   redis?.on('error', (error: Error) => {
-    app.log.warn({ err: error }, 'redis unavailable: rate limits are not shared until it returns');
+    app.log.warn({ err: error }, 'redis unavailable: rate limits are not applied until it returns');
   });
-  registerHealth(app, options.service, health, limitOps);
+  registerHealth(app, options.service, health, limitOps, new Set(['redis']));
   return app;
 }

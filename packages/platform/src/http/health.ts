@@ -17,12 +17,18 @@ const HealthReply = Type.Object(
   { additionalProperties: false },
 );
 
-/** `/health`: liveness plus each dependency's check; 503 when any fails. */
+/**
+ * `/health`: liveness plus each dependency's check; 503 when a required one fails. An `advisory`
+ * check is reported but never fails the probe: a load balancer that took every instance out because
+ * of a dependency the service can run without (Redis, whose rate limits fail open) would turn a
+ * degraded service into a dead one.
+ */
 export function registerHealth(
   app: RouteScope,
   service: { name: string; version: string },
   checks: Record<string, HealthCheck>,
   onRequest: (request: FastifyRequest) => Promise<void>,
+  advisory: ReadonlySet<string> = new Set(),
 ): void {
   app.get(
     '/health',
@@ -47,7 +53,7 @@ export function registerHealth(
           }
         }),
       );
-      const healthy = Object.values(results).every((result) => result.ok);
+      const healthy = Object.entries(results).every(([name, result]) => result.ok || advisory.has(name));
       reply.code(healthy ? 200 : 503);
       return {
         status: healthy ? 'healthy' : 'unhealthy',
