@@ -35,6 +35,29 @@ describe('load shedding', () => {
     expect(response.json().error.code).toBe('server_busy');
     expect(response.headers['retry-after']).toBe('5');
   });
+  it('sheds /health too with a 503 server_busy body (the probe route declares both 503 shapes)', async () => {
+    const app = await createHttpApp({
+      service: { name: 'shedding-test', version: '0', description: 'test' },
+      logLevel: 'silent',
+      allowedOrigins: [],
+      trustProxy: false,
+      anonymousPerMinute: 1000,
+      maxEventLoopDelayMs: 20,
+      health: {},
+      logStream: { write: () => {} },
+    });
+    cleanups.push(() => app.close());
+    let response = await app.inject({ method: 'GET', url: '/health' });
+    // Block the event loop well past the limit, until under-pressure's next sample sees it.
+    for (let attempt = 0; attempt < 10 && response.statusCode === 200; attempt += 1) {
+      const until = Date.now() + 300;
+      while (Date.now() < until) {}
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await app.inject({ method: 'GET', url: '/health' });
+    }
+    expect(response.statusCode, response.body).toBe(503);
+    expect(response.json().error.code).toBe('server_busy');
+  }, 20_000);
 });
 
 describe.runIf(onServer)('a saturated or unreachable database', () => {

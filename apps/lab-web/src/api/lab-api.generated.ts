@@ -13882,19 +13882,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            checks: {
-              [key: string]: {
-                ok: boolean;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-            service: string;
-            status: 'healthy' | 'unhealthy';
-            uptime_seconds: number;
-            version: string;
-          };
+          'application/json':
+            | {
+                checks: {
+                  [key: string]: {
+                    ok: boolean;
+                  } & {
+                    [key: string]: unknown;
+                  };
+                };
+                service: string;
+                status: 'healthy' | 'unhealthy';
+                uptime_seconds: number;
+                version: string;
+              }
+            | components['schemas']['ErrorBody'];
         };
       };
     };

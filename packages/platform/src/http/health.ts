@@ -38,7 +38,12 @@ export function registerHealth(
         summary: 'Liveness and each dependency check (503 when any fails)',
         operationId: 'getHealth',
         security: [],
-        response: { 200: HealthReply, 503: HealthReply, ...errorResponses(429) },
+        response: {
+          200: HealthReply,
+          // A failed dependency, or load shedding (`server_busy`) before the probe even ran.
+          503: Type.Union([HealthReply, errorResponses(503)[503]]),
+          ...errorResponses(429),
+        },
       },
       onRequest,
     },
