@@ -10,7 +10,7 @@ import { authUsersAreManaged } from './modules/auth/users.repository.ts';
 import { createOpenAiLlmClient } from './modules/llm/openai-llm-client.ts';
 import { createEmbeddingClient } from './modules/memory/embedding-client.ts';
 import { hasVectorColumn } from './modules/memory/memory.repository.ts';
-import { serviceRole } from './modules/shared/service-role.ts';
+import { serviceRole, serviceTokenIssuer, supabaseServiceKeyIssuer } from './modules/shared/service-role.ts';
 
 export const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
 
@@ -52,7 +52,7 @@ export async function createContext(
     db,
     llm: overrides.llm ?? createOpenAiLlmClient(config.llm),
     verifyToken,
-    verifyServiceToken: createServiceRoleVerifier(keys),
+    verifyServiceToken: createServiceRoleVerifier(keys, [supabaseServiceKeyIssuer, serviceTokenIssuer]),
     managesAuthUsers,
     users: createUserRegistry(db, managesAuthUsers),
     memory: memoryMode(config, vectorColumn),

@@ -238,8 +238,11 @@ describe.runIf(onServer)('the coach on a Supabase-shaped database', () => {
       `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'check-user-status'`,
     );
     expect(jobs.rows[0].n).toBe(1);
-    // The project's own service_role key says iss "supabase": refused while JWT_ISSUER is set.
-    expect((await admin({ iss: 'supabase', ref, role: 'service_role' })).statusCode).toBe(401);
+    // The project's own service_role key says iss "supabase", not the auth URL: accepted too...
+    expect((await admin({ iss: 'supabase', ref, role: 'service_role' })).statusCode).toBe(200);
+    // ...but no other issuer, and no user token, however it is signed.
+    expect((await admin({ iss: 'https://evil.example/auth/v1', role: 'service_role' })).statusCode).toBe(401);
+    expect((await admin({ iss: 'supabase', role: 'authenticated' })).statusCode).toBe(403);
   });
 
   describe("the project's JWKS (asymmetric signing keys)", () => {

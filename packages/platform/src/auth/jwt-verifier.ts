@@ -16,7 +16,7 @@ export interface JwtVerifierOptions {
   /** JWKS endpoint for asymmetric keys (Supabase's signing keys). */
   jwksUrl?: string | undefined;
   audience: string;
-  issuer?: string | undefined;
+  issuer?: string | string[] | undefined;
   /** How long an unknown `kid` waits before the JWKS is fetched again (jose's cooldown). */
   jwksCooldownMs?: number;
   clockToleranceSeconds?: number;
@@ -101,10 +101,13 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 
 /**
  * Verifies service-role tokens (Supabase's service key is such a JWT: `role: service_role`, no
- * `sub`, no audience). Anything else, including a valid user token, is refused with 403.
+ * `sub`, no audience). Anything else, including a valid user token, is refused with 403. When an
+ * issuer is required, `serviceIssuers` are accepted too: a Supabase project's service key says
+ * `iss: "supabase"`, not the project's auth URL its user tokens carry, and is signed by the same key.
  */
-export function createServiceRoleVerifier(options: KeyOptions): JwtVerifier {
-  const check = createSignatureCheck(options);
+export function createServiceRoleVerifier(options: KeyOptions, serviceIssuers: string[] = []): JwtVerifier {
+  const issuers = typeof options.issuer === 'string' ? [options.issuer, ...serviceIssuers] : options.issuer;
+  const check = createSignatureCheck({ ...options, issuer: issuers });
   return async (token) => {
     const payload = await check(token, { requiredClaims: ['exp'] });
     if (payload.role !== 'service_role') {

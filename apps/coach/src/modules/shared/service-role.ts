@@ -8,3 +8,6 @@ export const serviceRole: RequestClaims = { role: 'service_role' };
 
 /** Who signs the coach's own service-role tokens (`npm run coach -- token --service`, tests). */
 export const serviceTokenIssuer = 'strukt-coach';
+
+/** What a Supabase project's own service-role key says as its issuer (its user tokens name the auth URL). */
+export const supabaseServiceKeyIssuer = 'supabase';
