@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitWithin, freePort, runScript, waitFor } from '@ours/platform/testing';
@@ -119,5 +120,20 @@ describe.runIf(embedded)('npm run coach -- ...', { timeout: 120_000 }, () => {
       cwd: dir,
     });
     expect(await verifies(fromEnvironment.stdout.trim(), realSecret)).toBe(true);
+  });
+
+  it('exits 1 when the server cannot start after it connected to Redis (port taken), not hang', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await runScript(cli, ['serve'], {
+        env: { ...env, PORT: String(port), REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'silent' },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
   });
 });

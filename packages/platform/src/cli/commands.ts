@@ -76,6 +76,9 @@ export async function runCli(program: CliProgram, argv: string[]): Promise<void>
       return;
     }
     console.error(message);
-    process.exitCode = process.exitCode || 1;
+    // Exit now rather than when the event loop drains: a command that failed half-way may still
+    // hold a Redis client, a pool or a timer, and a server that failed to start would then live on
+    // without listening, where no supervisor (restart policy, systemd) sees a failure to restart.
+    process.exit(process.exitCode || 1);
   }
 }
