@@ -20,6 +20,9 @@ export async function openRateLimitRedis(url: string): Promise<Redis> {
     maxRetriesPerRequest: 1,
     lazyConnect: false,
   });
+  // Until the app attaches its logging listener, an outage must not print ioredis's "Unhandled
+  // error event" to stderr: the app reports it once it is up (and /health shows it).
+  redis.on('error', () => {});
   const waiting = new AbortController();
   await Promise.race([
     once(redis, 'ready', { signal: waiting.signal }),
