@@ -1,13 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPglite } from '@ours/platform/db';
 import { extractTarEntry, openInspection, readTarIndex, writeTar } from '@ours/platform/operations';
-import { clonePostgresTemplate, testDatabaseUrl } from '@ours/platform/testing';
-import pg from 'pg';
+import { forcedRlsTables, operationsTestDatabase } from '@ours/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CoachConfig, envToConfig } from '../src/config.ts';
 import type { CoachSchema } from '../src/db/coach-database.ts';
@@ -24,38 +22,16 @@ let scratch: string;
 let source: CoachConfig;
 let archive: string;
 
-async function adminSql(url: string, script: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(script).finally(() => client.end());
-}
-
 /** A coach location: a migrated copy of the template, or a new empty database. */
 async function coachLocation(name: string, migrated: boolean): Promise<Record<string, string>> {
   const dataDir = join(scratch, name);
-  await mkdir(dataDir, { recursive: true });
-  const base = { JWT_SECRET: testJwtSecret, COACH_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  if (template.backend === 'pglite') {
-    if (migrated) {
-      const client = await openPglite(join(dataDir, 'pgdata'), new Blob([await readFile(template.location)]));
-      await client.close();
-    }
-    return base;
-  }
-  if (migrated) {
-    const clone = await clonePostgresTemplate(template, 'authenticator');
-    cleanups.push(clone.drop);
-    return { ...base, DATABASE_URL: clone.runtimeUrl, DATABASE_ADMIN_URL: clone.adminUrl };
-  }
-  const database = `${template.location}_ops_${randomBytes(4).toString('hex')}`;
-  await adminSql(testDatabaseUrl('postgres'), `CREATE DATABASE ${database}`);
-  cleanups.push(() =>
-    adminSql(testDatabaseUrl('postgres'), `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-  );
-  const adminUrl = testDatabaseUrl(database);
-  const runtime = new URL(adminUrl);
-  runtime.username = 'authenticator';
-  return { ...base, DATABASE_URL: runtime.toString(), DATABASE_ADMIN_URL: adminUrl };
+  const database = await operationsTestDatabase(template, {
+    dataDir,
+    runtimeRole: 'authenticator',
+    migrated,
+  });
+  cleanups.push(database.drop);
+  return { JWT_SECRET: testJwtSecret, COACH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...database.env };
 }
 
 beforeAll(async () => {
@@ -95,16 +71,7 @@ describe('coach doctor', () => {
   });
 
   it('lists exactly the tables the migrations put under forced row-level security', async () => {
-    const inspection = await openInspection(source.database, 'authenticator');
-    try {
-      const rows = await inspection.admin.query<{ name: string }>(
-        `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind = 'r' AND c.relforcerowsecurity ORDER BY 1`,
-      );
-      expect(rows.map((row) => row.name)).toEqual([...coachRlsTables].sort());
-    } finally {
-      await inspection.close();
-    }
+    expect(await forcedRlsTables(source.database, 'authenticator')).toEqual([...coachRlsTables].sort());
   });
 
   it('reaches the model endpoint with the key (never printed): served, refused, down', async () => {

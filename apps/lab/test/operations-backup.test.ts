@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPglite } from '@ours/platform/db';
 import { OperationError, openVerifiedArchive } from '@ours/platform/operations';
-import { clonePostgresTemplate, testDatabaseUrl } from '@ours/platform/testing';
-import pg from 'pg';
+import { asDatabaseOwner, operationsTestDatabase } from '@ours/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { envToConfig, type LabConfig } from '../src/config.ts';
 import { closeContext, createContext } from '../src/create-context.ts';
@@ -24,50 +22,9 @@ let scratch: string;
 /** A lab location for this test: a migrated copy of the template, or (empty) a new database. */
 async function labLocation(name: string, migrated: boolean): Promise<Record<string, string>> {
   const dataDir = join(scratch, name);
-  await mkdir(dataDir, { recursive: true });
-  const base = { ...testSecrets, LAB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  if (template.backend === 'pglite') {
-    if (migrated) {
-      const client = await openPglite(join(dataDir, 'pgdata'), new Blob([await readFile(template.location)]));
-      await client.close();
-    }
-    return base;
-  }
-  if (migrated) {
-    const clone = await clonePostgresTemplate(template, 'lab_app');
-    cleanups.push(clone.drop);
-    return { ...base, DATABASE_URL: clone.runtimeUrl, DATABASE_ADMIN_URL: clone.adminUrl };
-  }
-  const database = `${template.location}_ops_${randomBytes(4).toString('hex')}`;
-  await adminSql(testDatabaseUrl('postgres'), `CREATE DATABASE ${database}`);
-  cleanups.push(() =>
-    adminSql(testDatabaseUrl('postgres'), `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-  );
-  const adminUrl = testDatabaseUrl(database);
-  const runtime = new URL(adminUrl);
-  runtime.username = 'lab_app';
-  return { ...base, DATABASE_URL: runtime.toString(), DATABASE_ADMIN_URL: adminUrl };
-}
-
-async function adminSql(url: string, script: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(script);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs SQL as the superuser on a location (PGlite: opening its directory, so nothing else may hold it). */
-async function asSuperuser(config: LabConfig, script: string): Promise<void> {
-  if (config.database.adminUrl) return adminSql(config.database.adminUrl, script);
-  const client = await openPglite(config.database.dataDir);
-  try {
-    await client.exec(script);
-  } finally {
-    await client.close();
-  }
+  const database = await operationsTestDatabase(template, { dataDir, runtimeRole: 'lab_app', migrated });
+  cleanups.push(database.drop);
+  return { ...testSecrets, LAB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...database.env };
 }
 
 const certificateName = '0b2c8f44-7d3a-4e1f-9a55-3c1d2e4f5a6b.pdf';
@@ -158,8 +115,8 @@ describe('lab backup and restore', () => {
   });
 
   it('fails the restore of an archive whose audit trail was tampered with', async () => {
-    await asSuperuser(
-      source,
+    await asDatabaseOwner(
+      source.database,
       `ALTER TABLE public.audit_entries DISABLE TRIGGER USER;
        UPDATE public.audit_entries SET reason = 'edited afterwards' WHERE seq = 5;
        ALTER TABLE public.audit_entries ENABLE TRIGGER USER;`,

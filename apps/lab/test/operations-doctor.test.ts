@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,7 @@ import {
   migrationsOutcome,
   openInspection,
 } from '@ours/platform/operations';
-import { clonePostgresTemplate } from '@ours/platform/testing';
-import pg from 'pg';
+import { asDatabaseOwner, forcedRlsTables, operationsTestDatabase } from '@ours/platform/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { envToConfig, type LabConfig } from '../src/config.ts';
@@ -33,17 +32,6 @@ let scratch: string;
 let env: Record<string, string>;
 let config: LabConfig;
 
-async function asSuperuser(script: string): Promise<void> {
-  if (config.database.adminUrl) {
-    const client = new pg.Client({ connectionString: config.database.adminUrl });
-    await client.connect();
-    await client.query(script).finally(() => client.end());
-    return;
-  }
-  const client = await openPglite(config.database.dataDir);
-  await client.exec(script).finally(() => client.close());
-}
-
 const doctor = (
   options: { fullAudit?: boolean; now?: () => Date; overrides?: Record<string, string> } = {},
 ) =>
@@ -57,16 +45,13 @@ const check = (report: CheckReport, name: string) => report.checks.find((result)
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'lab-ops-doctor-'));
   const dataDir = join(scratch, 'lab');
-  await mkdir(dataDir, { recursive: true });
-  env = { ...testSecrets, LAB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  if (template.backend === 'pglite') {
-    const client = await openPglite(join(dataDir, 'pgdata'), new Blob([await readFile(template.location)]));
-    await client.close();
-  } else {
-    const clone = await clonePostgresTemplate(template, 'lab_app');
-    cleanups.push(clone.drop);
-    env = { ...env, DATABASE_URL: clone.runtimeUrl, DATABASE_ADMIN_URL: clone.adminUrl };
-  }
+  const database = await operationsTestDatabase(template, {
+    dataDir,
+    runtimeRole: 'lab_app',
+    migrated: true,
+  });
+  cleanups.push(database.drop);
+  env = { ...testSecrets, LAB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...database.env };
   config = envToConfig(env);
   const ctx = await createContext(config);
   try {
@@ -110,16 +95,7 @@ describe('lab doctor', () => {
   });
 
   it('lists exactly the tables the migrations put under forced row-level security', async () => {
-    const inspection = await openInspection(config.database, 'lab_app');
-    try {
-      const rows = await inspection.admin.query<{ name: string }>(
-        `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind = 'r' AND c.relforcerowsecurity ORDER BY 1`,
-      );
-      expect(rows.map((row) => row.name)).toEqual([...labRlsTables].sort());
-    } finally {
-      await inspection.close();
-    }
+    expect(await forcedRlsTables(config.database, 'lab_app')).toEqual([...labRlsTables].sort());
   });
 
   it('says which migrations are pending, unknown or changed (and never applies them)', async () => {
@@ -206,7 +182,8 @@ describe('lab doctor', () => {
     const editEntry = (seq: string) => `ALTER TABLE public.audit_entries DISABLE TRIGGER USER;
         UPDATE public.audit_entries SET reason = 'edited afterwards' WHERE seq = ${seq};
         ALTER TABLE public.audit_entries ENABLE TRIGGER USER;`;
-    await asSuperuser(
+    await asDatabaseOwner(
+      config.database,
       `ALTER TABLE public.samples NO FORCE ROW LEVEL SECURITY; ${editEntry('(SELECT seq FROM public.audit_head)')}`,
     );
     const report = await doctor();
@@ -218,7 +195,10 @@ describe('lab doctor', () => {
       detail: expect.stringContaining('content does not match its hash'),
     });
     expect(report.ok).toBe(false);
-    await asSuperuser(`ALTER TABLE public.samples FORCE ROW LEVEL SECURITY; ${editEntry('1')}`);
+    await asDatabaseOwner(
+      config.database,
+      `ALTER TABLE public.samples FORCE ROW LEVEL SECURITY; ${editEntry('1')}`,
+    );
     const full = await doctor({ fullAudit: true });
     expect(check(full, 'row-level security')?.status).toBe('pass');
     expect(check(full, 'audit chain')).toMatchObject({

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpApp } from '@ours/platform/http';
-import { emptyPostgresDatabase, type ServiceInstance, serviceInstance } from '@ours/platform/testing';
+import { type ServiceInstance, startServiceCluster } from '@ours/platform/testing';
 import { envToConfig } from '../../src/config.ts';
 import type { LabContext } from '../../src/context.ts';
 import { closeContext, createContext } from '../../src/create-context.ts';
@@ -45,36 +45,18 @@ export interface LabCluster {
  * (TRUST_PROXY=loopback), so each test chooses its client address with X-Forwarded-For.
  */
 export async function startLabCluster(env: Record<string, string> = {}): Promise<LabCluster> {
-  // Empty, not a copy of the migrated template: both instances migrate it, at once, at their first start.
-  const clone = await emptyPostgresDatabase('lab_instances', 'lab_app');
   const dataDir = await mkdtemp(join(tmpdir(), 'lab-instances-'));
-  const shared = {
-    LAB_DATA_DIR: dataDir,
-    ...testSecrets,
-    DATABASE_URL: clone.runtimeUrl,
-    DATABASE_ADMIN_URL: clone.adminUrl,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    TRUST_PROXY: 'loopback',
-    LAB_WEB_UI_DIR: '',
-    LOG_LEVEL: 'warn',
-    ...env,
-  };
-  const options = { script: cli, args: ['serve'], env: shared };
-  const instances: [ServiceInstance, ServiceInstance] = [
-    await serviceInstance('lab A', options),
-    await serviceInstance('lab B', options),
-  ];
-  const stopAll = () => Promise.all(instances.map((instance) => instance.stop()));
-  try {
-    // Together, as an orchestrator starts replicas: migrations and role seeding must not collide.
-    await Promise.all(instances.map((instance) => instance.start()));
-  } catch (error) {
-    await stopAll();
-    await clone.drop();
+  const cluster = await startServiceCluster({
+    name: 'lab',
+    script: cli,
+    runtimeRole: 'lab_app',
+    env: { LAB_DATA_DIR: dataDir, ...testSecrets, LAB_WEB_UI_DIR: '', ...env },
+  }).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
-  }
-  const ctx = await createContext(envToConfig({ ...shared, LOG_LEVEL: 'silent' }));
+  });
+  const { instances } = cluster;
+  const ctx = await createContext(envToConfig({ ...cluster.env, LOG_LEVEL: 'silent' }));
   const login: LabCluster['login'] = async (via, email, password = goodPassword) => {
     const response = await fetch(`${via.url}/auth/login`, {
       method: 'POST',
@@ -87,7 +69,7 @@ export async function startLabCluster(env: Record<string, string> = {}): Promise
   return {
     instances,
     ctx,
-    adminUrl: clone.adminUrl,
+    adminUrl: cluster.adminUrl,
     dataDir,
     login,
     user: async (roles, via = instances[0]) => {
@@ -98,9 +80,9 @@ export async function startLabCluster(env: Record<string, string> = {}): Promise
       return { ...view, password: goodPassword, token: (await login(via, email)).access_token };
     },
     close: async () => {
-      await stopAll();
+      // The in-process context first (the instances are processes of their own), the database last.
       await closeContext(ctx);
-      await clone.drop();
+      await cluster.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

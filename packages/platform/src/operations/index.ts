@@ -1,4 +1,10 @@
 export {
+  type BackupOutcome,
+  type RestoreOutcome,
+  serviceBackupCommand,
+  serviceRestoreCommand,
+} from './backup-commands.ts';
+export {
   type BackupManifest,
   type BackupPart,
   type BackupRole,
@@ -35,6 +41,12 @@ export {
   runtimeRoleOutcome,
 } from './database-checks.ts';
 export { type DatabaseInspection, openInspection } from './database-inspection.ts';
+export {
+  type DatabaseCheckRun,
+  type DoctorDatabaseChecks,
+  type DoctorDatabaseOptions,
+  doctorDatabaseChecks,
+} from './doctor-database-checks.ts';
 export { type ProbeResult, probeHttp } from './http-probe.ts';
 export { formatBytes, runOperation } from './operation-command.ts';
 export { OperationError } from './operation-error.ts';

@@ -2,6 +2,7 @@ export * from './bench-child-server.ts';
 export * from './chromium.ts';
 export * from './empty-database.ts';
 export * from './fake-otlp-collector.ts';
+export * from './operations-database.ts';
 export * from './processes.ts';
 export * from './raw-http.ts';
 export * from './service-instances.ts';

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { emptyPostgresDatabase } from './empty-database.ts';
 import { exitWithin, freePort, waitFor } from './processes.ts';
 
 /** One service process of a scaled-out deployment, on a port it keeps across restarts. */
@@ -86,6 +87,64 @@ export async function serviceInstance(
       if (ended) return ended;
       child.kill('SIGKILL');
       return (await exitWithin(child, 5_000)) ?? { code: null, signal: 'SIGKILL' };
+    },
+  };
+}
+
+/** Two instances of a service on one database, as a scaled-out deployment runs them. */
+export interface ServiceCluster {
+  instances: [ServiceInstance, ServiceInstance];
+  /** The database as its owner (no row-level security): for counting what the instances wrote. */
+  adminUrl: string;
+  /** The environment both instances were given. */
+  env: Record<string, string>;
+  /** Stops both instances, then drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Two processes of a service (`<script> serve`, named `<name> A` and `<name> B`) started together on
+ * one new, empty PostgreSQL database, sharing what a scaled-out deployment shares: the database,
+ * REDIS_URL, and a proxy in front (TRUST_PROXY=loopback); `env` adds the service's own (its secrets)
+ * and may override any of these.
+ */
+export async function startServiceCluster(options: {
+  name: string;
+  script: string;
+  runtimeRole: string;
+  env: Record<string, string>;
+}): Promise<ServiceCluster> {
+  // Empty, not a copy of the migrated template: both instances migrate it, at once, at their first start.
+  const database = await emptyPostgresDatabase(`${options.name}_instances`, options.runtimeRole);
+  const env = {
+    DATABASE_URL: database.runtimeUrl,
+    DATABASE_ADMIN_URL: database.adminUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    TRUST_PROXY: 'loopback',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  const instanceOptions = { script: options.script, args: ['serve'], env };
+  const instances: [ServiceInstance, ServiceInstance] = [
+    await serviceInstance(`${options.name} A`, instanceOptions),
+    await serviceInstance(`${options.name} B`, instanceOptions),
+  ];
+  const stopAll = () => Promise.all(instances.map((instance) => instance.stop()));
+  try {
+    // Together, as an orchestrator starts replicas: migrations and role seeding must not collide.
+    await Promise.all(instances.map((instance) => instance.start()));
+  } catch (error) {
+    await stopAll();
+    await database.drop();
+    throw error;
+  }
+  return {
+    instances,
+    adminUrl: database.adminUrl,
+    env,
+    close: async () => {
+      await stopAll();
+      await database.drop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { type CliCommand, UsageError } from '@ours/platform/cli';
-import { formatBytes, formatReport, printReport, runOperation } from '@ours/platform/operations';
+import type { CliCommand } from '@ours/platform/cli';
+import { printReport, serviceBackupCommand, serviceRestoreCommand } from '@ours/platform/operations';
 import { envToConfig, readEnv } from '../../config.ts';
 import { backupCoach, restoreCoach } from './coach-backup.service.ts';
 import { coachDoctor } from './coach-doctor.service.ts';
@@ -21,38 +21,17 @@ export const doctorCommand: CliCommand = {
   },
 };
 
-export const backupCommand: CliCommand = {
-  name: 'backup',
+export const backupCommand: CliCommand = serviceBackupCommand({
   summary: 'write one archive: database dump and a manifest with SHA-256 and row counts',
   help: `Usage: npm run coach -- backup --out <file> [--json]
   Writes one tar archive (never over an existing file): the database (pg_dump --format=custom
   through DATABASE_ADMIN_URL on PostgreSQL; a copy of the embedded data directory otherwise, with
   its generated JWT secret) and manifest.json (SHA-256 and size of each part, schema version, rows
   per table). --json prints the manifest. On PostgreSQL it runs beside the server.`,
-  run: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { out: { type: 'string' }, json: { type: 'boolean', default: false } },
-    });
-    if (!values.out) throw new UsageError('--out <file> is required');
-    const out = values.out;
-    await runOperation('backup', async () => {
-      const { manifest, bytes, ms } = await backupCoach(envToConfig(readEnv()), out);
-      if (values.json) process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
-      console.error(
-        [
-          `Backup written to ${out} (${formatBytes(bytes)}) in ${(ms / 1000).toFixed(1)} s`,
-          `  database        ${manifest.database.method}, ${manifest.database.engine} ${manifest.database.server_version}`,
-          `  schema version  ${manifest.schema_version}`,
-          `  rows            ${Object.values(manifest.tables).reduce((sum, n) => sum + n, 0)} in ${Object.keys(manifest.tables).length} tables`,
-        ].join('\n'),
-      );
-    });
-  },
-};
+  backup: (out) => backupCoach(envToConfig(readEnv()), out),
+});
 
-export const restoreCommand: CliCommand = {
-  name: 'restore',
+export const restoreCommand: CliCommand = serviceRestoreCommand({
   summary: 'restore a backup into an empty database, then check every table against the manifest',
   help: `Usage: npm run coach -- restore --from <file> [--json]
   Checks every part of the archive against its manifest's SHA-256 first (a corrupted archive is
@@ -60,32 +39,5 @@ export const restoreCommand: CliCommand = {
   dump names if this cluster lacks them (authenticator, anon, authenticated, service_role; without
   passwords), restores, then checks the schema version and every table's row count against the
   manifest. Exit code 1, naming the reason, unless they all match.`,
-  run: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { from: { type: 'string' }, json: { type: 'boolean', default: false } },
-    });
-    if (!values.from) throw new UsageError('--from <file> is required');
-    const from = values.from;
-    await runOperation('restore', async () => {
-      const result = await restoreCoach(envToConfig(readEnv()), from);
-      if (values.json) printReport(result.report, true);
-      else {
-        console.log(formatReport(result.report));
-        if (result.createdRoles.length > 0) {
-          console.log(
-            `Created roles this cluster lacked: ${result.createdRoles.join(', ')} (without passwords: ALTER ROLE <name> PASSWORD '...' for each that logs in)`,
-          );
-        }
-      }
-      if (!result.report.ok) {
-        console.error(
-          "restore FAILED verification: the restored data does not match the backup's manifest; do not use it",
-        );
-        process.exitCode = 1;
-        return;
-      }
-      console.error(`Restored ${from} in ${(result.ms / 1000).toFixed(1)} s and verified it.`);
-    });
-  },
-};
+  restore: (from) => restoreCoach(envToConfig(readEnv()), from),
+});

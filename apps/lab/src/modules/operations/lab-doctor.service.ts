@@ -1,22 +1,15 @@
 import { join, resolve } from 'node:path';
-import { messageOf } from '@ours/platform/errors';
 import {
   type Check,
   type CheckOutcome,
   type CheckReport,
   clockSkewOutcome,
-  type DatabaseInspection,
+  doctorDatabaseChecks,
   fail,
   jobSchedulesOutcome,
-  type MigrationStatus,
-  migrationStatus,
-  migrationsOutcome,
-  openInspection,
   pass,
   probeHttp,
-  rowLevelSecurityOutcome,
   runChecks,
-  runtimeRoleOutcome,
   skip,
   storageOutcome,
   warn,
@@ -51,24 +44,6 @@ export async function analysisServiceOutcome(config: LabConfig): Promise<CheckOu
   return pass(`${url} answered ${probe.status} in ${probe.ms} ms`);
 }
 
-/** What an embedded database locked by the running server means for doctor. */
-function openFailure(config: LabConfig, error: unknown): CheckOutcome {
-  const message = messageOf(error);
-  const holder = /is in use by process (\d+)/.exec(message)?.[1];
-  if (holder) {
-    return fail(
-      `the embedded database ${config.database.dataDir} is open in process ${holder}, the running lab server (one process at a time can open it)`,
-      `Stop the server and run doctor again, or check it from outside: curl http://${config.http.host}:${config.http.port}/health; on PostgreSQL doctor runs beside the server.`,
-    );
-  }
-  return fail(
-    `cannot open the database: ${message}`,
-    config.database.url
-      ? 'Check DATABASE_URL / DATABASE_ADMIN_URL (host, port, user, password, database name) and that PostgreSQL is up: pg_isready -d "$DATABASE_URL".'
-      : `Check that ${config.database.dataDir} is readable and writable by this user.`,
-  );
-}
-
 /**
  * The lab's post-deployment checklist. Each check is one line of the report; the database is
  * opened once, without migrating, and the checks that need it skip (saying why) when it is not
@@ -76,49 +51,18 @@ function openFailure(config: LabConfig, error: unknown): CheckOutcome {
  */
 export function labDoctor(config: LabConfig, options: LabDoctorOptions): Promise<CheckReport> {
   const now = options.now ?? (() => new Date());
-  let inspection: DatabaseInspection | undefined;
-  let status: MigrationStatus | undefined;
-  const needsDatabase = (run: (db: DatabaseInspection) => Promise<CheckOutcome>) => async () =>
-    inspection ? run(inspection) : skip('the database could not be opened (see the database check)');
-  const needsSchema = (run: (db: DatabaseInspection) => Promise<CheckOutcome>) =>
-    needsDatabase(async (db) =>
-      status && status.pending.length === 0 && status.unknown.length === 0 && status.changed.length === 0
-        ? run(db)
-        : skip('the schema is not current (see the migrations check)'),
-    );
+  const database = doctorDatabaseChecks({
+    database: config.database,
+    http: config.http,
+    service: 'lab',
+    server: 'lab server',
+    runtimeRole: 'lab_app',
+    migrationsDir,
+    rlsTables: labRlsTables,
+  });
+  const { needsDatabase, needsSchema } = database;
   const checks: Check[] = [
-    {
-      name: 'database',
-      run: async () => {
-        const started = performance.now();
-        try {
-          inspection = await openInspection(config.database, 'lab_app');
-        } catch (error) {
-          return openFailure(config, error);
-        }
-        const [row] = await inspection.admin.query<{ version: string }>(
-          "SELECT current_setting('server_version') AS version",
-        );
-        const where =
-          inspection.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
-        return pass(`${where} ${row?.version} reachable in ${Math.round(performance.now() - started)} ms`);
-      },
-    },
-    {
-      name: 'migrations',
-      run: needsDatabase(async (db) => {
-        status = await migrationStatus(db.admin, migrationsDir);
-        return migrationsOutcome(status, 'lab');
-      }),
-    },
-    {
-      name: 'row-level security',
-      run: needsSchema((db) => rowLevelSecurityOutcome(db.admin, 'lab_app', labRlsTables)),
-    },
-    {
-      name: 'runtime role',
-      run: needsSchema((db) => runtimeRoleOutcome(db.admin, db.runtimeLogin, 'lab_app')),
-    },
+    ...database.checks,
     { name: 'secrets', run: () => labSecretsOutcome(config, options.env) },
     { name: 'clock skew', run: needsDatabase((db) => clockSkewOutcome(db.runtimeLogin ?? db.admin)) },
     {
@@ -150,5 +94,5 @@ export function labDoctor(config: LabConfig, options: LabDoctorOptions): Promise
       run: needsSchema((db) => jobSchedulesOutcome(db.admin, labJobSchedules, 'lab')),
     },
   ];
-  return runChecks(checks, { timeoutMs: options.timeoutMs }).finally(() => inspection?.close());
+  return runChecks(checks, { timeoutMs: options.timeoutMs }).finally(() => database.close());
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type CliCommand, promptHidden, UsageError } from '@ours/platform/cli';
-import { formatBytes, formatReport, printReport, runOperation } from '@ours/platform/operations';
+import { printReport, serviceBackupCommand, serviceRestoreCommand } from '@ours/platform/operations';
 import { envToConfig, readEnv } from '../../config.ts';
 import { backupLab } from './lab-backup.service.ts';
 import { labDoctor } from './lab-doctor.service.ts';
@@ -66,8 +66,7 @@ export const verifyDeploymentCommand: CliCommand = {
   },
 };
 
-export const backupCommand: CliCommand = {
-  name: 'backup',
+export const backupCommand: CliCommand = serviceBackupCommand({
   summary: 'write one archive: database dump, certificate files, manifest with SHA-256 and audit head',
   help: `Usage: npm run lab -- backup --out <file> [--json]
   Writes one tar archive (never over an existing file): the database (pg_dump --format=custom
@@ -76,37 +75,21 @@ export const backupCommand: CliCommand = {
   the audit chain head and last checkpoint). On the embedded database it also holds the generated
   secrets: keep the archive as secret as the data directory. --json prints the manifest.
   On PostgreSQL it runs beside the server (one consistent snapshot); embedded, stop the server.`,
-  run: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { out: { type: 'string' }, json: { type: 'boolean', default: false } },
-    });
-    if (!values.out) throw new UsageError('--out <file> is required');
-    const out = values.out;
-    await runOperation('backup', async () => {
-      const result = await backupLab(envToConfig(readEnv()), out);
-      const { manifest } = result;
-      const audit = manifest.service_state.audit;
-      if (values.json) process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
-      const lines = [
-        `Backup written to ${out} (${formatBytes(result.bytes)}) in ${(result.ms / 1000).toFixed(1)} s`,
-        `  database        ${manifest.database.method}, ${manifest.database.engine} ${manifest.database.server_version}`,
-        `  schema version  ${manifest.schema_version}`,
-        `  rows            ${Object.values(manifest.tables).reduce((sum, n) => sum + n, 0)} in ${Object.keys(manifest.tables).length} tables`,
-        `  audit head      entry ${audit.head.seq} ${audit.head.hash}`,
-        `  last checkpoint ${audit.last_checkpoint ? `entry ${audit.last_checkpoint.seq}, signed ${audit.last_checkpoint.signed_at}` : 'none'}`,
-        `  certificates    ${manifest.parts.filter((part) => part.name.startsWith('certificates/')).length} files${manifest.service_state.certificates.missing.length ? ` (${manifest.service_state.certificates.missing.length} listed in the database were missing)` : ''}`,
-        ...(manifest.service_state.secrets_included
-          ? ['  secrets         the generated secret files are in the archive: store it as you store them']
-          : []),
-      ];
-      console.error(lines.join('\n'));
-    });
+  backup: (out) => backupLab(envToConfig(readEnv()), out),
+  details: (manifest) => {
+    const { audit, certificates, secrets_included } = manifest.service_state;
+    return [
+      `  audit head      entry ${audit.head.seq} ${audit.head.hash}`,
+      `  last checkpoint ${audit.last_checkpoint ? `entry ${audit.last_checkpoint.seq}, signed ${audit.last_checkpoint.signed_at}` : 'none'}`,
+      `  certificates    ${manifest.parts.filter((part) => part.name.startsWith('certificates/')).length} files${certificates.missing.length ? ` (${certificates.missing.length} listed in the database were missing)` : ''}`,
+      ...(secrets_included
+        ? ['  secrets         the generated secret files are in the archive: store it as you store them']
+        : []),
+    ];
   },
-};
+});
 
-export const restoreCommand: CliCommand = {
-  name: 'restore',
+export const restoreCommand: CliCommand = serviceRestoreCommand({
   summary: 'restore a backup into an empty database, then verify the audit chain against its manifest',
   help: `Usage: npm run lab -- restore --from <file> [--json]
   Checks every part of the archive against its manifest's SHA-256 first (a corrupted archive is
@@ -116,32 +99,5 @@ export const restoreCommand: CliCommand = {
   chain, every checkpoint signature, the chain head against the manifest, every certificate's
   SHA-256. Exit code 1, naming the reason, unless all of them hold.
   Needs the LAB_SECRET_KEY of the lab that made the backup (the entries are sealed with it).`,
-  run: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { from: { type: 'string' }, json: { type: 'boolean', default: false } },
-    });
-    if (!values.from) throw new UsageError('--from <file> is required');
-    const from = values.from;
-    await runOperation('restore', async () => {
-      const result = await restoreLab(envToConfig(readEnv()), from);
-      if (values.json) printReport(result.report, true);
-      else {
-        console.log(formatReport(result.report));
-        if (result.createdRoles.length > 0) {
-          console.log(
-            `Created roles this cluster lacked: ${result.createdRoles.join(', ')} (without passwords: ALTER ROLE <name> PASSWORD '...' for each that logs in)`,
-          );
-        }
-      }
-      if (!result.report.ok) {
-        console.error(
-          `restore FAILED verification: the restored data does not match the backup's manifest; do not use it`,
-        );
-        process.exitCode = 1;
-        return;
-      }
-      console.error(`Restored ${from} in ${(result.ms / 1000).toFixed(1)} s and verified it.`);
-    });
-  },
-};
+  restore: (from) => restoreLab(envToConfig(readEnv()), from),
+});
