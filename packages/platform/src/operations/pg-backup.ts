@@ -116,6 +116,19 @@ export interface PostgresDumpResult<State> {
   state: State;
 }
 
+/** The owner's connection for a dump or restore; unreachable is a refusal with its code. */
+async function connectAdmin(adminUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => {});
+  await client.connect().catch((error: unknown) => {
+    throw new OperationError(
+      'DATABASE_UNREACHABLE',
+      `cannot connect through DATABASE_ADMIN_URL: ${String(error)}`,
+    );
+  });
+  return client;
+}
+
 /**
  * `pg_dump --format=custom` of the database behind `adminUrl` into `file`. The row counts and the
  * service's state (its audit head, say) are read in the very snapshot pg_dump dumps (exported from
@@ -127,14 +140,7 @@ export async function dumpPostgres<State>(
   file: string,
   readState: (client: MigrationClient) => Promise<State>,
 ): Promise<PostgresDumpResult<State>> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => {});
-  await client.connect().catch((error: unknown) => {
-    throw new OperationError(
-      'DATABASE_UNREACHABLE',
-      `cannot connect through DATABASE_ADMIN_URL: ${String(error)}`,
-    );
-  });
+  const client = await connectAdmin(adminUrl);
   try {
     const migrationClient = pgMigrationClient(client);
     const server = await serverMajor(migrationClient);
@@ -164,14 +170,7 @@ export async function restorePostgres(
   file: string,
   roles: readonly BackupRole[],
 ): Promise<{ createdRoles: string[] }> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => {});
-  await client.connect().catch((error: unknown) => {
-    throw new OperationError(
-      'DATABASE_UNREACHABLE',
-      `cannot connect through DATABASE_ADMIN_URL: ${String(error)}`,
-    );
-  });
+  const client = await connectAdmin(adminUrl);
   try {
     const migrationClient = pgMigrationClient(client);
     const server = await serverMajor(migrationClient);

@@ -1,25 +1,14 @@
-import { bearerToken } from '@ours/platform/auth';
 import { queryAs } from '@ours/platform/db';
-import { AppError } from '@ours/platform/errors';
-import { encapsulate, errorResponses, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
 import { serviceRole } from '../shared/service-role.ts';
+import { serviceRoleScope } from '../shared/service-role-scope.ts';
 import { alertCounts, recentAlerts } from './alerts.repository.ts';
 import { AlertsOverview } from './alerts.schema.ts';
 
 /** Alert delivery state for a service-role token: what was raised, sent, retried or given up on. */
 export async function alertRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
-  await encapsulate(app, async (scope) => {
-    requireDeclaredErrors(scope, () => [401, 403, 429]);
-    scope.addHook('onRequest', async (request) => {
-      try {
-        await ctx.verifyServiceToken(bearerToken(request.headers.authorization));
-      } catch (error) {
-        if (error instanceof AppError && error.statusCode === 401)
-          await app.limitAnonymous(request, request.ip);
-        throw error;
-      }
-    });
+  await serviceRoleScope(app, ctx, async (scope) => {
     scope.get(
       '/admin/alerts',
       {

@@ -1,11 +1,11 @@
-import { bearerToken } from '@ours/platform/auth';
 import { queryAs } from '@ours/platform/db';
 import { AppError, ValidationError } from '@ours/platform/errors';
-import { encapsulate, errorResponses, type RouteScope, requireDeclaredErrors } from '@ours/platform/http';
+import { errorResponses, type RouteScope } from '@ours/platform/http';
 import { isLocalDate } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
 import { currentWeek, planDigest, weekWindow } from '../digest/digest.service.ts';
 import { serviceRole } from '../shared/service-role.ts';
+import { serviceRoleScope } from '../shared/service-role-scope.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import { latestRuns, listRuns } from './job-runs.repository.ts';
 import { isRunnableJob, jobSchedules } from './job-schedules.ts';
@@ -16,17 +16,7 @@ import { DryRunReply, JobsOverview, QueuedReply, RunBody, RunParams } from './jo
  * external scheduler such as pg_cron or a Supabase scheduled function can trigger one).
  */
 export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
-  await encapsulate(app, async (scope) => {
-    requireDeclaredErrors(scope, () => [401, 403, 429]);
-    scope.addHook('onRequest', async (request) => {
-      try {
-        await ctx.verifyServiceToken(bearerToken(request.headers.authorization));
-      } catch (error) {
-        if (error instanceof AppError && error.statusCode === 401)
-          await app.limitAnonymous(request, request.ip);
-        throw error;
-      }
-    });
+  await serviceRoleScope(app, ctx, async (scope) => {
     const security = [{ bearerAuth: [] }];
 
     scope.get(
