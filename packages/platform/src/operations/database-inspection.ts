@@ -22,11 +22,24 @@ export interface DatabaseInspection {
   close(): Promise<void>;
 }
 
+/**
+ * Connects, trying three times when the connection times out: a check run right after a container
+ * or a network came up (seen in CI's compose stack) must not report a database that is merely slow
+ * to answer its first connection as unreachable. A refusal (wrong password, no such database) is
+ * reported at once.
+ */
 async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => {});
-  await client.connect();
-  return client;
+  for (let attempt = 1; ; attempt += 1) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (attempt >= 3 || !/timeout/i.test(String(error))) throw error;
+    }
+  }
 }
 
 /** Opens the location for inspection; throws what the connection answered (the caller reports it). */
