@@ -1,17 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { TemplateClone } from './test-database.ts';
-import { testAdminUrl } from './test-database.ts';
-
-async function asAdmin(sqlText: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testAdminUrl() });
-  await client.connect();
-  try {
-    await client.query(sqlText);
-  } finally {
-    await client.end();
-  }
-}
+import { adminQuery, testAdminUrl } from './test-database.ts';
 
 /**
  * A new, empty PostgreSQL database (no migrations applied) named `<prefix>_<random>`, with the URLs
@@ -20,7 +9,7 @@ async function asAdmin(sqlText: string): Promise<void> {
  */
 export async function emptyPostgresDatabase(prefix: string, runtimeRole: string): Promise<TemplateClone> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  await asAdmin(`CREATE DATABASE ${name}`);
+  await adminQuery(`CREATE DATABASE ${name}`);
   const url = (user?: string) => {
     const parsed = new URL(testAdminUrl());
     parsed.pathname = `/${name}`;
@@ -33,6 +22,6 @@ export async function emptyPostgresDatabase(prefix: string, runtimeRole: string)
   return {
     runtimeUrl: url(runtimeRole),
     adminUrl: url(),
-    drop: () => asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }

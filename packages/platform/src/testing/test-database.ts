@@ -32,7 +32,8 @@ function withDatabase(url: string, database: string, user?: string): string {
   return parsed.toString();
 }
 
-async function adminQuery(sqlText: string): Promise<void> {
+/** Runs one statement as the test server's administrator, on a connection of its own. */
+export async function adminQuery(sqlText: string): Promise<void> {
   const client = new pg.Client({ connectionString: testAdminUrl() });
   await client.connect();
   try {
