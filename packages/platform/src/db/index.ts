@@ -16,6 +16,7 @@ export type { NotificationHandlers, StopListening } from './notifications.ts';
 export { openPglite, pgliteDatabase } from './pglite-database.ts';
 export { postgresDatabase } from './postgres-database.ts';
 export { asRole, asUser, claimSettings, queryAs, type RequestClaims, userClaims } from './rls.ts';
+export { type AfterCommit, afterCommit, runTransaction } from './transaction.ts';
 export { isoTimestamp } from './type-parsers.ts';
 
 export interface OpenDatabaseOptions extends DatabaseLocation {

@@ -46,6 +46,10 @@ export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize 
   });
   // @NOTE an idle client's network error must not crash the process; the pool drops that client.
   pool.on('error', () => {});
+  // A checked-out client's too: pg-pool listens only on idle ones, and the server dying under load
+  // ("terminating connection due to unexpected postmaster exit") stopped the whole process. The
+  // query in flight fails with the same error, and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   // Database spans name the server and database, never the login (see telemetry/db-tracing.ts).
   const target = spanTargetOfUrl(url);
   const spanAttributes = databaseSpanAttributes(target);
