@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { envToConfig, readEnv } from './config.ts';
 import { closeContext, createContext } from './create-context.ts';
 import { prepareSetupToken } from './modules/accounts/setup.service.ts';
+import { startAuditSealing } from './modules/audit/audit-sealing.ts';
 import { demoDataAtStart } from './modules/demo/demo-at-start.ts';
 import { startLabJobs } from './modules/jobs/lab-jobs.ts';
 
@@ -18,6 +19,9 @@ export async function startServer(options: { demo?: boolean } = {}): Promise<voi
   const ctx = await createContext(config);
   const app = await buildApp(ctx);
   telemetry.logTo(app.log);
+  // Entries a stopped server left pending are sealed before this one serves anything.
+  const stopSealing = await startAuditSealing(ctx, app.log);
+  app.addHook('onClose', async () => stopSealing());
   // The queue always starts (so operators can queue runs); it works jobs unless JOBS_ENABLED=false.
   ctx.jobs = await startLabJobs(ctx, app.log, { workers: config.jobs.enabled });
   app.addHook('onClose', async () => closeContext(ctx));

@@ -19,6 +19,7 @@ const exempt = [
   'audit_checkpoints',
   'audit_entries',
   'audit_head',
+  'audit_pending',
   'audit_settings',
   'inventory_alerts',
   'job_runs',

@@ -126,7 +126,8 @@ describe('a chain written before entries were sealed', () => {
       request_id: null,
       client_ip: null,
     };
-    const [appended] = await upgraded.db.transaction((tx) => testAudit.appendMany(tx, [input, input]));
+    const [receipt] = await upgraded.db.transaction((tx) => testAudit.appendMany(tx, [input, input]));
+    const appended = await receipt?.sealed();
     expect(appended?.seq).toBe(legacy.entries.length + 1);
     const result = await upgraded.db.transaction((tx) =>
       verifyChain(tx, { macKey: testMacKey, publicKeysPem: publicKeysPem() }),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabDatabase, LabExecutor } from '../src/db/lab-database.ts';
 import type { AuditInput } from '../src/modules/audit/audit.repository.ts';
 import { auditHash, genesisHash } from '../src/modules/audit/audit-hash.ts';
+import type { AuditReceipt } from '../src/modules/audit/audit-trail.ts';
 import { verifyChain } from '../src/modules/audit/audit-verifier.ts';
 import { testAudit, testMacKey } from './support/audit-trail.ts';
 import { openLabTestDatabase } from './support/lab-database.ts';
@@ -11,6 +12,8 @@ import { asSuperuser } from './support/superuser.ts';
 let db: LabDatabase;
 const appendAudit = (tx: LabExecutor, input: AuditInput) => testAudit.append(tx, input);
 const appendAuditEntries = (tx: LabExecutor, inputs: AuditInput[]) => testAudit.appendMany(tx, inputs);
+/** The chain entries of an append's receipts (sealed once its transaction has committed). */
+const sealed = (receipts: AuditReceipt[]) => Promise.all(receipts.map((receipt) => receipt.sealed()));
 const verify = (tx: LabExecutor) => verifyChain(tx, { macKey: testMacKey });
 const onServer = process.env.TEST_DB === 'postgres';
 
@@ -64,7 +67,7 @@ describe('audit trail hash chain', () => {
       entry(501, { before: null, reason: null, entity_id: null }),
       ...Array.from({ length: 39 }, (_, n) => entry(502 + n)),
     ];
-    const appended = await db.transaction((tx) => appendAuditEntries(tx, batch));
+    const appended = await sealed(await db.transaction((tx) => appendAuditEntries(tx, batch)));
     expect(appended.map((e) => e.seq)).toEqual(batch.map((_, n) => before.checked + n + 1));
     expect(appended[1]?.prev_hash).toBe(appended[0]?.hash);
     await db.transaction((tx) => appendAudit(tx, entry(541)));
@@ -162,11 +165,13 @@ describe.runIf(onServer)('concurrent appends on PostgreSQL', () => {
       expect(result).toMatchObject({ valid: true, checked: 64 });
       // Batches and single appends racing each other still make one chain, each batch contiguous.
       const batches = await Promise.all(
-        Array.from({ length: 32 }, (_, n) =>
-          fresh.transaction((tx) =>
-            n % 2 === 0
-              ? appendAuditEntries(tx, [entry(100 + n), entry(200 + n), entry(300 + n)])
-              : appendAudit(tx, entry(400 + n)).then((one) => [one]),
+        Array.from({ length: 32 }, async (_, n) =>
+          sealed(
+            await fresh.transaction((tx) =>
+              n % 2 === 0
+                ? appendAuditEntries(tx, [entry(100 + n), entry(200 + n), entry(300 + n)])
+                : appendAudit(tx, entry(400 + n)).then((one) => [one]),
+            ),
           ),
         ),
       );

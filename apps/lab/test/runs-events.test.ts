@@ -55,7 +55,7 @@ describe('live run events (Server-Sent Events)', () => {
       password: accounts.admin.password,
       reason: 'peak checked',
     });
-    expect(signed.statusCode).toBe(200);
+    expect(signed.statusCode, signed.body).toBe(200);
     const rest = await readEventStream(url, { ...bearer(accounts.scientist.token), 'last-event-id': last });
     expect(rest.endedByServer).toBe(true);
     expect(rest.events.at(-1)).toMatchObject({ event: 'state', data: { status: 'completed' } });

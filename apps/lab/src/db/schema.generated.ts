@@ -34,12 +34,31 @@ export interface AuditEntries {
   hash: string;
   mac: string | null;
   tx_id: Generated<string>;
+  pending_id: string | null;
 }
 
 export interface AuditHead {
   id: Generated<boolean>;
   seq: Int8;
   hash: string;
+}
+
+export interface AuditPending {
+  id: string;
+  position: Generated<Int8>;
+  tx_id: Generated<string>;
+  occurred_at: Timestamp;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: Json | null;
+  after: Json | null;
+  reason: string | null;
+  request_id: string | null;
+  client_ip: string | null;
+  mac: string;
 }
 
 export interface AuditSettings {
@@ -509,6 +528,7 @@ export interface DB {
   audit_checkpoints: AuditCheckpoints;
   audit_entries: AuditEntries;
   audit_head: AuditHead;
+  audit_pending: AuditPending;
   audit_settings: AuditSettings;
   batches: Batches;
   calibration_certificates: CalibrationCertificates;

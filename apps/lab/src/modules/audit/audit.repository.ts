@@ -47,26 +47,39 @@ export async function lockHead(tx: LabExecutor): Promise<{ seq: number; hash: st
   return head;
 }
 
+/** A chained entry with its seal, and (from the sealer) the pending entry and transaction it came from. */
+export interface SealedEntry extends AuditEntry {
+  mac: string;
+  tx_id?: string;
+  pending_id?: string;
+}
+
 /**
  * Stores sealed entries (in order, right after the head) and moves the head past them, in one
- * statement: one JSON document however many entries, so no parameter limit applies.
+ * statement: one JSON document however many entries, so no parameter limit applies. Storing an entry
+ * that names its pending entry removes that pending row (a trigger, in the same statement).
  */
-export async function insertEntries(
-  tx: LabExecutor,
-  entries: (AuditEntry & { mac: string })[],
-): Promise<void> {
+export async function insertEntries(tx: LabExecutor, entries: SealedEntry[]): Promise<void> {
   const last = entries.at(-1);
   if (!last) return;
-  const rows = entries.map((entry) => ({ ...storedFields(entry), hash: entry.hash, mac: entry.mac }));
+  const rows = entries.map((entry) => ({
+    ...storedFields(entry),
+    hash: entry.hash,
+    mac: entry.mac,
+    tx_id: entry.tx_id ?? null,
+    pending_id: entry.pending_id ?? null,
+  }));
   const moved = await sql<{ seq: number }>`
     with appended as (
       insert into audit_entries (seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id,
-        before, after, reason, request_id, client_ip, prev_hash, hash, mac)
+        before, after, reason, request_id, client_ip, prev_hash, hash, mac, tx_id, pending_id)
       select seq, occurred_at, actor_id, actor_email, action, entity_type, entity_id,
-        nullif(before, 'null'::jsonb), nullif(after, 'null'::jsonb), reason, request_id, client_ip, prev_hash, hash, mac
+        nullif(before, 'null'::jsonb), nullif(after, 'null'::jsonb), reason, request_id, client_ip, prev_hash, hash,
+        mac, coalesce(tx_id::xid8, pg_current_xact_id()), pending_id
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(seq bigint, occurred_at timestamptz,
         actor_id uuid, actor_email text, action text, entity_type text, entity_id text, before jsonb,
-        after jsonb, reason text, request_id text, client_ip text, prev_hash text, hash text, mac text)
+        after jsonb, reason text, request_id text, client_ip text, prev_hash text, hash text, mac text,
+        tx_id text, pending_id uuid)
       returning 1)
     update audit_head set seq = ${last.seq}, hash = ${last.hash}
     where id and (select count(*) from appended) = ${entries.length}
@@ -80,7 +93,7 @@ export function chainEntries(
   head: { seq: number; hash: string; occurred_at: string },
   inputs: AuditInput[],
   macKey: KeyObject,
-): (AuditEntry & { mac: string })[] {
+): SealedEntry[] {
   let seq = head.seq;
   let prevHash = head.hash;
   return inputs.map((input) => {

@@ -39,9 +39,9 @@ function snapshotDevices(snapshot: ReportRun['snapshot']): RunReportData['device
 
 /**
  * A run's report as a PDF. Everything it shows is read in one transaction of the caller's labs (a run
- * elsewhere is not found), which then appends `run.report_exported` as its last statement: that
- * entry is the chain head the report prints, and holds the head's lock only until the commit. The
- * PDF is drawn after the commit, so the lock is not held while it renders.
+ * elsewhere is not found), which then appends `run.report_exported` as its last statement. Once
+ * committed, that entry is sealed into the chain, and its place there (seq and hash) is the anchor the
+ * report prints: everything listed is at or before it. The PDF is drawn after the commit.
  */
 export async function runReport(
   ctx: LabContext,
@@ -49,7 +49,7 @@ export async function runReport(
   id: string,
   actor: AuditActor,
 ): Promise<{ run_id: string; pdf: Buffer }> {
-  const data = await inLabs(ctx.db, caller.lab_ids, async (tx): Promise<RunReportData> => {
+  const { receipt, ...read } = await inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const run = isUuid(id) ? await runForReport(tx, id) : undefined;
     if (!run) throw new NotFoundError('run_not_found', `There is no run ${id}`);
     const steps = await stepsForReport(tx, run.id, reportStepEdge);
@@ -59,7 +59,7 @@ export async function runReport(
       ...(await entityEntries(tx, 'run', run.id)),
       ...(await entityEntries(tx, 'config_snapshot', run.snapshot_id)),
     ].sort((a, b) => a.seq - b.seq);
-    const entry = await ctx.audit.append(tx, {
+    const receipt = await ctx.audit.append(tx, {
       ...actor,
       action: 'run.report_exported',
       entity_type: 'run',
@@ -77,7 +77,8 @@ export async function runReport(
       reason: null,
     });
     return {
-      generated_at: entry.occurred_at,
+      receipt,
+      generated_at: receipt.occurred_at,
       generated_by: actor.actor_email ?? '',
       run: {
         id: run.id,
@@ -101,9 +102,15 @@ export async function runReport(
       samples,
       steps,
       signatures,
-      audit: [...audit, entry],
-      head: { seq: entry.seq, hash: entry.hash },
+      audit,
     };
   });
+  // The export's own entry is the head the report prints: sealed into the chain once committed.
+  const entry = await receipt.sealed();
+  const data: RunReportData = {
+    ...read,
+    audit: [...read.audit, entry],
+    head: { seq: entry.seq, hash: entry.hash },
+  };
   return { run_id: data.run.id, pdf: await runReportPdf(data) };
 }

@@ -134,12 +134,10 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
       },
       stepFinished: (step, result) => recorder.finished(step, result),
       awaitApproval: async (step, signal) => {
-        await inLabs(ctx.db, labIds, (tx) =>
-          transitionRun(ctx, tx, runId, ['running'], 'waiting_for_approval', system, {
-            waiting_step: step.id,
-          }),
-        );
-        const outputs = await new Promise<Json>((resolve, reject) => {
+        // The approval is awaited from before the run says it waits: whoever sees the state change
+        // (events go out at the commit, before the transition's audit entry is sealed and this call
+        // returns) may sign at once.
+        const outputs = new Promise<Json>((resolve, reject) => {
           entry.approval = {
             stepId: step.id,
             approverRole: step.approver_role,
@@ -150,10 +148,23 @@ export function createRunSupervisor(ctx: LabContext, log: FastifyBaseLogger): Ru
         }).finally(() => {
           entry.approval = undefined;
         });
+        // An abort during the transition rejects it before it is awaited below: not unhandled.
+        outputs.catch(() => undefined);
+        try {
+          await inLabs(ctx.db, labIds, (tx) =>
+            transitionRun(ctx, tx, runId, ['running'], 'waiting_for_approval', system, {
+              waiting_step: step.id,
+            }),
+          );
+        } catch (error) {
+          entry.approval = undefined;
+          throw error;
+        }
+        const signed = await outputs;
         await inLabs(ctx.db, labIds, (tx) =>
           transitionRun(ctx, tx, runId, ['waiting_for_approval'], 'running', system, { waiting_step: null }),
         );
-        return outputs;
+        return signed;
       },
       analyze: async (step, data, signal) => {
         const answer = await analysis.analyze(

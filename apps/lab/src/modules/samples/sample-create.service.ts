@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError } from '@ours/platform/errors';
+import { ValidationError } from '@ours/platform/errors';
 import type { LabContext } from '../../context.ts';
 import type { Principal } from '../access/index.ts';
 import type { AuditActor } from '../audit/index.ts';
@@ -12,9 +12,9 @@ import {
   explainWriteError,
   refuseRepeatedSampleIds,
   refuseReservedSampleId,
+  refuseTakenSampleIds,
 } from './sample-writes.ts';
 import {
-  existingSampleIds,
   insertSamples,
   type SampleInsert,
   type SampleRow,
@@ -80,14 +80,6 @@ export async function createSamples(
   const repeats = laterRepeats(rows, (row) => `${row.lab_id}/${row.sample_id}`);
   refuseRepeatedSampleIds([...new Set(repeats.map(({ item }) => item.sample_id))]);
   return inLabs(ctx.db, caller.lab_ids, async (tx) => {
-    const taken: string[] = [];
-    for (const labId of new Set(rows.map((row) => row.lab_id))) {
-      const ids = rows.filter((row) => row.lab_id === labId).map((row) => row.sample_id);
-      taken.push(...(await existingSampleIds(tx, labId, ids)));
-    }
-    if (taken.length > 0) {
-      throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
-    }
     // Parents are looked up before anything is inserted, so a parent is always a live sample that
     // existed before this request: never one of the new samples (no cycles), never a deleted one.
     const parentsOf: SampleRow[][] = [];
@@ -107,7 +99,8 @@ export async function createSamples(
       }
       parentsOf.push(parents);
     }
-    const created = await insertSamples(tx, rows).catch(explainWriteError);
+    const { created, taken } = await insertSamples(tx, rows).catch(explainWriteError);
+    refuseTakenSampleIds(taken);
     const links = created.flatMap((child, index) => {
       const parents = parentsOf[index] ?? [];
       const relation = inputs[index]?.relation ?? (parents.length > 1 ? 'pool' : 'derivative');

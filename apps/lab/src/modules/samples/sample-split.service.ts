@@ -12,10 +12,10 @@ import {
   explainWriteError,
   refuseRepeatedSampleIds,
   refuseReservedSampleId,
+  refuseTakenSampleIds,
 } from './sample-writes.ts';
 import {
   childSuffixes,
-  existingSampleIds,
   insertSamples,
   type SampleInsert,
   type SampleRow,
@@ -80,12 +80,8 @@ export function splitSample(
     });
     // Every repeat is listed (an id given three times shows twice), as the split always answered.
     refuseRepeatedSampleIds(laterRepeats(rows, (row) => row.sample_id).map(({ item }) => item.sample_id));
-    const ids = rows.map((row) => row.sample_id);
-    const taken = await existingSampleIds(tx, parent.lab_id, ids);
-    if (taken.length > 0) {
-      throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
-    }
-    const children = await insertSamples(tx, rows).catch(explainWriteError);
+    const { created: children, taken } = await insertSamples(tx, rows).catch(explainWriteError);
+    refuseTakenSampleIds(taken);
     const remaining = (micro(parent.quantity) - requested) / 1e6;
     const updated = await updateSample(
       tx,

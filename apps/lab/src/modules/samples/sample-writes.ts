@@ -21,6 +21,13 @@ export function refuseRepeatedSampleIds(repeated: string[]): void {
   }
 }
 
+/** Refuses a request whose new samples' ids are taken in their lab (409 listing every one). */
+export function refuseTakenSampleIds(taken: string[]): void {
+  if (taken.length > 0) {
+    throw new ConflictError('samples_exist', `Already exist: ${taken.join(', ')}`, { sample_ids: taken });
+  }
+}
+
 /** Maps reference and uniqueness failures from the database to 4xx answers. */
 export function explainWriteError(error: unknown): never {
   if (isUniqueViolation(error))

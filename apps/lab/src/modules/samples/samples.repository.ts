@@ -48,11 +48,17 @@ export type SampleInsert = Pick<
 > & { metadata: Record<string, unknown> };
 
 /**
- * Inserts many samples in one statement (bulk create, split, CSV import); returns them in input
- * order. Raw SQL: the rows travel as one JSON document (`jsonb_to_recordset`), so a 10,000-row
- * import meets no bind-parameter limit.
+ * Inserts many samples in one statement (create, bulk create, split, CSV import); returns them in
+ * input order. Raw SQL: the rows travel as one JSON document (`jsonb_to_recordset`), so a 10,000-row
+ * import meets no bind-parameter limit. A sample whose business id is taken in its lab is skipped,
+ * not an error, and answered in `taken` (the caller refuses the whole request then). The unique index decides
+ * (`on conflict`), so there is no separate look-up whose plan could go wrong, and no race between
+ * looking and inserting.
  */
-export async function insertSamples(tx: LabExecutor, samples: SampleInsert[]): Promise<SampleRow[]> {
+export async function insertSamples(
+  tx: LabExecutor,
+  samples: SampleInsert[],
+): Promise<{ created: SampleRow[]; taken: string[] }> {
   const input = JSON.stringify(samples.map((sample, ord) => ({ ...sample, ord })));
   const { rows } = await sql<SampleRow>`
     with input as (
@@ -64,22 +70,28 @@ export async function insertSamples(tx: LabExecutor, samples: SampleInsert[]): P
         batch_id, metadata, created_by, updated_by)
       select lab_id, sample_id, sample_type, status, quantity, unit, container_id, project_id, batch_id,
         coalesce(metadata, '{}'), created_by, created_by from input order by ord
+      on conflict (lab_id, sample_id) do nothing
       returning *)
     select ${sql.join(sampleColumns.map((column) => sql.ref(column)))}
     from inserted samples join input on input.sample_id = samples.sample_id and input.lab_id = samples.lab_id
     order by input.ord`.execute(tx);
-  return rows;
+  const created = new Set(rows.map((row) => `${row.lab_id}/${row.sample_id}`));
+  const taken = samples.filter((sample) => !created.has(`${sample.lab_id}/${sample.sample_id}`));
+  return { created: rows, taken: [...new Set(taken.map((sample) => sample.sample_id))].sort() };
 }
 
-/** Which of these business ids already exist in the lab (including soft-deleted ones). */
+/**
+ * Which of these business ids already exist in the lab (including soft-deleted ones). One probe of
+ * the unique index per id: a full-key match on a unique index is planned the same way whatever the
+ * statistics say, so a lab that was bulk-loaded a moment ago is not read in full.
+ */
 export async function existingSampleIds(tx: LabExecutor, labId: string, ids: string[]): Promise<string[]> {
-  const rows = await tx
-    .selectFrom('samples')
-    .select('sample_id')
-    .where('lab_id', '=', labId)
-    .where('sample_id', '=', (eb) => eb.fn.any(eb.val(ids)))
-    .orderBy('sample_id')
-    .execute();
+  const { rows } = await sql<{ sample_id: string }>`
+    select found.sample_id
+    from unnest(${ids}::text[]) as wanted(sample_id)
+    cross join lateral (
+      select s.sample_id from samples s where s.lab_id = ${labId} and s.sample_id = wanted.sample_id) found
+    order by found.sample_id`.execute(tx);
   return rows.map((row) => row.sample_id);
 }
 
