@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, hash, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalObject } from './canonical-json.ts';
 
 /** sha256('POLYMORPH-LITE audit trail genesis'): the `prev_hash` of entry 1 (also in the migration). */
 export const genesisHash = 'b87893d0ff2c014fea0806279b725058482b9b851628afb21d43a231a63c7deb';
@@ -45,8 +45,28 @@ export function storedFields(fields: AuditFields): AuditFields {
  * milliseconds, so any two implementations agree byte for byte.
  */
 export function auditCanonical(fields: AuditFields): string {
-  return canonicalJson({ ...storedFields(fields), occurred_at: new Date(fields.occurred_at).toISOString() });
+  return canonicalObject(
+    { ...storedFields(fields), occurred_at: new Date(fields.occurred_at).toISOString() },
+    auditKeys,
+  );
 }
+
+/** An entry's keys in RFC 8785 order (UTF-16 code units), as `canonicalJson` would sort them. */
+const auditKeys = [
+  'action',
+  'actor_email',
+  'actor_id',
+  'after',
+  'before',
+  'client_ip',
+  'entity_id',
+  'entity_type',
+  'occurred_at',
+  'prev_hash',
+  'reason',
+  'request_id',
+  'seq',
+] as const satisfies readonly (keyof AuditFields)[];
 
 /** The entry's hash: SHA-256 over its canonical JSON. The only way an entry is hashed. */
 export function auditHash(fields: AuditFields): string {

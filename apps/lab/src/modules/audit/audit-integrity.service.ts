@@ -47,7 +47,10 @@ export function verifyFromCheckpoint(
       const publicKeysPem = await publicKeyPems(tx);
       const checkpoint = await latestCheckpoint(tx);
       if (full || !checkpoint)
-        return { mode: 'full', result: await verifyChain(tx, { macKey, publicKeysPem }) };
+        return {
+          mode: 'full',
+          result: await verifyChain(tx, { macKey, publicKeysPem, connection: db.connection }),
+        };
       const head = await auditHead(tx);
       const at = { mode: 'from-checkpoint' as const, checkpointSeq: checkpoint.seq, headSeq: head.seq };
       if (!checkpointSignatureValid(checkpoint, publicKeysPem)) {
@@ -65,7 +68,7 @@ export function verifyFromCheckpoint(
       const segment = await verifySegment(
         tx,
         { afterSeq: checkpoint.seq, afterHash: checkpoint.head_hash },
-        { macKey, sealedFrom: await sealedFromSeq(tx), throughSeq: head.seq },
+        { macKey, sealedFrom: await sealedFromSeq(tx), throughSeq: head.seq, connection: db.connection },
       );
       if (segment.broken) return { ...at, broken: segment.broken };
       if (segment.last_seq !== head.seq || segment.last_hash !== head.hash) {
@@ -122,7 +125,7 @@ export function auditTrailInFull(db: LabDatabase, macKey: KeyObject): Promise<Tr
   return db.transaction(
     async (tx) => {
       const publicKeysPem = await publicKeyPems(tx);
-      const chain = await verifyChain(tx, { macKey, publicKeysPem });
+      const chain = await verifyChain(tx, { macKey, publicKeysPem, connection: db.connection });
       const head = await auditHead(tx);
       const checkpoints = await tx
         .selectFrom('audit_checkpoints')

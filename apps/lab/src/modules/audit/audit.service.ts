@@ -15,7 +15,13 @@ export function verifyAuditTrail(
   return ctx.db.transaction(
     async (tx) => {
       const publicKeysPem = await publicKeyPems(tx);
-      return verifyChain(tx, { macKey: ctx.auditMacKey, publicKeysPem, onProgress });
+      // Long chains are walked in ranges by worker threads, each in this transaction's snapshot.
+      return verifyChain(tx, {
+        macKey: ctx.auditMacKey,
+        publicKeysPem,
+        onProgress,
+        connection: ctx.db.connection,
+      });
     },
     { isolation: 'repeatable read', readOnly: true },
   );

@@ -14,6 +14,24 @@ export function canonicalJson(value: unknown): string {
 
 const maxDepth = 64;
 
+/**
+ * `canonicalJson` of a plain object (no `toJSON`) whose own keys are exactly `sortedKeys`, given in
+ * RFC 8785 order: the same text without listing and sorting the keys each time (the audit entry's
+ * fixed shape, hashed for every entry appended and verified).
+ */
+export function canonicalObject(
+  value: Readonly<Record<string, unknown>>,
+  sortedKeys: readonly string[],
+): string {
+  let text = '{';
+  for (const name of sortedKeys) {
+    const member = value[name];
+    if (member === undefined) continue;
+    text += `${text.length === 1 ? '' : ','}${JSON.stringify(name)}:${serialise(member, name, 1)}`;
+  }
+  return `${text}}`;
+}
+
 function serialise(input: unknown, key: string, depth: number): string {
   const value = hasToJson(input) ? input.toJSON(key) : input;
   switch (typeof value) {
@@ -32,15 +50,15 @@ function serialise(input: unknown, key: string, depth: number): string {
         // As JSON.stringify: an array slot that holds undefined (or a function) is null.
         return `[${value.map((item, index) => (item === undefined ? 'null' : serialise(item, String(index), depth + 1))).join(',')}]`;
       }
-      const members: string[] = [];
       // The default sort compares UTF-16 code units, which is the order RFC 8785 asks for.
+      let text = '{';
       for (const name of Object.keys(value).sort()) {
         const member: unknown = Reflect.get(value, name);
         if (member === undefined) continue;
         if (!name.isWellFormed()) throw new CanonicalJsonError('a key holds a lone UTF-16 surrogate');
-        members.push(`${JSON.stringify(name)}:${serialise(member, name, depth + 1)}`);
+        text += `${text.length === 1 ? '' : ','}${JSON.stringify(name)}:${serialise(member, name, depth + 1)}`;
       }
-      return `{${members.join(',')}}`;
+      return `${text}}`;
     }
     default:
       throw new CanonicalJsonError(`a ${typeof value} is not JSON`);
@@ -48,9 +66,7 @@ function serialise(input: unknown, key: string, depth: number): string {
 }
 
 function hasToJson(value: unknown): value is { toJSON(key: string): unknown } {
-  return (
-    typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function'
-  );
+  return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'toJSON') === 'function';
 }
 
 /** What the canonicaliser refuses; a caller's bug, never user input (validation refuses that first). */
