@@ -3,6 +3,7 @@ export * from './chromium.ts';
 export * from './empty-database.ts';
 export * from './fake-otlp-collector.ts';
 export * from './operations-database.ts';
+export * from './private-postgres.ts';
 export * from './processes.ts';
 export * from './raw-http.ts';
 export * from './service-instances.ts';
