@@ -28,18 +28,27 @@ export interface CpuShare {
   server: number;
   bench: number;
   rest: number;
+  /** The given database backends alone (part of `rest`): what PostgreSQL spent serving the server. */
+  database: number;
 }
 
-/** Starts measuring where the CPU went: the lab server, this process (the load generator), the rest. */
-export function cpuMeter(serverPid: number): () => CpuShare {
+/**
+ * Starts measuring where the CPU went: the lab server, this process (the load generator), the rest;
+ * and of the rest, the PostgreSQL backends `databasePids` (the server's pool connections), which
+ * other work on a shared machine does not blur.
+ */
+export function cpuMeter(serverPid: number, databasePids: readonly number[] = []): () => CpuShare {
   const wall = performance.now();
   const server = processSeconds(serverPid);
   const bench = processSeconds(process.pid);
   const busy = machineBusySeconds();
+  const backends = () => databasePids.reduce((sum, pid) => sum + (processSeconds(pid) || 0), 0);
+  const database = backends();
   return () => {
     const seconds = (performance.now() - wall) / 1000;
     const s = (processSeconds(serverPid) - server) / seconds;
     const b = (processSeconds(process.pid) - bench) / seconds;
-    return { server: s, bench: b, rest: (machineBusySeconds() - busy) / seconds - s - b };
+    const d = (backends() - database) / seconds;
+    return { server: s, bench: b, rest: (machineBusySeconds() - busy) / seconds - s - b, database: d };
   };
 }
