@@ -15,6 +15,7 @@ export { type KeysetCursor, olderThan } from './keyset.ts';
 export type { NotificationHandlers, StopListening } from './notifications.ts';
 export { openPglite, pgliteDatabase } from './pglite-database.ts';
 export { postgresDatabase } from './postgres-database.ts';
+export { preparedStatement } from './prepared-marker.ts';
 export { asRole, asUser, claimSettings, queryAs, type RequestClaims, userClaims } from './rls.ts';
 export { type AfterCommit, afterCommit, runTransaction } from './transaction.ts';
 export { isoTimestamp } from './type-parsers.ts';

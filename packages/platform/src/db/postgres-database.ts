@@ -9,6 +9,7 @@ import {
 import type { Database } from './database.ts';
 import { listenOnServer } from './notifications.ts';
 import { oneTripExecutors } from './one-trip.ts';
+import { prepareMarkedStatements } from './prepared-marker.ts';
 import { quoteIdent } from './sql-literal.ts';
 import { runTransaction } from './transaction.ts';
 import { valueParsers } from './type-parsers.ts';
@@ -49,7 +50,10 @@ export function postgresDatabase<DB>(url: string, runtimeRole: string, poolSize 
   // A checked-out client's too: pg-pool listens only on idle ones, and the server dying under load
   // ("terminating connection due to unexpected postmaster exit") stopped the whole process. The
   // query in flight fails with the same error, and the pool discards the client when it is released.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    prepareMarkedStatements(client);
+  });
   // Database spans name the server and database, never the login (see telemetry/db-tracing.ts).
   const target = spanTargetOfUrl(url);
   const spanAttributes = databaseSpanAttributes(target);

@@ -1,4 +1,5 @@
 import { createHmac, type KeyObject, randomUUID, timingSafeEqual } from 'node:crypto';
+import { preparedStatement } from '@ours/platform/db';
 import { sql } from 'kysely';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import type { AuditInput } from './audit.repository.ts';
@@ -83,7 +84,7 @@ export async function insertPending(tx: LabExecutor, entries: StoredPending[]): 
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, occurred_at timestamptz,
       actor_id uuid, actor_email text, action text, entity_type text, entity_id text, before jsonb,
       after jsonb, reason text, request_id text, client_ip text, mac text, ord int)
-    order by ord`.execute(tx);
+    order by ord${preparedStatement}`.execute(tx);
 }
 
 /**
@@ -102,6 +103,6 @@ export async function pendingBatch(tx: LabExecutor, rows: number): Promise<Store
     select p.id, p.tx_id::text as tx_id, p.occurred_at, p.actor_id, p.actor_email, p.action, p.entity_type,
       p.entity_id, p.before, p.after, p.reason, p.request_id, p.client_ip, p.mac
     from audit_pending p join txs using (tx_id)
-    order by txs.first, p.position`.execute(tx);
+    order by txs.first, p.position${preparedStatement}`.execute(tx);
   return batch;
 }

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { preparedStatement } from '@ours/platform/db';
 import { sql } from 'kysely';
 import type { LabExecutor } from '../../db/lab-database.ts';
 import { type AuditFields, auditHash, auditMac, storedFields } from './audit-hash.ts';
@@ -42,6 +43,7 @@ export async function lockHead(tx: LabExecutor): Promise<{ seq: number; hash: st
     .where('id', '=', true)
     .where(sql<boolean>`(select pg_advisory_xact_lock(hashtext('lab:audit-head'))) is not null`)
     .forUpdate()
+    .modifyEnd(preparedStatement)
     .executeTakeFirst();
   if (!head) throw new Error('audit head is missing');
   return head;
@@ -83,7 +85,7 @@ export async function insertEntries(tx: LabExecutor, entries: SealedEntry[]): Pr
       returning 1)
     update audit_head set seq = ${last.seq}, hash = ${last.hash}
     where id and (select count(*) from appended) = ${entries.length}
-    returning seq`.execute(tx);
+    returning seq${preparedStatement}`.execute(tx);
   // Entries without the head moved would break every later append: fail the whole transaction instead.
   if (moved.rows.length !== 1) throw new Error('audit head did not move with the appended entries');
 }

@@ -1,3 +1,4 @@
+import { preparedStatement } from '@ours/platform/db';
 import { type Selectable, type SelectExpression, sql } from 'kysely';
 import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 import { isUuid } from '../shared/uuid.ts';
@@ -74,7 +75,7 @@ export async function insertSamples(
       returning *)
     select ${sql.join(sampleColumns.map((column) => sql.ref(column)))}
     from inserted samples join input on input.sample_id = samples.sample_id and input.lab_id = samples.lab_id
-    order by input.ord`.execute(tx);
+    order by input.ord${preparedStatement}`.execute(tx);
   const created = new Set(rows.map((row) => `${row.lab_id}/${row.sample_id}`));
   const taken = samples.filter((sample) => !created.has(`${sample.lab_id}/${sample.sample_id}`));
   return { created: rows, taken: [...new Set(taken.map((sample) => sample.sample_id))].sort() };

@@ -1,3 +1,4 @@
+import { preparedStatement } from '@ours/platform/db';
 import { sql } from 'kysely';
 import type { LabExecutor } from '../../db/lab-database.ts';
 
@@ -6,7 +7,7 @@ export const labIdsSetting = (labIds: readonly string[]) => `{${labIds.join(',')
 
 /** Makes the given labs the only ones row-level security lets this transaction see or write. */
 export async function setLabScope(tx: LabExecutor, labIds: readonly string[]): Promise<void> {
-  await sql`select set_config('app.lab_ids', ${labIdsSetting(labIds)}, true)`.execute(tx);
+  await sql`select set_config('app.lab_ids', ${labIdsSetting(labIds)}, true)${preparedStatement}`.execute(tx);
 }
 
 /** Every lab, for system jobs that work across sites (alerts, demo data). */
