@@ -36,6 +36,31 @@ export interface LabBenchDatabase {
 export async function createLabBenchDatabase(prefix: string): Promise<LabBenchDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
+  return benchDatabase(name);
+}
+
+/**
+ * A bench database kept between runs under a fixed name (seeding a million samples once, then
+ * iterating on what reads them): `fresh` when this call created it; `drop` leaves it in place.
+ */
+export async function keptLabBenchDatabase(name: string): Promise<LabBenchDatabase & { fresh: boolean }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  let fresh = false;
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${name}`);
+      fresh = true;
+    }
+  } finally {
+    await client.end();
+  }
+  return { ...benchDatabase(name), fresh, drop: async () => {} };
+}
+
+function benchDatabase(name: string): LabBenchDatabase {
   const open = (poolSize: number) =>
     openDatabase<LabSchema>({
       url: databaseUrl(name, 'lab_app'),

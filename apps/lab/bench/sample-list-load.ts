@@ -57,7 +57,14 @@ export async function measureLists(
   client: LabClient,
   baseUrl: string,
   mixes: ListMix[],
-  options: { clients: number; seconds: number; singleCalls: number; serverPid: number },
+  options: {
+    clients: number;
+    seconds: number;
+    singleCalls: number;
+    serverPid: number;
+    /** The server's database connections (pids), read after the warm-up has opened them all. */
+    databasePids?: () => Promise<number[]>;
+  },
 ): Promise<ListRun[]> {
   const runs: ListRun[] = [];
   for (const mix of mixes) {
@@ -80,7 +87,7 @@ export async function measureLists(
         next: () => ({ path: path() }),
       });
     await run(2);
-    const cpu = cpuMeter(options.serverPid);
+    const cpu = cpuMeter(options.serverPid, (await options.databasePids?.()) ?? []);
     const loaded = await run(options.seconds);
     runs.push({ mix: mix.name, single, loaded, cpu: cpu(), itemsSeen: itemsSeen / single.count });
     console.log(

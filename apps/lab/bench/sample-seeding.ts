@@ -70,19 +70,34 @@ export async function seedLabSamples(adminUrl: string, total: number, userId: st
       console.log(`seeded ${to.toLocaleString('en-GB')} samples`);
     }
     await client.query('vacuum (analyze) samples, projects, batches, containers');
-    const ids = async (table: string) =>
-      (await client.query<{ id: string }>(`select id from ${table} order by code`)).rows.map((row) => row.id);
-    const range = await client.query<{ from: Date; to: Date }>(
-      'select min(created_at) as from, max(created_at) as to from samples',
-    );
-    return {
-      projectIds: await ids('projects'),
-      batchIds: await ids('batches'),
-      containerIds: await ids('containers'),
-      from: range.rows[0]!.from,
-      to: range.rows[0]!.to,
-    };
+    return await seededLab(client);
   } finally {
     await client.end();
   }
+}
+
+/** What `seedLabSamples` answered, read back from a database it seeded earlier (BENCH_KEEP_DATABASE). */
+export async function readSeededLab(adminUrl: string): Promise<SeededLab> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await seededLab(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function seededLab(client: pg.Client): Promise<SeededLab> {
+  const ids = async (table: string) =>
+    (await client.query<{ id: string }>(`select id from ${table} order by code`)).rows.map((row) => row.id);
+  const range = await client.query<{ from: Date; to: Date }>(
+    'select min(created_at) as from, max(created_at) as to from samples',
+  );
+  return {
+    projectIds: await ids('projects'),
+    batchIds: await ids('batches'),
+    containerIds: await ids('containers'),
+    from: range.rows[0]!.from,
+    to: range.rows[0]!.to,
+  };
 }

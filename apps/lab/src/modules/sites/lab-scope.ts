@@ -17,6 +17,17 @@ export function readInLabs(db: LabDatabase, labIds: readonly string[]): LabExecu
 }
 
 /**
+ * `readInLabs` for keyset pages that have an index in their order: sorting is off for the statement
+ * (`enable_sort`, transaction-local like the scope), so the planner walks an index in the page's
+ * order even when stale statistics (a bulk import autovacuum has not caught up with) make a sort of
+ * "a few rows" look cheaper: those few rows can be a whole lab. A statement with no ordered path
+ * still sorts (every plan then pays the same penalty), so it stays correct, only unsteered.
+ */
+export function sortlessReadInLabs(db: LabDatabase, labIds: readonly string[]): LabExecutor {
+  return db.withSettings({ 'app.lab_ids': labIdsSetting(labIds), enable_sort: 'off' });
+}
+
+/**
  * One-statement writes limited to these labs, each one round trip, committed without waiting for the
  * disk flush: for live progress that is not a record (a crash may lose the last few; the next
  * flushed commit writes them too, in order).
