@@ -97,27 +97,36 @@ export async function existingSampleIds(tx: LabExecutor, labId: string, ids: str
 }
 
 /** A sample by uuid or business id, among the labs in scope; optionally row-locked for a change. */
-export function findSamples(
+export async function findSamples(
   tx: LabExecutor,
   key: string,
   options: { lock?: boolean } = {},
 ): Promise<SampleRow[]> {
-  return selectSamples(tx)
+  // Ordered here, not in SQL: an ORDER BY lab_id let a planner without statistics (PGlite after a
+  // bulk load) walk a whole lab's index in lab order instead of probing the business key.
+  const rows = await selectSamples(tx)
     .where(isUuid(key) ? 'samples.id' : 'samples.sample_id', '=', key)
-    .orderBy('samples.lab_id')
     .$if(options.lock === true, (query) => query.forUpdate())
     .execute();
+  return rows.sort((a, b) => (a.lab_id < b.lab_id ? -1 : a.lab_id > b.lab_id ? 1 : 0));
 }
 
 /** Live (not deleted) samples of one lab by business id, row-locked: the parents a new sample derives from. */
-export function samplesByBusinessIds(tx: LabExecutor, labId: string, ids: string[]): Promise<SampleRow[]> {
-  return selectSamples(tx)
-    .where('samples.lab_id', '=', labId)
-    .where('samples.sample_id', '=', (eb) => eb.fn.any(eb.val(ids)))
-    .where('samples.deleted_at', 'is', null)
-    .orderBy('samples.sample_id')
-    .forUpdate()
-    .execute();
+export async function samplesByBusinessIds(
+  tx: LabExecutor,
+  labId: string,
+  ids: string[],
+): Promise<SampleRow[]> {
+  // One probe of the unique index per id (see existingSampleIds): a filter on the lab and a list of
+  // ids let a planner without statistics walk the whole lab.
+  const { rows } = await sql<SampleRow>`
+    select ${sql.join(sampleColumns.map((column) => sql.ref(column)))}
+    from unnest(${ids}::text[]) as wanted(sample_id)
+    join samples on samples.lab_id = ${labId} and samples.sample_id = wanted.sample_id
+    where samples.deleted_at is null
+    order by samples.sample_id
+    for update of samples`.execute(tx);
+  return rows;
 }
 
 /** The samples in scope with any of these uuids or business ids (labels), in no particular order. */
