@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { labBackendPids } from './bench-database.ts';
 import { type LabClient, signIn } from './lab-client.ts';
 
 /** One lab under test: a tree's own code, its own database and server, two signed-in scientists. */
@@ -88,19 +89,6 @@ async function addSecondLab(adminUrl: string): Promise<void> {
   }
 }
 
-async function backendPids(adminUrl: string): Promise<number[]> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      `select pid from pg_stat_activity where datname = current_database() and usename = 'lab_app'`,
-    );
-    return rows.map((row) => row.pid);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Starts `label`'s lab from the tree at `dir` on a fresh database of its own. */
 export async function startSide(label: string, dir: string, poolSize: number): Promise<BenchSide> {
   const { createLabBenchDatabase } = await load<TreeModules>(dir, 'bench/bench-database.ts');
@@ -121,7 +109,7 @@ export async function startSide(label: string, dir: string, poolSize: number): P
       adminUrl: database.adminUrl,
       labA,
       labB,
-      backendPids: () => backendPids(database.adminUrl),
+      backendPids: () => labBackendPids(database.adminUrl),
       close: async () => {
         await server.stop();
         await database.drop();

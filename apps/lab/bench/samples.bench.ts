@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import pg from 'pg';
-import { createLabBenchDatabase, keptLabBenchDatabase } from './bench-database.ts';
+import { createLabBenchDatabase, keptLabBenchDatabase, labBackendPids } from './bench-database.ts';
 import { benchPassword, createBenchUsers } from './bench-users.ts';
 import { type Latency, signIn } from './lab-client.ts';
 import { startLabServer } from './lab-server.ts';
@@ -52,7 +52,7 @@ try {
       seconds,
       singleCalls: 200,
       serverPid: server.pid,
-      databasePids: () => backendPids(database.adminUrl),
+      databasePids: () => labBackendPids(database.adminUrl),
     });
     if (listsOnly) {
       const report = [
@@ -170,20 +170,6 @@ async function dropKept(adminUrl: string, name: string) {
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => client.end());
-}
-
-/** The lab server's connections to the bench database (the runtime role's backends). */
-async function backendPids(adminUrl: string): Promise<number[]> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      `select pid from pg_stat_activity where datname = current_database() and usename = 'lab_app'`,
-    );
-    return rows.map((row) => row.pid);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The list rows alone, with what a page costs in CPU (ms of a core per page, from the /proc shares). */
