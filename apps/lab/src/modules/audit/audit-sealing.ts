@@ -28,10 +28,11 @@ export async function startAuditSealing(ctx: LabContext, log: FastifyBaseLogger)
     if (polling) return;
     polling = true;
     try {
+      // The oldest pending entry through the position index: a scan of the table would read every
+      // dead row sealing left behind (PGlite has no autovacuum), once a second.
       const orphans = await sql`
-        select 1 from audit_pending where occurred_at < now() - ${orphanAfter}::interval limit 1`.execute(
-        ctx.db.kysely,
-      );
+        select 1 from (select occurred_at from audit_pending order by position limit 1) oldest
+        where occurred_at < now() - ${orphanAfter}::interval`.execute(ctx.db.kysely);
       if (orphans.rows.length > 0) await ctx.audit.sealCommitted(ctx.db.kysely);
     } catch (error) {
       log.warn({ err: serializeError(error) }, 'looking for pending audit entries failed');
