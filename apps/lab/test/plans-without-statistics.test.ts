@@ -17,6 +17,7 @@ import {
 } from '../src/modules/samples/samples.repository.ts';
 import { defaultLabId, inLabs } from '../src/modules/sites/index.ts';
 import { type LabTestApp, startLabApp } from './support/lab-app.ts';
+import { type PlanNode, readPlan } from './support/query-plans.ts';
 import { asSuperuser } from './support/superuser.ts';
 
 // A lab that was just bulk-loaded, with autovacuum off (or lagging), has no fresh planner statistics.
@@ -46,37 +47,17 @@ async function statementsOf(run: (executor: LabExecutor) => Promise<unknown>): P
   return captured;
 }
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Conflict Arbiter Indexes'?: string[];
-  'Actual Rows'?: number;
-  Plans?: PlanNode[];
-}
-
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
-
 class Rollback extends Error {}
 
 /** EXPLAIN ANALYZE of a compiled statement with its parameters, rolled back. */
-async function explained(
-  app: LabTestApp,
-  statement: CompiledQuery,
-): Promise<{ nodes: PlanNode[]; ms: number }> {
-  let found: { nodes: PlanNode[]; ms: number } | undefined;
+async function explained(app: LabTestApp, statement: CompiledQuery): Promise<PlanNode[]> {
+  let found: PlanNode[] | undefined;
   await inLabs(app.db, [defaultLabId], async (tx) => {
     const { rows } = await tx.executeQuery<{ 'QUERY PLAN': unknown }>({
       ...statement,
       sql: `explain (analyze, format json) ${statement.sql}`,
     });
-    const raw = rows[0]?.['QUERY PLAN'];
-    const [document] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
-      Plan: PlanNode;
-      'Execution Time': number;
-    }[];
-    if (!document) throw new Error('EXPLAIN answered nothing');
-    found = { nodes: nodesOf(document.Plan), ms: document['Execution Time'] };
+    found = readPlan(rows[0]?.['QUERY PLAN']);
     throw new Rollback();
   }).catch((error: unknown) => {
     if (!(error instanceof Rollback)) throw error;
@@ -179,7 +160,7 @@ describe(`hot write paths after a bulk load of ${bulkSamples.toLocaleString('en-
 
   it('creates a sample through the unique index (the duplicate check is the insert itself)', async () => {
     const [insert] = await statementsOf((db) => insertSamples(db, [newSample('NEW-1', creators.get(full)!)]));
-    const { nodes } = await explained(full, insert!);
+    const nodes = await explained(full, insert!);
     const modify = nodes.find((node) => node['Node Type'] === 'ModifyTable');
     expect(modify?.['Conflict Arbiter Indexes']).toEqual([unique]);
     expect(
@@ -190,7 +171,7 @@ describe(`hot write paths after a bulk load of ${bulkSamples.toLocaleString('en-
   it('checks a list of ids for duplicates (CSV import) with one probe per id', async () => {
     const ids = ['BULK-17', 'BULK-29999', 'NOT-THERE'];
     const [check] = await statementsOf((db) => existingSampleIds(db, defaultLabId, ids));
-    const { nodes } = await explained(full, check!);
+    const nodes = await explained(full, check!);
     expectBusinessKeyProbes(nodes, check!.sql);
   });
 
@@ -199,7 +180,7 @@ describe(`hot write paths after a bulk load of ${bulkSamples.toLocaleString('en-
       ...(await statementsOf((db) => findSamples(db, 'BULK-123', { lock: true }))),
       ...(await statementsOf((db) => samplesByBusinessIds(db, defaultLabId, ['BULK-1', 'BULK-2']))),
     ]) {
-      expectBusinessKeyProbes((await explained(full, statement)).nodes, statement.sql);
+      expectBusinessKeyProbes(await explained(full, statement), statement.sql);
     }
   });
 

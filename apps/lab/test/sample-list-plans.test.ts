@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type SampleFilter, sampleListStatement } from '../src/modules/samples/sample-list.repository.ts';
 import { defaultLabId, inLabs } from '../src/modules/sites/lab-scope.ts';
 import { bearer, type LabTestApp, type TestAccount, useLabApp } from './support/lab-app.ts';
+import { type PlanNode, readPlan } from './support/query-plans.ts';
 import { asSuperuser } from './support/superuser.ts';
 
 const bulk = 30_000;
@@ -12,18 +13,6 @@ const day = 86_400_000;
 const newest = Date.now() - 3_600_000;
 const projects = [randomUUID(), randomUUID()];
 const batches = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 /**
  * The plan of the list statement as a page request runs it (EXPLAIN ANALYZE): as the runtime role
@@ -36,10 +25,7 @@ async function planOf(lab: LabTestApp, labs: string[], filter: SampleFilter): Pr
     return (await sql<{ 'QUERY PLAN': unknown }>`explain (analyze, format json) ${statement}`.execute(tx))
       .rows;
   });
-  const document = rows[0]!['QUERY PLAN'];
-  // PGlite answers the JSON parsed, the server's driver as text.
-  const [top] = (typeof document === 'string' ? JSON.parse(document) : document) as { Plan: PlanNode }[];
-  return nodesOf(top!.Plan);
+  return readPlan(rows[0]?.['QUERY PLAN']);
 }
 
 /** Every read of the samples table: an index scan on one of `indexes`, reading at most `rows` rows. */
