@@ -8,6 +8,9 @@ import { bearer, createUser, type TestUser, useTestApp } from './support/test-ap
 let alice: TestUser;
 let bob: TestUser;
 let aliceRows: Awaited<ReturnType<typeof seedCoachData>>;
+// Operations tables no user reads: only the service role (which bypasses RLS) passes.
+const serviceOnlyTables = ['coach_reviews', 'job_runs', 'model_prices', 'operator_alerts'];
+
 const userTables = [
   'ai_coach_logs',
   'ai_coach_notes',
@@ -105,9 +108,7 @@ describe('row-level security in the database itself', () => {
       ),
     );
     // Service-only tables are locked down the same way (no policy: only the service role passes).
-    expect(rows.map((row) => row.relname)).toEqual(
-      [...userTables, 'coach_reviews', 'job_runs', 'operator_alerts'].sort(),
-    );
+    expect(rows.map((row) => row.relname)).toEqual([...userTables, ...serviceOnlyTables].sort());
     for (const row of rows) expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
   });
 

@@ -9,6 +9,8 @@ export const coachRlsTables: readonly string[] = [
   'coach_reviews',
   'job_runs',
   'log_embeddings',
+  // Added by 20261205T1200Z_push_usage_budget_foundation (issue 14).
+  'model_prices',
   'mood_logs',
   // Added by 20261205T0200Z_operator_alerts (issue 12's alert work).
   'operator_alerts',
