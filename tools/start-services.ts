@@ -73,7 +73,9 @@ if (env.LAB_WEB_UI_DIR === undefined) {
 const cliOf = (app: string) => new URL(`../apps/${app}/src/cli.ts`, import.meta.url).pathname;
 
 const services: Record<string, { args: string[]; env: NodeJS.ProcessEnv }> = {
-  coach: { args: [cliOf('coach'), 'serve'], env },
+  // The operator page is off unless configured; a local evaluation gets it (it shows nothing without
+  // a service-role token).
+  coach: { args: [cliOf('coach'), 'serve'], env: { ADMIN_PAGE_ENABLED: 'true', ...env } },
   lab: { args: [cliOf('lab'), 'serve', ...(args.demo ? ['--demo'] : [])], env: labEnv() },
 };
 

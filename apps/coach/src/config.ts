@@ -12,8 +12,13 @@ import {
   withSecretFiles,
 } from '@ours/platform/config';
 import { type TelemetryConfig, telemetryConfigFromEnv } from '@ours/platform/telemetry';
+import { type AdminPageConfig, adminPageConfigFromEnv } from './modules/admin-page/admin-page-config.ts';
 import { type AlertsConfig, alertsConfigFromEnv } from './modules/alerts/alerts-config.ts';
+import { type BudgetsConfig, budgetsConfigFromEnv } from './modules/budgets/budgets-config.ts';
+import { type ScheduleConfig, scheduleConfigFromEnv } from './modules/jobs/schedule-config.ts';
 import type { OpenAiLlmOptions } from './modules/llm/openai-llm-client.ts';
+import { type PushConfig, pushConfigFromEnv } from './modules/push/push-config.ts';
+import { type UsageConfig, usageConfigFromEnv } from './modules/usage/usage-config.ts';
 
 /** The variables that may instead be given as `NAME_FILE`, a file holding the secret. */
 const secretVariables = [
@@ -23,6 +28,9 @@ const secretVariables = [
   'DATABASE_ADMIN_URL',
   'REDIS_URL',
   'ALERT_WEBHOOK_URL',
+  // Not a secret, but a price table is more at home in a mounted file than in one variable.
+  'MODEL_PRICES',
+  'EXPO_ACCESS_TOKEN',
   'OTEL_EXPORTER_OTLP_HEADERS',
   'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
 ] as const;
@@ -56,6 +64,16 @@ export interface CoachConfig {
   memory: { embeddingModel: string | undefined; retentionDays: number };
   /** Operator alerts to a Slack- or Discord-compatible webhook (ALERT_WEBHOOK_*); off when unset. */
   alerts: AlertsConfig;
+  /** Model prices (MODEL_PRICES or MODEL_PRICES_FILE), applied at start as new price versions. */
+  usage: UsageConfig;
+  /** Per-user local-time jobs: quiet hours that hold push delivery (QUIET_HOURS). */
+  schedule: ScheduleConfig;
+  /** Monthly /ask budgets (set through /admin/budgets); BUDGET_CACHE_MS bounds how stale "any budget?" may be. */
+  budgets: BudgetsConfig;
+  /** Push notifications through Expo (EXPO_*, PUSH_*); sends nothing without registered tokens. */
+  push: PushConfig;
+  /** The operator page at `/admin` (ADMIN_PAGE_ENABLED); off unless configured. */
+  adminPage: AdminPageConfig;
 }
 
 function timeZone(env: Env): string {
@@ -120,5 +138,10 @@ export function envToConfig(env: Env): CoachConfig {
       retentionDays: envInt(env, 'MEMORY_RETENTION_DAYS', { min: 1, max: 3650 }) ?? 90,
     },
     alerts: alertsConfigFromEnv(env),
+    usage: usageConfigFromEnv(env),
+    schedule: scheduleConfigFromEnv(env),
+    budgets: budgetsConfigFromEnv(env),
+    push: pushConfigFromEnv(env),
+    adminPage: adminPageConfigFromEnv(env),
   };
 }

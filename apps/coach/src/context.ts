@@ -30,5 +30,7 @@ export interface AppContext {
   /** The job queue, once started (absent in tools that run without it). */
   jobs: JobEngine | undefined;
   redis: Redis | undefined;
+  /** Asks for a push delivery run soon (set by the job engine; push also polls every minute). */
+  push?: { wake(): void };
   now: () => Date;
 }

@@ -13,8 +13,11 @@ const jobsHelp = `Usage: npm run coach -- jobs run <job> [options]
   Runs one job now, in this process, and prints its run record as JSON (snake_case, like
   GET /admin/jobs). On the embedded database stop the server first, or use
   POST /admin/jobs/<job>/run on the running server instead.
-  jobs run weekly-digest [--week 2026-W47] [--dry-run]   progress on stderr
-  jobs run check-user-status [--date 2026-11-23] [--dry-run]
+  The status check and the digest run for every user at once, whatever the hour, each user in
+  their own time zone (the schedule runs them at 08:00 and Sunday 20:00 local, zone by zone).
+  jobs run weekly-digest [--week 2026-W47] [--dry-run]   each user's own Sunday-to-Sunday week
+  jobs run check-user-status [--date 2026-11-23] [--dry-run]   default: each zone's today;
+    a user already checked for that local date is left alone
   jobs run memory-retention`;
 
 const jobNames = ['weekly-digest', 'check-user-status', 'memory-retention'];

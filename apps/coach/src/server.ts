@@ -33,8 +33,11 @@ export async function startServer(): Promise<void> {
     `Database: ${embedded ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
   lines.push(
-    `Jobs: ${config.jobs.enabled ? `running (${config.jobs.timeZone})` : 'queue only (JOBS_ENABLED=false)'}; memory: ${ctx.memory.mode}`,
+    `Jobs: ${config.jobs.enabled ? `running (each user's own time zone; default ${config.jobs.timeZone})` : 'queue only (JOBS_ENABLED=false)'}; memory: ${ctx.memory.mode}`,
   );
+  if (config.adminPage.enabled) {
+    lines.push(`Operator page: ${address}/admin  (sign in with: npm run --silent coach -- token --service)`);
+  }
   lines.push(modelBanner(config.llm));
   const traces = describeTelemetry(config.telemetry);
   if (traces) lines.push(traces);

@@ -20,5 +20,7 @@ export async function startWorker(): Promise<void> {
     await telemetry.shutdown();
   }, log);
   log.info({ timeZone: config.jobs.timeZone, database: ctx.db.kind }, 'coach worker running');
-  console.log(`STRUKT coach worker running jobs in ${config.jobs.timeZone} (Ctrl+C to stop)`);
+  console.log(
+    `STRUKT coach worker running jobs in each user's own time zone (default ${config.jobs.timeZone}; Ctrl+C to stop)`,
+  );
 }

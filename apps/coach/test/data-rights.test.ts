@@ -17,8 +17,18 @@ const exportedTables = [
   'ai_coach_notes',
   'coach_notifications',
   'log_embeddings',
+  'push_tokens',
 ] as const;
 const userTables = [...exportedTables, 'coach_reviews'] as const;
+// Erased too, never exported: delivery and scheduling bookkeeping, budgets.
+const bookkeepingTables = [
+  'push_deliveries',
+  'user_schedule_marks',
+  'coach_budget_reservations',
+  'coach_budget_usage',
+  'coach_budgets',
+  'usage_user_totals',
+] as const;
 const confirm = { confirm: 'DELETE_MY_DATA' };
 
 /**
@@ -47,14 +57,70 @@ async function seedUser(user: TestUser, note: string) {
       })
       .execute(),
   );
+  await seedBookkeeping(user, ids.notificationId);
   return ids;
+}
+
+/** A device, a push of the seeded notification, a schedule mark and a budget in use. */
+async function seedBookkeeping(user: TestUser, notificationId: string) {
+  await asService(t.db, async (tx) => {
+    const token = await tx
+      .insertInto('push_tokens')
+      .values({ user_id: user.id, token: `ExponentPushToken[${user.id.slice(0, 12)}]`, platform: 'ios' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('push_deliveries')
+      .values({ notification_id: notificationId, token_id: token.id, user_id: user.id })
+      .execute();
+    await tx
+      .insertInto('user_schedule_marks')
+      .values({ user_id: user.id, status_checked_on: '2026-12-01', time_zone: 'Europe/London' })
+      .execute();
+    await tx
+      .insertInto('coach_budgets')
+      .values({ subject: user.id, user_id: user.id, token_limit: 100_000 })
+      .execute();
+    await tx
+      .insertInto('coach_budget_usage')
+      .values({ subject: user.id, period: '2026-12', user_id: user.id, tokens_used: 10 })
+      .execute();
+    await tx
+      .insertInto('usage_user_totals')
+      .values({
+        day: '2026-12-01',
+        user_id: user.id,
+        since: '2026-12-01',
+        last_active: '2026-12-01',
+        requests: 1,
+        succeeded: 1,
+        fallbacks: 0,
+        prompt_tokens: 100,
+        completion_tokens: 50,
+        cached_tokens: 0,
+        cost_usd: '0.001',
+      })
+      .execute();
+    await tx
+      .insertInto('coach_budget_reservations')
+      .values({
+        user_id: user.id,
+        period: '2026-12',
+        tokens: 700,
+        cost_usd: '0',
+        counts_user: true,
+        counts_global: false,
+        expires_at: sql<string>`now() + interval '1 minute'`,
+      })
+      .execute();
+  });
 }
 
 /** Rows per table (and in auth.users) for one user, counted as the service role. */
 async function rowCounts(userId: string): Promise<Record<string, number>> {
   return asService(t.db, async (tx) => {
     const counts: Record<string, number> = {};
-    for (const table of userTables) {
+    for (const table of [...userTables, ...bookkeepingTables]) {
       const row = await tx
         .selectFrom(table)
         .select(({ fn }) => fn.countAll<number>().as('n'))
@@ -94,6 +160,13 @@ function erase(user: TestUser, payload?: object) {
 }
 
 const seededCounts = {
+  push_deliveries: 1,
+  push_tokens: 1,
+  user_schedule_marks: 1,
+  coach_budget_reservations: 1,
+  coach_budget_usage: 1,
+  coach_budgets: 1,
+  usage_user_totals: 1,
   log_embeddings: 5,
   coach_notifications: 1,
   ai_coach_notes: 1,

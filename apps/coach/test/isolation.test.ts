@@ -9,7 +9,21 @@ let alice: TestUser;
 let bob: TestUser;
 let aliceRows: Awaited<ReturnType<typeof seedCoachData>>;
 // Operations tables no user reads: only the service role (which bypasses RLS) passes.
-const serviceOnlyTables = ['coach_reviews', 'job_runs', 'model_prices', 'operator_alerts'];
+const serviceOnlyTables = [
+  'coach_budget_reservations',
+  'coach_budget_usage',
+  'coach_budgets',
+  'coach_reviews',
+  'job_runs',
+  'model_prices',
+  'operator_alerts',
+  'push_deliveries',
+  'schedule_zone_marks',
+  'user_schedule_marks',
+  'usage_hourly',
+  'usage_rollup_state',
+  'usage_user_totals',
+];
 
 const userTables = [
   'ai_coach_logs',
@@ -17,6 +31,7 @@ const userTables = [
   'coach_notifications',
   'log_embeddings',
   'mood_logs',
+  'push_tokens',
   'user_profiles',
 ] as const;
 
@@ -26,6 +41,12 @@ beforeAll(async () => {
   alice = await createUser();
   bob = await createUser();
   aliceRows = await seedCoachData(t.db, alice.id, alice.email);
+  await asService(t.db, (tx) =>
+    tx
+      .insertInto('push_tokens')
+      .values({ user_id: alice.id, token: 'ExponentPushToken[isolation-alice-1]', platform: 'ios' })
+      .execute(),
+  );
 });
 
 describe('cross-user isolation through the API', () => {

@@ -16,21 +16,34 @@ const operationIds = {
   deleteAllMemories: 'DELETE /memories',
   deleteMemory: 'DELETE /memories/{id}',
   deleteMyData: 'DELETE /me',
+  deletePushToken: 'DELETE /me/push-tokens/{id}',
+  deleteUserBudget: 'DELETE /admin/budgets/users/{userId}',
   exportMyData: 'GET /me/export',
+  getAdminPage: 'GET /admin',
   getHealth: 'GET /health',
   getMetrics: 'GET /metrics',
   getProfile: 'GET /profile',
+  getUsage: 'GET /admin/usage',
   listAlerts: 'GET /admin/alerts',
+  listBudgets: 'GET /admin/budgets',
   listHistory: 'GET /history',
   listJobs: 'GET /admin/jobs',
   listMemories: 'GET /memories',
   listMoodLogs: 'GET /mood-logs',
   listNotes: 'GET /notes',
   listNotifications: 'GET /notifications',
+  listPrices: 'GET /admin/prices',
+  listPushTokens: 'GET /me/push-tokens',
+  putDefaultBudget: 'PUT /admin/budgets/default',
+  putGlobalBudget: 'PUT /admin/budgets/global',
+  putUserBudget: 'PUT /admin/budgets/users/{userId}',
+  registerPushToken: 'POST /me/push-tokens',
   runJob: 'POST /admin/jobs/{name}/run',
+  setPrice: 'PUT /admin/prices/{model}',
   updateNotification: 'PATCH /notifications/{id}',
   updateProfile: 'PUT /profile',
 };
-const publicRoutes = ['GET /health', 'GET /metrics'];
+// The operator page is public: it holds no data and asks for a service-role token itself.
+const publicRoutes = ['GET /health', 'GET /metrics', 'GET /admin'];
 
 describeOpenApiDocument(() => document, { operationIds, isPublic: (route) => publicRoutes.includes(route) });

@@ -1,6 +1,6 @@
 import { PgBoss } from '@ours/platform/jobs';
 import { describe, expect, it } from 'vitest';
-import { jobSchedules } from '../src/modules/jobs/job-schedules.ts';
+import { localTimeSlots } from '../src/modules/jobs/job-schedules.ts';
 
 // previewSchedule walks pg-boss's own cron evaluation; no connection is opened for it.
 const boss = new PgBoss({ connectionString: 'postgres://unused@127.0.0.1:1/unused' });
@@ -25,7 +25,7 @@ describe('London schedules across the clock changes', () => {
     ['spring 2027', '2027-03-14T00:00:00Z'],
     ['autumn 2027', '2027-10-17T00:00:00Z'],
   ])('weekly digest fires on Sundays at 20:00 London around %s', (_season, from) => {
-    const runs = fires(jobSchedules['weekly-digest'], from, 4);
+    const runs = fires(localTimeSlots['weekly-digest'].cron, from, 4);
     expect(runs.map((run) => run.london)).toEqual(['Sun 20:00', 'Sun 20:00', 'Sun 20:00', 'Sun 20:00']);
     // The UTC hour moves with the clocks: 20:00 in GMT, 19:00 in BST.
     expect(new Set(runs.map((run) => run.utc.slice(11, 16))).size).toBe(2);
@@ -49,7 +49,7 @@ describe('London schedules across the clock changes', () => {
       ['2027-10-29T07:00', '2027-10-30T07:00', '2027-10-31T08:00', '2027-11-01T08:00'],
     ],
   ])('status check fires daily at 08:00 London from %s', (from, utc) => {
-    const runs = fires(jobSchedules['check-user-status'], from, 4);
+    const runs = fires(localTimeSlots['check-user-status'].cron, from, 4);
     expect(runs.map((run) => run.utc.slice(0, 16))).toEqual(utc);
     expect(runs.every((run) => run.london.endsWith('08:00'))).toBe(true);
   });

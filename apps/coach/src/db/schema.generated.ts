@@ -53,6 +53,35 @@ export interface AuthUsers {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CoachBudgetReservations {
+  id: Generated<string>;
+  user_id: string;
+  period: string;
+  tokens: Int8;
+  cost_usd: Numeric;
+  expires_at: Timestamp;
+  counts_user: boolean;
+  counts_global: boolean;
+}
+
+export interface CoachBudgetUsage {
+  subject: string;
+  period: string;
+  user_id: string | null;
+  tokens_used: Generated<Int8>;
+  cost_used_usd: Generated<Numeric>;
+  tokens_reserved: Generated<Int8>;
+  cost_reserved_usd: Generated<Numeric>;
+}
+
+export interface CoachBudgets {
+  subject: string;
+  user_id: string | null;
+  token_limit: Int8 | null;
+  cost_limit_usd: Numeric | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface CoachNotifications {
   id: Generated<string>;
   user_id: string;
@@ -65,6 +94,7 @@ export interface CoachNotifications {
   created_at: Generated<Timestamp>;
   nudge_window: unknown | null;
   push_after: Timestamp | null;
+  push_dispatched_at: Timestamp | null;
 }
 
 export interface CoachReviews {
@@ -144,6 +174,71 @@ export interface OperatorAlerts {
   resolved_at: Timestamp | null;
 }
 
+export interface PushDeliveries {
+  id: Generated<string>;
+  notification_id: string;
+  token_id: string | null;
+  user_id: string;
+  status: Generated<'queued' | 'sent' | 'delivered' | 'failed'>;
+  ticket_id: string | null;
+  reason: string | null;
+  attempts: Generated<number>;
+  receipt_checks: Generated<number>;
+  next_attempt_at: Generated<Timestamp>;
+  leased_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface PushTokens {
+  id: Generated<string>;
+  user_id: string;
+  token: string;
+  platform: 'ios' | 'android' | 'web';
+  created_at: Generated<Timestamp>;
+  last_registered_at: Generated<Timestamp>;
+}
+
+export interface ScheduleZoneMarks {
+  time_zone: string;
+  status_checked_on: string | null;
+  digest_week: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface UsageHourly {
+  hour: Timestamp;
+  model: string;
+  outcome: string;
+  requests: number;
+  prompt_tokens: Int8;
+  completion_tokens: Int8;
+  cached_tokens: Int8;
+  cost_usd: Numeric;
+  cost_unknown: number;
+  latency_buckets: Json;
+}
+
+export interface UsageRollupState {
+  rollup: 'hourly' | 'user_totals';
+  covered_until: Timestamp;
+}
+
+export interface UsageUserTotals {
+  day: string;
+  user_id: string;
+  since: string;
+  last_active: string;
+  requests: Int8;
+  succeeded: Int8;
+  fallbacks: Int8;
+  prompt_tokens: Int8;
+  completion_tokens: Int8;
+  cached_tokens: Int8;
+  cost_usd: Numeric;
+}
+
 export interface UserProfiles {
   user_id: string;
   display_name: string | null;
@@ -154,12 +249,24 @@ export interface UserProfiles {
   conditions: Generated<string[]>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
+  quiet_hours_start: string | null;
+  quiet_hours_end: string | null;
+}
+
+export interface UserScheduleMarks {
+  user_id: string;
+  status_checked_on: string;
+  time_zone: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface DB {
   ai_coach_logs: AiCoachLogs;
   ai_coach_notes: AiCoachNotes;
   'auth.users': AuthUsers;
+  coach_budget_reservations: CoachBudgetReservations;
+  coach_budget_usage: CoachBudgetUsage;
+  coach_budgets: CoachBudgets;
   coach_notifications: CoachNotifications;
   coach_reviews: CoachReviews;
   job_runs: JobRuns;
@@ -167,5 +274,12 @@ export interface DB {
   model_prices: ModelPrices;
   mood_logs: MoodLogs;
   operator_alerts: OperatorAlerts;
+  push_deliveries: PushDeliveries;
+  push_tokens: PushTokens;
+  schedule_zone_marks: ScheduleZoneMarks;
+  usage_hourly: UsageHourly;
+  usage_rollup_state: UsageRollupState;
+  usage_user_totals: UsageUserTotals;
   user_profiles: UserProfiles;
+  user_schedule_marks: UserScheduleMarks;
 }

@@ -25,6 +25,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface FakeUsage {
   prompt_tokens: number;
   completion_tokens: number;
+  /** Reported as `usage.prompt_tokens_details.cached_tokens` (streamed in the usage chunk too). */
+  cached_tokens?: number;
 }
 
 export type FakeBehaviour =
@@ -186,6 +188,9 @@ export async function startFakeOpenAiServer(opts?: { recordRequests?: boolean })
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
+      ...(given?.cached_tokens === undefined
+        ? {}
+        : { prompt_tokens_details: { cached_tokens: given.cached_tokens } }),
     };
     const chunkDelayMs = behaviour.kind === 'stream' ? (behaviour.chunkDelayMs ?? 0) : 0;
 

@@ -1,21 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromiumArgs, chromiumPath } from '@ours/platform/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@ours/platform/testing/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const screenshotDir = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`,
-    );
-  }
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
-}
+export const launchBrowser = launchChromium;
 
 /** A fresh browser profile (no cookies) on the lab's origin, sized like a lab PC's screen. */
 export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {

@@ -6,7 +6,13 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const OperatorAlert = Type.Object({
   id: Type.String(),
   incident_key: Type.String({ description: 'One incident, one alert: e.g. job-failed:memory-sync' }),
-  kind: Type.Union([Type.Literal('job_failed'), Type.Literal('crisis_review')]),
+  kind: Type.Union([
+    Type.Literal('job_failed'),
+    Type.Literal('crisis_review'),
+    Type.Literal('budget_threshold'),
+    Type.Literal('budget_exhausted'),
+    Type.Literal('price_missing'),
+  ]),
   text: Type.String({ description: 'What the webhook receives (never a user message)' }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
   attempts: Type.Integer(),

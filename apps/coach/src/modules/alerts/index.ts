@@ -2,7 +2,7 @@
 
 export { registerAlertMetrics } from './alert-metrics.ts';
 export { createAlertQueue, workAlerts } from './alert-queue.ts';
-export { crisisReviewAlert, jobFailedAlert, statusReviewAlert } from './alert-text.ts';
+export { type AlertDraft, crisisReviewAlert, jobFailedAlert, statusReviewAlert } from './alert-text.ts';
 export { alertRoutes } from './alerts.routes.ts';
 export { type AlertLog, raiseAlertSafely, resolveAlertIncident } from './alerts.service.ts';
 export { type AlertsConfig, alertsConfigFromEnv } from './alerts-config.ts';

@@ -70,6 +70,8 @@ export interface CoachLogEntry {
   model: string | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  /** Prompt tokens the provider served from its cache (part of promptTokens), where it says. */
+  cachedTokens?: number | null;
   latencyMs: number;
   issues: string[];
   fallbackReason: Selectable<CoachSchema['ai_coach_logs']>['fallback_reason'];
@@ -79,13 +81,26 @@ export interface CoachLogEntry {
   stressSignal: boolean;
 }
 
-/** Writes one log row in one statement (/ask runs it through a one-trip scope as the service role). */
-export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): Promise<void> {
+/** What the database made of a written log row: its id and the price and cost it was charged at. */
+export interface WrittenCoachLog {
+  id: string;
+  model: string | null;
+  /** NULL with a model: no price was in force for that model (the call's cost is unknown). */
+  priceId: number | null;
+  costUsd: number | null;
+}
+
+/**
+ * Writes one log row in one statement (/ask runs it through a one-trip scope as the service role).
+ * The insert trigger prices it (migration 20261205T1230Z_usage_rollups): the row comes back with
+ * the price in force for its model and its cost.
+ */
+export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): Promise<WrittenCoachLog> {
   const total =
     entry.promptTokens === null && entry.completionTokens === null
       ? null
       : (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0);
-  await tx
+  const row = await tx
     .insertInto('ai_coach_logs')
     .values({
       ...(entry.id ? { id: entry.id } : {}),
@@ -99,11 +114,14 @@ export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): P
       model: entry.model,
       prompt_tokens: entry.promptTokens,
       completion_tokens: entry.completionTokens,
+      cached_tokens: entry.cachedTokens ?? null,
       latency_ms: entry.latencyMs,
       fallback_reason: entry.fallbackReason,
       topic: entry.topic,
       blocked_response: entry.blockedResponse,
       stress_signal: entry.stressSignal,
     })
-    .execute();
+    .returning(['id', 'model', 'price_id', 'cost_usd'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, model: row.model, priceId: row.price_id, costUsd: row.cost_usd };
 }

@@ -34,6 +34,7 @@ export const fallbackReasons = [
   'not_configured',
   'safety_blocked',
   'crisis_support',
+  'budget_exhausted',
 ] as const;
 export type FallbackReason = (typeof fallbackReasons)[number];
 
@@ -56,6 +57,7 @@ export const AskFallback = Type.Object({
     Type.Literal('not_configured'),
     Type.Literal('safety_blocked'),
     Type.Literal('crisis_support'),
+    Type.Literal('budget_exhausted'),
   ]),
   reply: Type.String(),
   session_id: Type.String(),

@@ -4,6 +4,15 @@ import { queryAs, userClaims } from '@ours/platform/db';
 import { ForbiddenError, ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
 import { type AlertLog, crisisReviewAlert, raiseAlertSafely } from '../alerts/index.ts';
+import {
+  admitToBudget,
+  type BudgetHold,
+  budgetExhaustedReply,
+  estimatePromptTokens,
+  estimateTextTokens,
+  settleBudgetHold,
+  type TokensUsed,
+} from '../budgets/index.ts';
 import { type LlmReply, LlmUnavailableError } from '../llm/index.ts';
 import { vectorLiteral } from '../memory/index.ts';
 import {
@@ -66,6 +75,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
     model: null,
     promptTokens: null,
     completionTokens: null,
+    cachedTokens: null,
     latencyMs: 0,
     issues: [],
     fallbackReason: null,
@@ -73,9 +83,31 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
     blockedResponse: null,
     stressSignal: detectStressSignal(userMessage).stressed,
   };
+  // A budget reservation, once admitted: every path through finish() settles it with what was used.
+  let hold: BudgetHold | undefined;
+  let promptEstimate = 0;
+  let generated = '';
+  const tokensUsed = (): TokensUsed =>
+    log.promptTokens !== null
+      ? {
+          model: log.model,
+          promptTokens: log.promptTokens,
+          completionTokens: log.completionTokens ?? 0,
+          cachedTokens: log.cachedTokens ?? 0,
+        }
+      : // No usage reported (a failure, an abandoned stream): the prompt was likely charged, and the text so far.
+        {
+          model: log.model,
+          promptTokens: promptEstimate,
+          completionTokens: estimateTextTokens(generated),
+          cachedTokens: 0,
+        };
   const finish = async (result: AskResult | null): Promise<AskOutcome> => {
     log.latencyMs = Math.round(performance.now() - startedAt);
+    // Alongside the log row, not after it: one round trip's time, not two.
+    const settling = hold ? settleBudgetHold(ctx, hold, tokensUsed(), input.log ?? console) : undefined;
     await insertCoachLog(queryAs(ctx.db, serviceRole), log);
+    await settling;
     return result ? { kind: 'answered', result } : { kind: 'disconnected' };
   };
   const fallback = (reason: FallbackReason, reply: string) => {
@@ -97,13 +129,18 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
 
   const memoryQuery = { text: userMessage, vector: await queryVector(ctx, userMessage) };
   const context = await readUserContext(queryAs(ctx.db, userClaims(user)), user.id, memoryQuery);
+  const prompt = buildPrompt(body.messages, context, ctx.now());
+  promptEstimate = estimatePromptTokens(prompt);
+  const admission = await admitToBudget(ctx, user.id, promptEstimate, input.log ?? console);
+  if (admission.kind === 'refused') return fallback('budget_exhausted', budgetExhaustedReply);
+  if (admission.kind === 'admitted') hold = admission.hold;
   // Streamed text passes the reply validator before it is sent; a block stops the model at once.
   const gate = input.onDelta ? createStreamGate(input.onDelta) : undefined;
   const stopModel = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, stopModel.signal]) : stopModel.signal;
   let reply: LlmReply;
   try {
-    reply = await ctx.llm.complete(buildPrompt(body.messages, context, ctx.now()), {
+    reply = await ctx.llm.complete(prompt, {
       signal,
       onDelta: gate
         ? (text) => {
@@ -114,6 +151,7 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
     });
   } catch (error) {
     if (!(error instanceof LlmUnavailableError)) throw error;
+    generated = error.partialText || (gate?.text ?? '');
     if (gate?.blocked && !input.signal?.aborted) {
       log.blockedResponse = gate.text;
       log.issues = validateReply(gate.text).issues;
@@ -128,8 +166,10 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   }
 
   log.model = reply.model;
+  generated = reply.text;
   log.promptTokens = reply.usage?.prompt_tokens ?? null;
   log.completionTokens = reply.usage?.completion_tokens ?? null;
+  log.cachedTokens = reply.usage?.cached_tokens ?? null;
   const validation = validateReply(reply.text);
   log.issues = validation.issues;
   if (validation.blocked) {

@@ -5,22 +5,37 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { jobFailedAlert, raiseAlertSafely } from '../alerts/index.ts';
 import {
+  claimZones,
   failRun,
   finishRun,
   type ItemCounts,
+  type JobRun,
   noItems,
+  type RunTrigger,
   recordItems,
+  restoreDigestMarks,
   type SlotData,
   startRun,
+  type ZoneGroup,
 } from '../jobs/index.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { serviceRole } from '../shared/service-role.ts';
-import { countDigestOutcome, currentWeek, digestUser, planDigest, weekWindow } from './digest.service.ts';
+import {
+  countDigestOutcome,
+  currentWeek,
+  type DigestPlan,
+  digestUser,
+  planDigest,
+  planWeek,
+  weekWindow,
+} from './digest.service.ts';
 
 interface DigestUserData {
   runId: string;
   userId: string;
   week: string;
+  /** The zone whose Sunday 20:00 closes the user's week (jobs queued before zones: the default). */
+  timeZone?: string;
 }
 
 const userQueue = 'weekly-digest-user';
@@ -92,8 +107,9 @@ export async function workDigestUsers(boss: PgBoss, ctx: AppContext, log: Fastif
 }
 
 /**
- * The slot job: plans the week and queues one job per user still without a note. The week comes
- * from when the slot fired, not from when a worker got to it (or retried it).
+ * A run by hand (`POST /admin/jobs/weekly-digest/run`): plans the week for every zone in use and
+ * queues one job per user still without a note. The week comes from when the run was queued, not
+ * from when a worker got to it (or retried it).
  */
 export async function planAndQueue(
   boss: PgBoss,
@@ -103,19 +119,76 @@ export async function planAndQueue(
 ): Promise<void> {
   const week = slot.week ?? currentWeek(firedAt, ctx.config.jobs.timeZone);
   const plan = await planDigest(ctx, week);
-  const total = plan.pending.length + plan.alreadyDone;
-  const run = await startRun(queryAs(ctx.db, serviceRole), {
-    name: 'weekly-digest',
-    slot: week,
-    trigger: slot.trigger ?? 'schedule',
-    dryRun: false,
-    total,
-    skipped: plan.alreadyDone,
-    details: { window: { start: plan.window.start, end: plan.window.end } },
+  const run = await startRun(queryAs(ctx.db, serviceRole), digestRun(plan, slot.trigger ?? 'manual'));
+  await queuePlan(boss, ctx, plan, run.id);
+}
+
+/** A zone whose Sunday 20:00 has come for `week`, with its mark before this tick. */
+export interface DigestDueGroup {
+  group: ZoneGroup;
+  week: string;
+  previousWeek: string | null;
+}
+
+/**
+ * The scheduled tick's part: claims the zones whose Sunday 20:00 has come, plans their users and
+ * records the run in one transaction, then queues the users. If queueing fails the claims are
+ * put back, so the next tick tries again.
+ */
+export async function queueDueZones(
+  boss: PgBoss,
+  ctx: AppContext,
+  due: DigestDueGroup[],
+  tick: string,
+): Promise<{ run: JobRun; zones: number } | null> {
+  const week = due[0]?.week;
+  if (!week) return null;
+  const mine = due.filter((zone) => zone.week === week);
+  const planned = await asRole(ctx.db, serviceRole, async (tx) => {
+    const claims = mine.map(({ group }) => ({ zone: group.zone, value: week }));
+    const won = new Set(await claimZones(tx, 'digest_week', claims));
+    const groups = mine.filter(({ group }) => won.has(group.zone)).map(({ group }) => group);
+    if (groups.length === 0) return null;
+    const plan = await planWeek(tx, ctx, week, groups);
+    const run = await startRun(tx, digestRun(plan, 'schedule', tick));
+    return { plan, run, groups };
   });
-  if (total === 0) {
+  if (!planned) return null;
+  try {
+    await queuePlan(boss, ctx, planned.plan, planned.run.id);
+  } catch (error) {
+    const previous = new Map(mine.map((zone) => [zone.group.zone, zone.previousWeek]));
+    await restoreDigestMarks(
+      queryAs(ctx.db, serviceRole),
+      planned.groups.map((group) => ({ zone: group.zone, week: previous.get(group.zone) ?? null })),
+    );
+    throw error;
+  }
+  return { run: planned.run, zones: planned.groups.length };
+}
+
+function digestRun(plan: DigestPlan, trigger: RunTrigger, tick?: string) {
+  return {
+    name: 'weekly-digest' as const,
+    slot: plan.week,
+    trigger,
+    dryRun: false,
+    total: plan.pending.length + plan.alreadyDone,
+    skipped: plan.alreadyDone,
+    details: {
+      window: { start: plan.window.start, end: plan.window.end },
+      ...(tick ? { tick } : {}),
+      zones: plan.zones.filter((zone) => zone.users > 0),
+      zones_planned: plan.zones.length,
+    },
+  };
+}
+
+/** Queues one job per pending user; a run with nothing to do is closed at once. */
+async function queuePlan(boss: PgBoss, ctx: AppContext, plan: DigestPlan, runId: string): Promise<void> {
+  if (plan.pending.length + plan.alreadyDone === 0) {
     await asRole(ctx.db, serviceRole, (tx) =>
-      finishRun(tx, run.id, { processed: 0, succeeded: 0, failed: 0, skipped: 0 }, {}),
+      finishRun(tx, runId, { processed: 0, succeeded: 0, failed: 0, skipped: 0 }, {}),
     );
     return;
   }
@@ -123,18 +196,20 @@ export async function planAndQueue(
   try {
     await boss.insert(
       userQueue,
-      plan.pending.map((userId) => ({ data: { runId: run.id, userId, week } satisfies DigestUserData })),
+      plan.pending.map(({ userId, timeZone }) => ({
+        data: { runId, userId, week: plan.week, timeZone } satisfies DigestUserData,
+      })),
     );
   } catch (error) {
-    // Nothing was queued: close this run as failed (the slot's retry starts a fresh one).
-    await failRun(queryAs(ctx.db, serviceRole), run.id, `could not queue the users: ${errorMessage(error)}`);
+    // Nothing was queued: close this run as failed (a retry starts a fresh one).
+    await failRun(queryAs(ctx.db, serviceRole), runId, `could not queue the users: ${errorMessage(error)}`);
     throw error;
   }
 }
 
 /** One user's digest attempt; a failure is final (to be counted) only on its last attempt. */
 async function attemptUser(ctx: AppContext, job: JobWithMetadata<DigestUserData>, log: FastifyBaseLogger) {
-  const window = weekWindow(job.data.week, ctx.config.jobs.timeZone);
+  const window = weekWindow(job.data.week, job.data.timeZone ?? ctx.config.jobs.timeZone);
   try {
     const outcome = await traceJobRun(userQueue, job, () => digestUser(ctx, job.data.userId, window));
     return { job, outcome, final: true };

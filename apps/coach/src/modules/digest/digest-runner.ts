@@ -2,7 +2,7 @@ import { asRole, queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
 import { finishRun, getRun, type JobRun, type RunTrigger, startRun } from '../jobs/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
-import { digestUser, planDigest, recordDigestOutcome } from './digest.service.ts';
+import { digestUser, planDigest, recordDigestOutcome, weekWindow } from './digest.service.ts';
 
 export interface DigestRunOptions {
   week: string;
@@ -21,8 +21,9 @@ export type DigestRunResult =
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs a week's digest in this process (the command line's `jobs run`), with bounded concurrency
- * and per-user retries with backoff; the scheduled path fans out through the queue instead.
+ * Runs a week's digest in this process (the command line's `jobs run`) for every zone, each user
+ * over their own zone's week, with bounded concurrency and per-user retries with backoff; the
+ * scheduled path fans out through the queue instead.
  */
 export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): Promise<DigestRunResult> {
   const plan = await planDigest(ctx, options.week);
@@ -37,7 +38,11 @@ export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): 
     dryRun: false,
     total,
     skipped: plan.alreadyDone,
-    details: { window: { start: plan.window.start, end: plan.window.end } },
+    details: {
+      window: { start: plan.window.start, end: plan.window.end },
+      zones: plan.zones.filter((zone) => zone.users > 0),
+      zones_planned: plan.zones.length,
+    },
   });
   if (total === 0) {
     const finished = await asRole(ctx.db, serviceRole, (tx) =>
@@ -50,11 +55,12 @@ export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): 
   options.onProgress?.(done, total);
   const queue = [...plan.pending];
   const worker = async () => {
-    for (let userId = queue.shift(); userId !== undefined; userId = queue.shift()) {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const window = weekWindow(options.week, next.timeZone);
       let outcome: Awaited<ReturnType<typeof digestUser>> | Error = new Error('not attempted');
       for (let attempt = 1; attempt <= attempts; attempt += 1) {
         try {
-          outcome = await digestUser(ctx, userId, plan.window);
+          outcome = await digestUser(ctx, next.userId, window);
           break;
         } catch (error) {
           outcome = error instanceof Error ? error : new Error(String(error));

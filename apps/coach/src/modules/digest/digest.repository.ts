@@ -4,58 +4,67 @@ import type { CoachExecutor } from '../../db/coach-database.ts';
 
 export interface WeekWindow {
   week: string;
+  /** The zone whose Sunday 20:00 closes the week for this user. */
+  timeZone: string;
   start: Date;
   end: Date;
 }
 
+/** One stored zone value and its week window (`raw` null: users without a profile). */
+export interface DigestDueZone {
+  raw: string | null;
+  zone: string;
+  start: string;
+  end: string;
+}
+
 /**
- * Users with a conversation or a mood log in the week, and whether they already have its note: one
- * set-based statement for every user (service role).
+ * Users of the given zones with a conversation or a mood log in their own zone's week, and
+ * whether they already have its note: one set-based statement (service role). A zone's members
+ * come from the profiles' time zone index and are probed through each user's own activity index.
  */
-export function findActiveUsers(
+export async function findActiveUsers(
   tx: CoachExecutor,
-  window: WeekWindow,
-): Promise<{ user_id: string; has_note: boolean }[]> {
-  const start = window.start.toISOString();
-  const end = window.end.toISOString();
-  return tx
-    .with('active', (db) =>
-      db
-        .selectFrom('ai_coach_logs')
-        .select('user_id')
-        .where('timestamp', '>=', start)
-        .where('timestamp', '<', end)
-        .union(
-          db
-            .selectFrom('mood_logs')
-            .select('user_id')
-            .where('logged_at', '>=', start)
-            .where('logged_at', '<', end),
-        ),
+  due: DigestDueZone[],
+  week: string,
+): Promise<{ user_id: string; zone: string; has_note: boolean }[]> {
+  if (due.length === 0) return [];
+  // Raw: the zones travel as one JSON parameter; users without a profile come from the activity.
+  const { rows } = await sql<{ user_id: string; zone: string; has_note: boolean }>`
+    with due as (
+      select * from jsonb_to_recordset(${JSON.stringify(due)}::jsonb)
+        as d(raw text, zone text, start timestamptz, "end" timestamptz)
+    ),
+    active as (
+      select p.user_id, d.zone from due d join user_profiles p on p.timezone = d.raw
+      where exists (select from ai_coach_logs l
+                    where l.user_id = p.user_id and l."timestamp" >= d.start and l."timestamp" < d."end")
+         or exists (select from mood_logs m
+                    where m.user_id = p.user_id and m.logged_at >= d.start and m.logged_at < d."end")
+      union all
+      select a.user_id, d.zone from due d
+      cross join lateral (
+        select user_id from ai_coach_logs where "timestamp" >= d.start and "timestamp" < d."end"
+        union
+        select user_id from mood_logs where logged_at >= d.start and logged_at < d."end"
+      ) a
+      where d.raw is null and not exists (select from user_profiles p where p.user_id = a.user_id)
     )
-    .selectFrom('active as a')
-    .select((eb) => [
-      'a.user_id',
-      eb
-        .exists(
-          eb
-            .selectFrom('ai_coach_notes as n')
-            .select(sql.lit(1).as('one'))
-            .whereRef('n.user_id', '=', 'a.user_id')
-            .where('n.type', '=', 'weekly_summary')
-            .where('n.week_key', '=', window.week),
-        )
-        // PostgreSQL answers `exists` with a boolean; Kysely types it for every dialect.
-        .$castTo<boolean>()
-        .as('has_note'),
-    ])
-    .orderBy('a.user_id')
-    .execute();
+    select a.user_id, a.zone, exists (
+      select from ai_coach_notes n
+      where n.user_id = a.user_id and n.type = 'weekly_summary' and n.week_key = ${week}
+    ) as has_note
+    from active a
+    order by a.user_id`.execute(tx);
+  return rows;
 }
 
 /** What the summary is written from: the user's own messages and replies, and mood check-ins. */
 export interface UserWeek {
   tone: string;
+  /** The user's own quiet hours (HH:MM), or null for the deployment's. */
+  quiet_hours_start: string | null;
+  quiet_hours_end: string | null;
   display_name: string | null;
   exchanges: { at: string; user: string; coach: string }[];
   moods: { at: string; mood: number; stress: number; notes: string | null }[];
@@ -75,6 +84,16 @@ export function readUserWeek(tx: CoachExecutor, userId: string, window: WeekWind
         )
         .as('tone'),
       eb.selectFrom('user_profiles').select('display_name').where('user_id', '=', userId).as('display_name'),
+      eb
+        .selectFrom('user_profiles')
+        .select('quiet_hours_start')
+        .where('user_id', '=', userId)
+        .as('quiet_hours_start'),
+      eb
+        .selectFrom('user_profiles')
+        .select('quiet_hours_end')
+        .where('user_id', '=', userId)
+        .as('quiet_hours_end'),
       jsonArrayFrom(
         eb
           .selectFrom('ai_coach_logs')
@@ -136,4 +155,19 @@ export async function insertWeeklyNote(
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The in-app notice that the week's note is ready; push delivers it from `pushAfter`. */
+export async function insertDigestNotice(tx: CoachExecutor, userId: string, pushAfter: Date): Promise<void> {
+  await tx
+    .insertInto('coach_notifications')
+    .values({
+      user_id: userId,
+      message: 'Your weekly summary is ready',
+      type: 'weekly_digest',
+      priority: 'normal',
+      delivery_channel: 'in-app',
+      push_after: pushAfter.toISOString(),
+    })
+    .execute();
 }

@@ -1,28 +1,48 @@
 import { asRole, queryAs } from '@ours/platform/db';
 import { ValidationError } from '@ours/platform/errors';
-import { addDays, isoWeekOf, localDateOf, mondayOfIsoWeek, startOfLocalDate } from '@ours/platform/time';
+import { addDays, isoWeekOf, localDateOf, mondayOfIsoWeek } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
-import { countItem, type ItemCounts, noItems, recordItems } from '../jobs/index.ts';
+import type { CoachExecutor } from '../../db/coach-database.ts';
+import type { AlertLog } from '../alerts/index.ts';
+import {
+  countItem,
+  groupZones,
+  type ItemCounts,
+  localInstant,
+  localTimeSlots,
+  noItems,
+  pushAfter,
+  quietHoursOf,
+  recordItems,
+  type ZoneGroup,
+  zonesInUse,
+} from '../jobs/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
-import { findActiveUsers, insertWeeklyNote, readUserWeek, type WeekWindow } from './digest.repository.ts';
+import {
+  findActiveUsers,
+  insertDigestNotice,
+  insertWeeklyNote,
+  readUserWeek,
+  type WeekWindow,
+} from './digest.repository.ts';
 import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';
 
-/** The weekly digest's slot (see job-schedules): Sunday 20:00 local closes the week. */
-const weekClosesHoursBeforeMonday = 4;
+/** The weekly digest's local slot: Sunday 20:00 in each user's zone closes their week. */
+const digestClosesAtMinutes = localTimeSlots['weekly-digest'].minutes;
 
 /**
  * The ISO week and the 7 local days it summarises: from the previous Sunday 20:00 to this Sunday
- * 20:00 (the slot), so every moment belongs to exactly one week's note. On a clock-change Sunday
- * the change happens before 20:00, so "4 hours before Monday" is still 20:00 local.
+ * 20:00 local (the slot), so every moment belongs to exactly one week's note. Computed on the
+ * wall clock, so a clock change that weekend (or at midnight, as some zones do) keeps it 20:00.
  */
 export function weekWindow(week: string, timeZone: string): WeekWindow {
   const monday = mondayOfIsoWeek(week);
   if (!monday) throw new ValidationError('invalid_week', `"${week}" is not an ISO week such as 2026-W47`);
-  const shift = weekClosesHoursBeforeMonday * 3_600_000;
   return {
     week,
-    start: new Date(startOfLocalDate(monday, timeZone).getTime() - shift),
-    end: new Date(startOfLocalDate(addDays(monday, 7), timeZone).getTime() - shift),
+    timeZone,
+    start: localInstant(addDays(monday, -1), digestClosesAtMinutes, timeZone),
+    end: localInstant(addDays(monday, 6), digestClosesAtMinutes, timeZone),
   };
 }
 
@@ -32,20 +52,56 @@ export function currentWeek(now: Date, timeZone: string): string {
 }
 
 export interface DigestPlan {
+  week: string;
+  /** The default zone's window (each zone's own is in `zones`). */
   window: WeekWindow;
-  /** Active users still without this week's note. */
-  pending: string[];
+  zones: { time_zone: string; start: string; end: string; users: number }[];
+  /** Active users still without this week's note, each with the zone their week follows. */
+  pending: { userId: string; timeZone: string }[];
   /** Active users who already have it (a re-run leaves them alone). */
   alreadyDone: number;
 }
 
-export async function planDigest(ctx: AppContext, week: string): Promise<DigestPlan> {
-  const window = weekWindow(week, ctx.config.jobs.timeZone);
-  const users = await asRole(ctx.db, serviceRole, (tx) => findActiveUsers(tx, window));
+/** The week's active users in every zone in use, each over the week as their own zone closes it. */
+export async function planDigest(
+  ctx: AppContext,
+  week: string,
+  log: AlertLog = console,
+): Promise<DigestPlan> {
+  return asRole(ctx.db, serviceRole, async (tx) => {
+    const groups = groupZones(await zonesInUse(tx), ctx.config.jobs.timeZone, log);
+    return planWeek(tx, ctx, week, groups);
+  });
+}
+
+/** The week's active users in the given zone groups, inside the caller's service-role transaction. */
+export async function planWeek(
+  tx: CoachExecutor,
+  ctx: AppContext,
+  week: string,
+  groups: ZoneGroup[],
+): Promise<DigestPlan> {
+  const due = groups.flatMap((group) => {
+    const own = weekWindow(week, group.zone);
+    const range = { start: own.start.toISOString(), end: own.end.toISOString() };
+    return group.raws.map((raw) => ({ raw, zone: group.zone, ...range }));
+  });
+  const rows = await findActiveUsers(tx, due, week);
+  const perZone = Map.groupBy(rows, (user) => user.zone);
+  const zones = [...new Map(due.map((zone) => [zone.zone, zone])).values()].map((zone) => ({
+    time_zone: zone.zone,
+    start: zone.start,
+    end: zone.end,
+    users: perZone.get(zone.zone)?.length ?? 0,
+  }));
   return {
-    window,
-    pending: users.filter((user) => !user.has_note).map((user) => user.user_id),
-    alreadyDone: users.filter((user) => user.has_note).length,
+    week,
+    window: weekWindow(week, ctx.config.jobs.timeZone),
+    zones,
+    pending: rows
+      .filter((user) => !user.has_note)
+      .map((user) => ({ userId: user.user_id, timeZone: user.zone })),
+    alreadyDone: rows.filter((user) => user.has_note).length,
   };
 }
 
@@ -78,12 +134,14 @@ export async function digestUser(
     words = countWords(text);
     if (words < minWords || words > maxWords) flags.push(`word_count_${words}`);
   }
-  const written = await insertWeeklyNote(queryAs(ctx.db, serviceRole), {
-    userId,
-    week: window.week,
-    text,
-    flags,
+  // The note and its notice together: a notice never points at a note that is not there.
+  const written = await asRole(ctx.db, serviceRole, async (tx) => {
+    const inserted = await insertWeeklyNote(tx, { userId, week: window.week, text, flags });
+    const quiet = quietHoursOf(data.quiet_hours_start, data.quiet_hours_end, ctx.config.schedule.quietHours);
+    if (inserted) await insertDigestNotice(tx, userId, pushAfter(ctx.now(), window.timeZone, quiet));
+    return inserted;
   });
+  if (written) ctx.push?.wake();
   return written ? 'written' : 'already_written';
 }
 

@@ -8,8 +8,10 @@ import { serviceRole } from '../shared/service-role.ts';
 import { serviceRoleScope } from '../shared/service-role-scope.ts';
 import { runStatusCheck } from '../status-check/status-check.service.ts';
 import { latestRuns, listRuns } from './job-runs.repository.ts';
-import { isRunnableJob, jobSchedules } from './job-schedules.ts';
+import { isRunnableJob, jobSchedules, localTimeSlots } from './job-schedules.ts';
 import { DryRunReply, JobsOverview, QueuedReply, RunBody, RunParams } from './jobs.schema.ts';
+import type { QuietHours } from './zone-clock.ts';
+import { listZoneMarks } from './zone-marks.repository.ts';
 
 /**
  * Operations endpoints for a service-role token only: the run history, and starting a run (so an
@@ -30,20 +32,38 @@ export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<voi
           response: { 200: JobsOverview, ...errorResponses(401, 403, 429) },
         },
       },
-      async () => ({
-        time_zone: ctx.config.jobs.timeZone,
-        workers: ctx.config.jobs.enabled,
-        schedules: Object.entries(jobSchedules).map(([name, cron]) => ({
-          name,
-          cron,
-          next:
-            ctx.jobs?.boss
-              .previewSchedule(cron, { tz: ctx.config.jobs.timeZone, from: ctx.now(), count: 3 })
-              .map((date) => date.toISOString()) ?? [],
-        })),
-        latest: await latestRuns(queryAs(ctx.db, serviceRole)),
-        recent: await listRuns(queryAs(ctx.db, serviceRole), 50),
-      }),
+      async () => {
+        const service = queryAs(ctx.db, serviceRole);
+        const preview = (cron: string, tz: string) =>
+          ctx.jobs?.boss
+            .previewSchedule(cron, { tz, from: ctx.now(), count: 3 })
+            .map((date) => date.toISOString()) ?? [];
+        const defaultZone = ctx.config.jobs.timeZone;
+        return {
+          time_zone: defaultZone,
+          workers: ctx.config.jobs.enabled,
+          quiet_hours: quietHoursText(ctx.config.schedule.quietHours),
+          schedules: [
+            ...Object.entries(jobSchedules).map(([name, cron]) => ({
+              name,
+              cron,
+              time_zone: defaultZone,
+              next: preview(cron, defaultZone),
+            })),
+            // The per-user jobs: `next` is for users in the default zone; each zone runs at its own.
+            ...Object.entries(localTimeSlots).map(([name, slot]) => ({
+              name,
+              cron: slot.cron,
+              time_zone: 'user',
+              catch_up: slot.catchUp,
+              next: preview(slot.cron, defaultZone),
+            })),
+          ],
+          zones: await listZoneMarks(service),
+          latest: await latestRuns(service),
+          recent: await listRuns(service, 50),
+        };
+      },
     );
 
     scope.post(
@@ -73,18 +93,26 @@ export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<voi
         if (body.dry_run) {
           if (name === 'weekly-digest') {
             const week = body.week ?? currentWeek(ctx.now(), ctx.config.jobs.timeZone);
-            const plan = await planDigest(ctx, week);
+            const plan = await planDigest(ctx, week, request.log);
             return {
               dry_run: true,
               name,
               week,
               pending: plan.pending.length,
               already_done: plan.alreadyDone,
+              zones: plan.zones.filter((zone) => zone.users > 0),
             };
           }
           if (name === 'check-user-status') {
-            const result = await runStatusCheck(ctx, { date: body.date, trigger: 'api', dryRun: true });
-            return { dry_run: true, name, ...result };
+            const result = await runStatusCheck(ctx, {
+              date: body.date,
+              trigger: 'api',
+              dryRun: true,
+              log: request.log,
+            });
+            // Zones with nobody to check are left out: a deployment may have hundreds.
+            const zones = result.zones.filter((zone) => zone.candidates > 0);
+            return { dry_run: true, name, ...result, zones, zones_checked: result.zones.length };
           }
           throw new ValidationError('dry_run_unsupported', `${name} has no dry run`);
         }
@@ -97,4 +125,11 @@ export async function adminRoutes(app: RouteScope, ctx: AppContext): Promise<voi
       },
     );
   });
+}
+
+function quietHoursText(quiet: QuietHours | undefined): string | null {
+  if (!quiet) return null;
+  const text = (minutes: number) =>
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return `${text(quiet.start)}-${text(quiet.end)}`;
 }

@@ -12,4 +12,17 @@ export {
   recordItems,
   startRun,
 } from './job-runs.repository.ts';
-export { jobSchedules } from './job-schedules.ts';
+export { jobSchedules, localTimeSlots } from './job-schedules.ts';
+export {
+  closingWeek,
+  isTimeZone,
+  localInstant,
+  pushAfter,
+  type QuietHours,
+  quietHoursOf,
+  startOfDay,
+  type ZoneClock,
+  zoneClock,
+} from './zone-clock.ts';
+export { groupZones, type ZoneGroup } from './zone-groups.ts';
+export { claimZones, restoreDigestMarks, zonesInUse } from './zone-marks.repository.ts';

@@ -3,11 +3,14 @@ import type { LocalDate } from '@ours/platform/time';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { createAlertQueue, withFailureAlerts, workAlerts } from '../alerts/index.ts';
-import { createDigestUserQueue, digestSlotQueue, planAndQueue, workDigestUsers } from '../digest/index.ts';
+import { createDigestUserQueue, workDigestUsers } from '../digest/index.ts';
 import { pruneMemories, syncMemories } from '../memory/index.ts';
-import { runStatusCheck } from '../status-check/status-check.service.ts';
+import { startPushQueue } from '../push/index.ts';
+import { startUsageRollups } from '../usage/index.ts';
 import type { RunTrigger } from './job-runs.repository.ts';
 import { jobSchedules, type ScheduledJob } from './job-schedules.ts';
+import { runLocalTimeTick } from './local-time-tick.ts';
+import { startManualJobs } from './manual-jobs.ts';
 
 export interface SlotData {
   trigger?: RunTrigger;
@@ -40,8 +43,9 @@ export interface JobEngine {
 }
 
 /**
- * Starts pg-boss on the coach's database, declares the queues and London-time schedules, and (with
- * `workers`) processes them. Every instance may schedule: pg-boss sends each cron slot once.
+ * Starts pg-boss on the coach's database, declares the queues and schedules (the minute tick that
+ * runs the per-user local-time jobs, and COACH_TIMEZONE cron for the rest), and (with `workers`)
+ * processes them. Every instance may schedule: pg-boss sends each cron slot once.
  */
 export async function startJobEngine(
   ctx: AppContext,
@@ -60,17 +64,14 @@ export async function startJobEngine(
   const schedules = { ...jobSchedules, ...options.schedules };
   const recurring: RecurringJob<SlotData>[] = [
     {
-      name: 'weekly-digest',
-      cron: schedules['weekly-digest'],
-      queue: digestSlotQueue,
-      run: (slot, queuedAt) => planAndQueue(boss, ctx, slot, queuedAt),
-    },
-    {
-      name: 'check-user-status',
-      cron: schedules['check-user-status'],
-      queue: { retryLimit: 2, retryBackoff: true, retryDelay: 30 },
-      run: async (slot) => {
-        await runStatusCheck(ctx, { date: slot.date, trigger: slot.trigger ?? 'schedule', log });
+      // Every minute: the status check and the digest for the zones whose local time has come.
+      name: 'local-time-tick',
+      cron: schedules['local-time-tick'],
+      // One tick at a time; a failed tick is not retried: the next minute's tick finds the same
+      // zones still due (their marks did not move).
+      queue: { policy: 'singleton', retryLimit: 0, expireInSeconds: 600 },
+      run: async () => {
+        await runLocalTimeTick(ctx, boss, log);
       },
     },
     {
@@ -91,10 +92,14 @@ export async function startJobEngine(
   ];
   // A failing job alerts the operator once per failure streak (ALERT_WEBHOOK_URL).
   const alerting = recurring.map((job) => ({ ...job, run: withFailureAlerts(ctx, log, job.name, job.run) }));
-  await scheduleRecurringJobs(boss, alerting, { timeZone, work: options.workers });
+  // The tick fans the digest out to the user queue: it exists before the first tick.
   await createDigestUserQueue(boss, options.digestRetryDelaySeconds);
+  await scheduleRecurringJobs(boss, alerting, { timeZone, work: options.workers });
+  await startManualJobs(boss, ctx, log, options.workers);
   const alertQueueOptions = { retryDelaySeconds: options.alertRetryDelaySeconds };
   await createAlertQueue(boss, alertQueueOptions);
+  await startUsageRollups(boss, ctx, log, options.workers);
+  ctx.push = await startPushQueue(boss, ctx, log, options.workers);
   if (options.workers) {
     await workDigestUsers(boss, ctx, log);
     await workAlerts(boss, ctx, log, alertQueueOptions);

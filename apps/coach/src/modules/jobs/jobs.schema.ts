@@ -20,7 +20,9 @@ export const RunBody = Type.Object(
 export const JobRun = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  slot: Type.String({ description: 'The week (YYYY-Www) or day (YYYY-MM-DD) the run covers' }),
+  slot: Type.String({
+    description: 'The week (YYYY-Www), the day (YYYY-MM-DD), or the tick minute (YYYY-MM-DDTHH:MMZ) of a run',
+  }),
   trigger: Type.String(),
   dry_run: Type.Boolean(),
   status: Type.Union([
@@ -41,14 +43,30 @@ export const JobRun = Type.Object({
 });
 
 export const JobsOverview = Type.Object({
-  time_zone: Type.String(),
+  time_zone: Type.String({ description: 'COACH_TIMEZONE: cron jobs, and users without a profile' }),
   workers: Type.Boolean({ description: 'Whether this process runs the job workers' }),
+  quiet_hours: Type.Union([Type.String(), Type.Null()], {
+    description: 'Local hours (QUIET_HOURS) in which push waits; null when off',
+  }),
   schedules: Type.Array(
     Type.Object({
       name: Type.String(),
       cron: Type.String(),
-      next: Type.Array(Type.String(), { description: 'The next three slots (empty without workers)' }),
+      time_zone: Type.String({ description: '"user": at that local time in each user\'s own zone' }),
+      catch_up: Type.Optional(Type.String({ description: 'How long a missed local slot is still run' })),
+      next: Type.Array(Type.String(), {
+        description: 'The next three slots in the default zone (empty without workers)',
+      }),
     }),
+  ),
+  zones: Type.Array(
+    Type.Object({
+      time_zone: Type.String(),
+      status_checked_on: NullableString,
+      digest_week: NullableString,
+      updated_at: Type.String(),
+    }),
+    { description: 'Per zone, the last local date checked and the last week planned (latest first)' },
   ),
   latest: Type.Array(JobRun, { description: "Each job's latest real run" }),
   recent: Type.Array(JobRun, { description: 'The 50 latest runs, newest first' }),

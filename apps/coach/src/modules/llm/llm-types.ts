@@ -10,6 +10,12 @@ export interface LlmUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /**
+   * The part of the prompt served from the provider's prompt cache (OpenAI's
+   * `prompt_tokens_details.cached_tokens`, also sent in the final chunk of a stream with
+   * `stream_options.include_usage`); absent when the provider reports none.
+   */
+  cached_tokens?: number;
 }
 
 export interface LlmReply {

@@ -36,7 +36,10 @@ function toUsage(usage: OpenAI.CompletionUsage | null | undefined): LlmUsage | n
   const prompt = tokenCount(usage?.prompt_tokens);
   const completion = tokenCount(usage?.completion_tokens);
   if (prompt === undefined || completion === undefined) return null;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const counted = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  // Cached tokens are part of the prompt: a count above it is junk and is dropped.
+  const cached = tokenCount(usage?.prompt_tokens_details?.cached_tokens);
+  return cached !== undefined && cached <= prompt ? { ...counted, cached_tokens: cached } : counted;
 }
 
 /**

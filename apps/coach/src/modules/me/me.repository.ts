@@ -2,12 +2,20 @@ import type { CoachExecutor } from '../../db/coach-database.ts';
 
 /** Every table holding the user's data, in the order a deletion must go (children first). */
 export const userTables = [
+  'push_deliveries',
+  'push_tokens',
   'log_embeddings',
   'coach_notifications',
   'ai_coach_notes',
   'ai_coach_logs',
   'mood_logs',
   'coach_reviews',
+  // Bookkeeping keyed by the user: where Supabase owns auth.users, no cascade removes it for us.
+  'user_schedule_marks',
+  'coach_budget_reservations',
+  'coach_budget_usage',
+  'coach_budgets',
+  'usage_user_totals',
   'user_profiles',
 ] as const;
 export type UserTable = (typeof userTables)[number];
@@ -58,6 +66,11 @@ export async function exportUserData(tx: CoachExecutor) {
     log_embeddings: await tx
       .selectFrom('log_embeddings')
       .select(['id', 'log_type', 'log_id', 'text', 'created_at'])
+      .orderBy('created_at')
+      .execute(),
+    push_tokens: await tx
+      .selectFrom('push_tokens')
+      .select(['id', 'token', 'platform', 'created_at', 'last_registered_at'])
       .orderBy('created_at')
       .execute(),
   };

@@ -1,9 +1,5 @@
-import { asUser } from '@ours/platform/db';
-import { NotFoundError } from '@ours/platform/errors';
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { AppContext } from '../../context.ts';
-import { userPage } from '../shared/user-page.ts';
-import { listNotifications, setNotificationRead } from './notifications.repository.ts';
 import {
   Notification,
   NotificationParams,
@@ -11,6 +7,7 @@ import {
   NotificationsPage,
   NotificationsQuery,
 } from './notifications.schema.ts';
+import { markNotificationRead, notificationsPage } from './notifications.service.ts';
 
 export async function notificationRoutes(app: RouteScope, ctx: AppContext): Promise<void> {
   const security = [{ bearerAuth: [] }];
@@ -26,16 +23,7 @@ export async function notificationRoutes(app: RouteScope, ctx: AppContext): Prom
         response: { 200: NotificationsPage, ...errorResponses(400, 401, 429) },
       },
     },
-    async (request) => {
-      return userPage(
-        ctx,
-        request.user,
-        request.query,
-        (tx, userId, limit, cursor) =>
-          listNotifications(tx, userId, { limit, cursor, unreadOnly: request.query.unread_only ?? false }),
-        (row) => row.created_at,
-      );
-    },
+    async (request) => notificationsPage(ctx, request.user, request.query),
   );
 
   app.patch(
@@ -51,12 +39,6 @@ export async function notificationRoutes(app: RouteScope, ctx: AppContext): Prom
         response: { 200: Notification, ...errorResponses(400, 401, 404, 413, 415, 429) },
       },
     },
-    async (request) => {
-      const updated = await asUser(ctx.db, request.user, (tx) =>
-        setNotificationRead(tx, request.params.id, request.body.read),
-      );
-      if (!updated) throw new NotFoundError('notification_not_found', 'No such notification');
-      return updated;
-    },
+    async (request) => markNotificationRead(ctx, request.user, request.params.id, request.body.read),
   );
 }

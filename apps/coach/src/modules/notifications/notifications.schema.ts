@@ -14,6 +14,34 @@ export const Notification = Type.Object({
   read: Type.Boolean(),
   priority: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
+  channels: Type.Object(
+    {
+      in_app: Type.Object({ status: Type.Literal('delivered') }),
+      push: Type.Object({
+        status: Type.Union(
+          [
+            Type.Literal('not_requested'),
+            Type.Literal('held'),
+            Type.Literal('queued'),
+            Type.Literal('sent'),
+            Type.Literal('delivered'),
+            Type.Literal('failed'),
+            Type.Literal('no_device'),
+          ],
+          {
+            description:
+              'not_requested: in-app only; held: waiting for quiet hours to end; no_device: no push token; ' +
+              'otherwise the furthest any device got (failed only when all failed)',
+          },
+        ),
+        reason: Type.Optional(
+          Type.String({ description: 'Why push failed, e.g. DeviceNotRegistered, expo_http_500' }),
+        ),
+        devices: Type.Integer({ minimum: 0, description: 'Devices the notification was sent to' }),
+      }),
+    },
+    { description: 'Delivery state per channel' },
+  ),
 });
 export type Notification = Type.Static<typeof Notification>;
 

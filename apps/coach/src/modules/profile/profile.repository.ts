@@ -9,6 +9,8 @@ const columns = [
   'coaching_tone',
   'injuries',
   'conditions',
+  'quiet_hours_start',
+  'quiet_hours_end',
   'updated_at',
 ] as const;
 
@@ -28,6 +30,8 @@ export function upsertProfile(tx: CoachExecutor, userId: string, input: ProfileI
       coaching_tone: input.coaching_tone ?? defaultCoachingTone,
       injuries: input.injuries ?? [],
       conditions: input.conditions ?? [],
+      quiet_hours_start: input.quiet_hours_start ?? null,
+      quiet_hours_end: input.quiet_hours_end ?? null,
     })
     .onConflict((conflict) =>
       conflict.column('user_id').doUpdateSet(({ ref }) => ({
@@ -37,6 +41,12 @@ export function upsertProfile(tx: CoachExecutor, userId: string, input: ProfileI
         ...(input.coaching_tone !== undefined ? { coaching_tone: ref('excluded.coaching_tone') } : {}),
         ...(input.injuries !== undefined ? { injuries: ref('excluded.injuries') } : {}),
         ...(input.conditions !== undefined ? { conditions: ref('excluded.conditions') } : {}),
+        ...(input.quiet_hours_start !== undefined
+          ? {
+              quiet_hours_start: ref('excluded.quiet_hours_start'),
+              quiet_hours_end: ref('excluded.quiet_hours_end'),
+            }
+          : {}),
         updated_at: sql<string>`now()`,
       })),
     )

@@ -26,5 +26,17 @@ export async function saveProfile(
   if (input.timezone && !isValidTimeZone(input.timezone)) {
     throw new ValidationError('invalid_timezone', 'timezone must be an IANA zone such as Europe/London');
   }
+  const start = input.quiet_hours_start;
+  const end = input.quiet_hours_end;
+  // A pair: one without the other, or an empty span, has no meaning.
+  if (
+    (start === undefined) !== (end === undefined) ||
+    (start === null) !== (end === null) ||
+    (start && start === end)
+  )
+    throw new ValidationError(
+      'invalid_quiet_hours',
+      'quiet_hours_start and quiet_hours_end go together (two different HH:MM times, or both null)',
+    );
   return asUser(ctx.db, user, (tx) => upsertProfile(tx, user.id, input));
 }

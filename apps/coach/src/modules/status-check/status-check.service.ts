@@ -1,105 +1,262 @@
 import { asRole, queryAs } from '@ours/platform/db';
-import { addDays, type LocalDate, localDateOf, startOfLocalDate } from '@ours/platform/time';
+import { addDays, type LocalDate } from '@ours/platform/time';
 import type { AppContext } from '../../context.ts';
 import { type AlertLog, raiseAlertSafely, statusReviewAlert } from '../alerts/index.ts';
-import { failRun, finishRun, type JobRun, type RunTrigger, startRun } from '../jobs/index.ts';
+import {
+  claimZones,
+  failRun,
+  finishRun,
+  groupZones,
+  type JobRun,
+  pushAfter,
+  quietHoursOf,
+  type RunTrigger,
+  startOfDay,
+  startRun,
+  type ZoneGroup,
+  zoneClock,
+  zonesInUse,
+} from '../jobs/index.ts';
 import { errorMessage } from '../shared/error-message.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { nudgeMessage } from './nudge-messages.ts';
 import {
-  findCrisisUsers,
-  findStressedUsers,
+  type DueZone,
+  findStatusCandidates,
   insertNudges,
+  markChecked,
   queueForReview,
-  type Window,
+  type StatusCandidate,
 } from './status-check.repository.ts';
 
 export interface StatusCheckOptions {
-  /** The run's local date; the window is the three whole local days before it. */
+  /** The local date to check in every user's own zone (default: each zone's today). */
   date?: LocalDate | undefined;
   trigger: RunTrigger;
   dryRun?: boolean | undefined;
-  /** Where a failure to record the operator alert for new review entries is reported. */
+  /** Where unknown stored zones and a failure to record an operator alert are reported. */
   log?: AlertLog | undefined;
+}
+
+/** One zone's part of a run: its users' local date and window, and what came of it. */
+export interface ZoneSummary {
+  time_zone: string;
+  date: LocalDate;
+  window: { start: string; end: string; days: LocalDate[] };
+  candidates: number;
+  nudged: number;
+  held_for_review: number;
 }
 
 export interface StatusCheckResult {
   run: JobRun | null;
-  window: { start: string; end: string; days: LocalDate[] };
   candidates: number;
   nudged: number;
+  /** Refused by the one-nudge-per-72-hours rule. */
   alreadyNudged: number;
+  /** Checked already for that local date (a re-run, another instance, or a time zone change). */
+  alreadyChecked: number;
   heldForReview: number;
+  zones: ZoneSummary[];
 }
 
-export function statusWindow(date: LocalDate, timeZone: string): Window & { days: LocalDate[] } {
-  const first = addDays(date, -3);
-  return {
-    start: startOfLocalDate(first, timeZone),
-    end: startOfLocalDate(date, timeZone),
-    timeZone,
-    days: [first, addDays(date, -2), addDays(date, -1)],
-  };
+/** A zone group due for a check on its local `date`. */
+export interface DueGroup {
+  group: ZoneGroup;
+  date: LocalDate;
+}
+
+/** The three whole local days before `date` in the zone, as instants (DST-correct). */
+export function statusWindow(date: LocalDate, timeZone: string) {
+  const days = [addDays(date, -3), addDays(date, -2), addDays(date, -1)];
+  const bounds = [...days, date].map((day) => startOfDay(day, timeZone).toISOString());
+  return { start: new Date(bounds[0] ?? ''), end: new Date(bounds[3] ?? ''), timeZone, days, bounds };
+}
+
+/** The due groups as rows for the candidates query: one per stored zone value, with its window. */
+export function dueZoneRows(due: DueGroup[]): DueZone[] {
+  return due.flatMap(({ group, date }) => {
+    const [d1 = '', d2 = '', d3 = '', d4 = ''] = statusWindow(date, group.zone).bounds;
+    return group.raws.map((raw) => ({ raw, zone: group.zone, local_date: date, d1, d2, d3, d4 }));
+  });
 }
 
 /**
- * The daily proactive check: finds stressed users in one query, nudges each at most once per 72
- * hours (the database enforces it), and holds back anyone with a crisis in the window for a person
- * to review. All of it in one transaction; a dry run reports what it would do and writes nothing.
+ * The proactive check run by hand (CLI, `POST /admin/jobs/check-user-status/run`): every user,
+ * whatever the hour, in their own zone for `date` (or their own today).
  */
 export async function runStatusCheck(
   ctx: AppContext,
   options: StatusCheckOptions,
 ): Promise<StatusCheckResult> {
-  const timeZone = ctx.config.jobs.timeZone;
-  const date = options.date ?? localDateOf(ctx.now(), timeZone);
-  const window = statusWindow(date, timeZone);
-  const summary = { start: window.start.toISOString(), end: window.end.toISOString(), days: window.days };
-  const dryRun = options.dryRun ?? false;
+  const log = options.log ?? console;
+  const raws = await asRole(ctx.db, serviceRole, zonesInUse);
+  const now = ctx.now();
+  const due = groupZones(raws, ctx.config.jobs.timeZone, log).map((group) => ({
+    group,
+    date: options.date ?? zoneClock(now, group.zone).date,
+  }));
+  const slot = options.date ?? zoneClock(now, ctx.config.jobs.timeZone).date;
+  return checkZones(ctx, { due, slot, trigger: options.trigger, dryRun: options.dryRun ?? false, log });
+}
 
-  // A dry run reads the same picture but writes nothing, not even its run record.
-  const run = dryRun
-    ? null
-    : await startRun(queryAs(ctx.db, serviceRole), {
-        name: 'check-user-status',
-        slot: date,
-        trigger: options.trigger,
-        dryRun,
-        total: 0,
-        details: { window: summary },
-      });
+export interface CheckZonesOptions {
+  due: DueGroup[];
+  /** The run's name for its slot: a local date (manual) or the tick's minute (schedule). */
+  slot: string;
+  trigger: RunTrigger;
+  dryRun: boolean;
+  /** Claim each zone's mark first and check only the zones this run won (the scheduled tick). */
+  claim?: boolean;
+  log: AlertLog;
+}
+
+/**
+ * Checks the given zones in one transaction: finds stressed users in one query, marks each user
+ * checked for their local date, nudges each at most once per 72 hours (the database enforces it),
+ * and holds back anyone with a crisis in the window for a person to review. A dry run reports what
+ * it would do and writes nothing, not even its run record.
+ */
+export async function checkZones(ctx: AppContext, options: CheckZonesOptions): Promise<StatusCheckResult> {
+  const now = ctx.now();
   let newReviews: string[] = [];
+  let reviewed: StatusCandidate[] = [];
   let outcome: StatusCheckResult;
   try {
     outcome = await asRole(ctx.db, serviceRole, async (tx) => {
-      const stressed = await findStressedUsers(tx, window);
-      const crisis = await findCrisisUsers(tx, window);
-      const held = new Set(crisis);
-      const nudges = stressed
-        .filter((user) => !held.has(user.user_id))
-        .map((user) => ({ user_id: user.user_id, message: nudgeMessage(user) }));
-      const candidates = new Set([...stressed.map((user) => user.user_id), ...crisis]).size;
-      const result = { window: summary, candidates, heldForReview: held.size };
-      if (!run) return { ...result, run: null, nudged: nudges.length, alreadyNudged: 0 };
-      const nudged = (await insertNudges(tx, nudges)).length;
-      newReviews = await queueForReview(tx, crisis, run.id, window);
-      const alreadyNudged = nudges.length - nudged;
+      let due = options.due;
+      if (options.claim && !options.dryRun) {
+        const claims = due.map(({ group, date }) => ({ zone: group.zone, value: date }));
+        const won = new Set(await claimZones(tx, 'status_checked_on', claims));
+        due = due.filter(({ group }) => won.has(group.zone));
+        if (due.length === 0) return emptyResult();
+      }
+      const found = await findStatusCandidates(tx, dueZoneRows(due));
+      const open = found.filter((user) => !user.already_checked);
+      const alreadyChecked = found.length - open.length;
+      if (options.dryRun) {
+        const held = open.filter((user) => user.crisis);
+        const nudges = open.filter((user) => !user.crisis && user.days >= 2);
+        const zones = summarise(due, open, new Set(nudges.map((user) => user.user_id)));
+        return { ...counts(open, nudges.length, held.length, 0, alreadyChecked), run: null, zones };
+      }
+      const run = await startRun(tx, {
+        name: 'check-user-status',
+        slot: options.slot,
+        trigger: options.trigger,
+        dryRun: false,
+        total: 0,
+      });
+      const marked = await markChecked(tx, open);
+      const fresh = open.filter((user) => marked.has(user.user_id));
+      const raced = open.length - fresh.length;
+      const held = fresh.filter((user) => user.crisis);
+      const nudges = fresh
+        .filter((user) => !user.crisis && user.days >= 2)
+        .map((user) => ({
+          user_id: user.user_id,
+          message: nudgeMessage(user),
+          push_after: pushAfter(
+            now,
+            user.zone,
+            quietHoursOf(user.quiet_hours_start, user.quiet_hours_end, ctx.config.schedule.quietHours),
+          ).toISOString(),
+        }));
+      const nudged = await insertNudges(tx, nudges);
+      newReviews = await queueForReview(tx, held, run.id);
+      reviewed = held;
+      const zones = summarise(due, fresh, new Set(nudged));
+      const alreadyNudged = nudges.length - nudged.length;
       const finished = await finishRun(
         tx,
         run.id,
-        { processed: candidates, succeeded: nudged, failed: 0, skipped: alreadyNudged + held.size },
-        { nudged, already_nudged: alreadyNudged, held_for_review: held.size },
+        {
+          processed: fresh.length,
+          succeeded: nudged.length,
+          failed: 0,
+          skipped: alreadyNudged + held.length,
+        },
+        {
+          zones_checked: due.length,
+          nudged: nudged.length,
+          already_nudged: alreadyNudged,
+          already_checked: alreadyChecked + raced,
+          held_for_review: held.length,
+          // Only zones where something happened: a run over every zone would list hundreds.
+          zones: zones.filter((zone) => zone.candidates > 0),
+        },
       );
-      return { ...result, run: finished, nudged, alreadyNudged };
+      return {
+        ...counts(fresh, nudged.length, held.length, alreadyNudged, alreadyChecked + raced),
+        run: finished,
+        zones,
+      };
     });
   } catch (error) {
-    if (run) await failRun(queryAs(ctx.db, serviceRole), run.id, errorMessage(error));
+    if (!options.dryRun) await recordFailure(ctx, options, error);
     throw error;
   }
-  // After the commit: new review entries tell an operator (entries already queued do not again).
-  if (run && newReviews.length > 0) {
-    const alert = statusReviewAlert(run.id, newReviews, window, ctx.now());
-    await raiseAlertSafely(ctx, alert, options.log ?? console);
+  // After the commit: new review entries tell an operator, and push learns there is work.
+  if (outcome.run && newReviews.length > 0) {
+    const window = {
+      start: new Date(reviewed.map((user) => user.window_start).sort()[0] ?? now),
+      end: new Date(
+        reviewed
+          .map((user) => user.window_end)
+          .sort()
+          .at(-1) ?? now,
+      ),
+    };
+    await raiseAlertSafely(ctx, statusReviewAlert(outcome.run.id, newReviews, window, now), options.log);
   }
+  if (outcome.nudged > 0) ctx.push?.wake();
   return outcome;
+}
+
+function counts(
+  users: StatusCandidate[],
+  nudged: number,
+  held: number,
+  alreadyNudged: number,
+  checked: number,
+) {
+  return { candidates: users.length, nudged, alreadyNudged, alreadyChecked: checked, heldForReview: held };
+}
+
+function emptyResult(): StatusCheckResult {
+  return { run: null, zones: [], ...counts([], 0, 0, 0, 0) };
+}
+
+function summarise(due: DueGroup[], users: StatusCandidate[], nudged: Set<string>): ZoneSummary[] {
+  const byZone = Map.groupBy(users, (user) => user.zone);
+  return due.map(({ group, date }) => {
+    const mine = byZone.get(group.zone) ?? [];
+    const window = statusWindow(date, group.zone);
+    return {
+      time_zone: group.zone,
+      date,
+      window: { start: window.start.toISOString(), end: window.end.toISOString(), days: window.days },
+      candidates: mine.length,
+      nudged: mine.filter((user) => nudged.has(user.user_id)).length,
+      held_for_review: mine.filter((user) => user.crisis).length,
+    };
+  });
+}
+
+/** The transaction rolled back (zone claims too, so the next tick retries): the failure is kept. */
+async function recordFailure(ctx: AppContext, options: CheckZonesOptions, error: unknown): Promise<void> {
+  try {
+    const service = queryAs(ctx.db, serviceRole);
+    const run = await startRun(service, {
+      name: 'check-user-status',
+      slot: options.slot,
+      trigger: options.trigger,
+      dryRun: false,
+      total: 0,
+    });
+    await failRun(service, run.id, errorMessage(error));
+  } catch (recordError) {
+    // The database is likely down: the job's own failure (and its alert) still reports the cause.
+    options.log.warn({ err: recordError }, 'could not record the failed status check');
+  }
 }
