@@ -1,5 +1,5 @@
 /** The usage module as other modules see it: everything else in this folder is its own. */
-export { alertIfUnpriced, priceMissingAlert } from './price-alerts.ts';
+export { priceMissingAlert } from './price-alerts.ts';
 export { costOf, type ModelPrice, type TokenCounts } from './price-cost.ts';
 export { priceFor } from './prices.repository.ts';
 export { applyConfiguredPrices } from './prices.service.ts';

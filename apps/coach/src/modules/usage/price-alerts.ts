@@ -1,10 +1,7 @@
 import { queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
-import { type AlertLog, raiseAlertSafely, resolveAlertIncident } from '../alerts/index.ts';
+import { type AlertDraft, type AlertLog, raiseAlertSafely, resolveAlertIncident } from '../alerts/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
-
-type AlertDraft = Parameters<typeof raiseAlertSafely>[1];
-
 import { unpricedModelsSince } from './prices.repository.ts';
 
 /**
@@ -35,21 +32,8 @@ export function priceMissingAlert(model: string, at: Date): AlertDraft {
 }
 
 /**
- * After a log row is written: raises the model's price_missing alert when the row has a model but
- * no price (a no-op while that incident is open). Never fails the caller.
- */
-export async function alertIfUnpriced(
-  ctx: AppContext,
-  written: { model: string | null; priceId: number | null },
-  log: AlertLog,
-): Promise<void> {
-  if (written.model === null || written.priceId !== null) return;
-  await raiseAlertSafely(ctx, priceMissingAlert(written.model, ctx.now()), log);
-}
-
-/**
- * The same alert for rows any writer logged since `since` (run by the minute's rollup job), so a
- * writer that does not call alertIfUnpriced is still caught within a minute.
+ * Raises it for the models of unpriced rows any writer logged since `since` (run by the minute's
+ * rollup job: every writer is covered, within about a minute).
  */
 export async function alertUnpricedSince(ctx: AppContext, since: Date, log: AlertLog): Promise<string[]> {
   if (!ctx.config.alerts.webhookUrl) return [];
