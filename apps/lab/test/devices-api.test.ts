@@ -30,7 +30,7 @@ const deviceBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const auditFor = (entityId: string) => auditEntriesOf(lab.db, entityId);
+const auditFor = (entityId: string) => auditEntriesOf(lab, entityId);
 
 beforeAll(async () => {
   admin = await lab.user(['admin']);

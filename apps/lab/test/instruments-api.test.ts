@@ -77,7 +77,7 @@ describe('instrument drivers', () => {
     });
     expect(dropped.json()).toMatchObject({ driver: null, driver_settings: {} });
 
-    const entries = await auditEntriesOf(lab.db, id);
+    const entries = await auditEntriesOf(lab, id);
     expect(entries.map((entry) => entry.action)).toEqual(['device.create', 'device.update', 'device.update']);
     expect(entries[1]?.after).toEqual({ driver_settings: { seed: 5 } });
   });

@@ -30,7 +30,7 @@ describe('role defaults', () => {
       .select('id')
       .where('name', '=', 'compliance')
       .executeTakeFirstOrThrow();
-    const [grant] = await auditEntriesOf(lab.db, role.id);
+    const [grant] = await auditEntriesOf(lab, role.id);
     expect(grant).toMatchObject({
       action: 'role.permission_grant',
       after: { name: 'compliance', permissions: expect.arrayContaining(['workflows:approve']) },
@@ -42,7 +42,7 @@ describe('role defaults', () => {
       permissions: expect.not.arrayContaining(['workflows:approve']),
     });
     expect(grant?.after).toMatchObject({ description: expect.stringMatching(/approves workflows/) });
-    expect(await auditEntriesOf(lab.db, 'compliance-approves-workflows')).toEqual([
+    expect(await auditEntriesOf(lab, 'compliance-approves-workflows')).toEqual([
       expect.objectContaining({ action: 'default.apply', after: expect.objectContaining({ granted: true }) }),
     ]);
   });
@@ -66,7 +66,7 @@ describe('role defaults', () => {
     const results = await Promise.all([1, 2, 3].map(() => applyRoleDefaults(lab.ctx, [preset])));
     expect(results.flat()).toEqual([preset.name]);
     // The scientist held it from the seed: nothing to grant, but the default is settled.
-    expect(await auditEntriesOf(lab.db, preset.name)).toEqual([
+    expect(await auditEntriesOf(lab, preset.name)).toEqual([
       expect.objectContaining({
         action: 'default.apply',
         after: expect.objectContaining({ granted: false }),

@@ -37,9 +37,9 @@ describe('workflow runs', () => {
       run.devices.every((reservation: { released_at: string | null }) => reservation.released_at !== null),
     ).toBe(true);
 
-    const entries = (await auditEntriesOf(lab.db, run.id)).map((entry) => entry.action);
+    const entries = (await auditEntriesOf(lab, run.id)).map((entry) => entry.action);
     expect(entries).toEqual(['run.create', 'run.running', 'run.completed']);
-    const closing = (await auditEntriesOf(lab.db, run.id)).at(-1);
+    const closing = (await auditEntriesOf(lab, run.id)).at(-1);
     expect(closing?.after).toMatchObject({ status: 'completed', steps: run.steps.length });
     const logbook = (await api('GET', `/api/devices/${devices.daq}/usage`, accounts.admin)).json();
     expect(logbook.items[0]).toMatchObject({ run_ref: run.id });
@@ -94,7 +94,7 @@ describe('workflow runs', () => {
     expect(lines[0]).toBe('frame,step_id,captured_at,index,wavelength_nm,value,unit');
     expect(lines).toHaveLength(1 + 2 * 4);
 
-    const closing = (await auditEntriesOf(lab.db, run.id)).at(-1);
+    const closing = (await auditEntriesOf(lab, run.id)).at(-1);
     expect(closing?.after).toMatchObject({
       data_frames: acquisitions,
       data_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -206,7 +206,7 @@ describe('workflow runs', () => {
       await api('GET', `/api/signatures/${review.outputs.signature_id}/verify`, accounts.admin)
     ).json();
     expect(verified).toMatchObject({ signature_valid: true, record_unchanged: true });
-    expect((await auditEntriesOf(lab.db, run.id)).map((entry) => entry.action)).toEqual([
+    expect((await auditEntriesOf(lab, run.id)).map((entry) => entry.action)).toEqual([
       'run.create',
       'run.running',
       'run.waiting_for_approval',
@@ -248,7 +248,7 @@ describe('workflow runs', () => {
       })
     ).json();
     expect(lines.analog_out_v).toEqual([0, 0, 0, 0]);
-    const trips = (await auditEntriesOf(lab.db, devices.daq)).filter(
+    const trips = (await auditEntriesOf(lab, devices.daq)).filter(
       (entry) => entry.action === 'interlock.tripped',
     );
     expect(trips[0]?.after).toMatchObject({ line: 'door line open', run_id: created.id });
@@ -273,7 +273,7 @@ describe('workflow runs', () => {
     const run = (await api('GET', `/api/runs/${created.id}`, accounts.scientist)).json();
     expect(run).toMatchObject({ status: 'interrupted', waiting_step: null, finished_at: null });
     expect(simulatedDaq(devices.daq).analogOut).toEqual([0, 0, 0, 0]);
-    expect((await auditEntriesOf(lab.db, created.id)).map((entry) => entry.action).at(-1)).toBe(
+    expect((await auditEntriesOf(lab, created.id)).map((entry) => entry.action).at(-1)).toBe(
       'run.interrupted',
     );
     // An interrupted run can still be aborted, which frees its devices.

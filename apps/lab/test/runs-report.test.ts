@@ -34,7 +34,7 @@ function pdfLines(pdf: Buffer): string[] {
 
 const report = (id: string, account: TestAccount) => api('GET', `/api/runs/${id}/report.pdf`, account);
 const exportsOf = async (runId: string) =>
-  (await auditEntriesOf(lab.db, runId)).filter((entry) => entry.action === 'run.report_exported');
+  (await auditEntriesOf(lab, runId)).filter((entry) => entry.action === 'run.report_exported');
 const chainHead = () =>
   lab.db.kysely.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
 

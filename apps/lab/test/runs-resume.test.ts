@@ -47,11 +47,11 @@ describe('resuming an interrupted run', () => {
     expect(run.steps.map((step: { seq: number }) => step.seq)).toEqual(
       run.steps.map((_: unknown, i: number) => i + 1),
     );
-    const actions = (await auditEntriesOf(lab.db, id)).map((entry) => entry.action);
+    const actions = (await auditEntriesOf(lab, id)).map((entry) => entry.action);
     expect(actions).toEqual(
       expect.arrayContaining(['run.interrupted', 'run.running', 'run.waiting_for_approval', 'run.completed']),
     );
-    const resumedEntry = (await auditEntriesOf(lab.db, id)).find(
+    const resumedEntry = (await auditEntriesOf(lab, id)).find(
       (entry) => entry.action === 'run.running' && entry.reason === 'server restarted',
     );
     expect(resumedEntry?.before).toMatchObject({ status: 'interrupted' });

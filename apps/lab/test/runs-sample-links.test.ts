@@ -26,13 +26,13 @@ describe('samples linked to runs', () => {
     expect((await api('GET', `/api/samples/${sample.id}/runs`, accounts.scientist)).json().runs[0].id).toBe(
       run,
     );
-    const sampleEntry = (await auditEntriesOf(lab.db, sample.id)).at(-1);
+    const sampleEntry = (await auditEntriesOf(lab, sample.id)).at(-1);
     expect(sampleEntry).toMatchObject({
       action: 'sample.assign_workflow',
       after: { run_id: run, sample_id: sample.id },
       reason: 'second aliquot joins the batch',
     });
-    expect((await auditEntriesOf(lab.db, run)).map((entry) => entry.action)).toContain('run.sample_assign');
+    expect((await auditEntriesOf(lab, run)).map((entry) => entry.action)).toContain('run.sample_assign');
 
     const twice = await api('POST', `/api/samples/${sample.id}/assign-workflow`, accounts.scientist, {
       workflow_execution_id: run,
@@ -71,7 +71,7 @@ describe('samples linked to runs', () => {
     expect((await api('GET', `/api/samples/${dangling.id}/runs`, accounts.scientist)).json().runs).toEqual(
       [],
     );
-    expect((await auditEntriesOf(lab.db, named.id)).at(-1)).toMatchObject({
+    expect((await auditEntriesOf(lab, named.id)).at(-1)).toMatchObject({
       action: 'sample.assign_workflow',
       reason: 'migrated from samples.workflow_execution_id (issue 10)',
     });

@@ -61,7 +61,7 @@ const relativesOf = async (sample: Shown, depth?: number) => {
   return { ancestors: pick(view.ancestors), descendants: pick(view.descendants) };
 };
 
-const trail = (entityId: string) => auditEntriesOf(lab.db, entityId);
+const trail = (entityId: string) => auditEntriesOf(lab, entityId);
 
 async function auditCount(): Promise<number> {
   const row = await lab.db.kysely

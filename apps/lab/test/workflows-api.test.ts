@@ -79,7 +79,7 @@ describe('workflow definitions', () => {
       definition: document,
     });
     expect(created.json().definition_hash).toMatch(/^[0-9a-f]{64}$/);
-    const entries = await auditEntriesOf(lab.db, created.json().id);
+    const entries = await auditEntriesOf(lab, created.json().id);
     expect(entries.map((entry) => entry.action)).toEqual(['workflow_version.create']);
 
     const yaml = definition();
@@ -181,7 +181,7 @@ describe('versions', () => {
       await api('GET', `/api/signatures/${approved.json().approval_signature_id}/verify`, admin)
     ).json();
     expect(signature).toMatchObject({ signature_valid: true, record_unchanged: true });
-    expect((await auditEntriesOf(lab.db, id)).map((entry) => entry.action)).toEqual([
+    expect((await auditEntriesOf(lab, id)).map((entry) => entry.action)).toEqual([
       'workflow_version.create',
       'workflow_version.submit',
       'signature.create',

@@ -88,6 +88,19 @@ export async function insertPending(tx: LabExecutor, entries: StoredPending[]): 
 }
 
 /**
+ * Whether any committed entry waits to be sealed (only those written more than `olderThan` ago, when
+ * given, by the database's clock): one probe of the position index, never a scan of the table.
+ */
+export async function anyPending(executor: LabExecutor, olderThan?: string): Promise<boolean> {
+  const age = olderThan === undefined ? sql`` : sql`where occurred_at < now() - ${olderThan}::interval`;
+  const { rows } = await sql`
+    select 1 from (select occurred_at from audit_pending order by position limit 1) oldest ${age}`.execute(
+    executor,
+  );
+  return rows.length > 0;
+}
+
+/**
  * The oldest committed pending entries: the transactions holding the first `rows` of them (by the
  * order they were written), each transaction's entries together and in their order (a transaction
  * is never split across two batches, however many entries it wrote). Read through indexes, never by

@@ -1,7 +1,7 @@
 import { serializeError } from '@ours/platform/logger';
 import type { FastifyBaseLogger } from 'fastify';
-import { sql } from 'kysely';
 import type { LabContext } from '../../context.ts';
+import { anyPending } from './audit-pending.ts';
 
 /** How often a server looks for entries another server left pending (it died after its commit). */
 const pollMs = 1_000;
@@ -28,12 +28,9 @@ export async function startAuditSealing(ctx: LabContext, log: FastifyBaseLogger)
     if (polling) return;
     polling = true;
     try {
-      // The oldest pending entry through the position index: a scan of the table would read every
-      // dead row sealing left behind (PGlite has no autovacuum), once a second.
-      const orphans = await sql`
-        select 1 from (select occurred_at from audit_pending order by position limit 1) oldest
-        where occurred_at < now() - ${orphanAfter}::interval`.execute(ctx.db.kysely);
-      if (orphans.rows.length > 0) await ctx.audit.sealCommitted(ctx.db.kysely);
+      // Through the position index: a scan of the table would read every dead row sealing left
+      // behind (PGlite has no autovacuum), once a second.
+      if (await anyPending(ctx.db.kysely, orphanAfter)) await ctx.audit.sealCommitted(ctx.db.kysely);
     } catch (error) {
       log.warn({ err: serializeError(error) }, 'looking for pending audit entries failed');
     } finally {

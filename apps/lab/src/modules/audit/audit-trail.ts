@@ -3,7 +3,7 @@ import { afterCommit } from '@ours/platform/db';
 import type { Kysely } from 'kysely';
 import type { LabExecutor, LabSchema } from '../../db/lab-database.ts';
 import { type AuditEntry, type AuditInput, auditEntryColumns } from './audit.repository.ts';
-import { insertPending, pendingEntries } from './audit-pending.ts';
+import { anyPending, insertPending, pendingEntries } from './audit-pending.ts';
 import { AuditSealer, type SealerEvents } from './audit-sealer.ts';
 
 /** An appended entry: its time at once, its place in the chain once its transaction has committed. */
@@ -36,6 +36,12 @@ export interface AuditTrail {
    * its poll, for entries a server left pending when it died between its commit and the seal.
    */
   sealCommitted(pool: Kysely<LabSchema>): Promise<void>;
+  /**
+   * Before a read of the trail: resolves once every entry committed so far is in the chain, so what
+   * the read shows covers every change it could see (a run completed by a background worker, say,
+   * whose entry is being sealed right after its commit). One index probe when nothing is pending.
+   */
+  caughtUp(pool: Kysely<LabSchema>): Promise<void>;
   /** Where sealers report forged pending entries and failures (a server's logger). */
   reportTo(events: SealerEvents): void;
 }
@@ -85,6 +91,9 @@ export function createAuditTrail(macKey: KeyObject): AuditTrail {
       return receipt;
     },
     sealCommitted: (pool) => sealerFor(pool).sealedAfterNow(),
+    caughtUp: async (pool) => {
+      if (await anyPending(pool)) await sealerFor(pool).sealedAfterNow();
+    },
     reportTo: (reported) => Object.assign(events, reported),
   };
 }

@@ -23,6 +23,7 @@ export async function auditRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     },
     async (request) => {
       const { limit = 50, cursor, ...filter } = request.query;
+      await ctx.audit.caughtUp(ctx.db.kysely);
       const rows = await auditSearch(ctx.db.kysely, filter, {
         beforeSeq: cursor === undefined ? undefined : Number(cursor),
         limit: limit + 1,

@@ -8,10 +8,11 @@ import { type ChainVerification, verifyChain } from './audit-verifier.ts';
  * Verifies the whole chain in one read-only snapshot (repeatable read), so entries appended while
  * it runs neither break nor extend what it checks.
  */
-export function verifyAuditTrail(
+export async function verifyAuditTrail(
   ctx: LabContext,
   onProgress?: (checked: number) => void,
 ): Promise<ChainVerification> {
+  await ctx.audit.caughtUp(ctx.db.kysely);
   return ctx.db.transaction(
     async (tx) => {
       const publicKeysPem = await publicKeyPems(tx);
@@ -31,6 +32,7 @@ const exportPageSize = 1_000;
 
 /** The filtered trail, oldest first, a page at a time (memory stays flat for any size). */
 export async function* exportEntries(ctx: LabContext, filter: AuditFilter): AsyncGenerator<AuditEntry[]> {
+  await ctx.audit.caughtUp(ctx.db.kysely);
   let afterSeq = 0;
   for (;;) {
     const page = await auditExportPage(ctx.db.kysely, filter, afterSeq, exportPageSize);

@@ -49,6 +49,8 @@ export async function runReport(
   id: string,
   actor: AuditActor,
 ): Promise<{ run_id: string; pdf: Buffer }> {
+  // A run that has just ended shows its last entry too (the worker seals it after its commit).
+  await ctx.audit.caughtUp(ctx.db.kysely);
   const { receipt, ...read } = await inLabs(ctx.db, caller.lab_ids, async (tx) => {
     const run = isUuid(id) ? await runForReport(tx, id) : undefined;
     if (!run) throw new NotFoundError('run_not_found', `There is no run ${id}`);

@@ -51,7 +51,8 @@ export async function sampleWithLineage(ctx: LabContext, caller: Principal, key:
 }
 
 /** The audit entries about a sample, oldest first (exact id match, never a substring). */
-export function sampleHistory(ctx: LabContext, caller: Principal, key: string): Promise<AuditEntry[]> {
+export async function sampleHistory(ctx: LabContext, caller: Principal, key: string): Promise<AuditEntry[]> {
+  await ctx.audit.caughtUp(ctx.db.kysely);
   return inLabs(ctx.db, caller.lab_ids, async (tx) =>
     entityEntries(tx, 'sample', (await oneSample(tx, key)).id),
   );
