@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { signUserToken } from '@ours/platform/auth';
 import autocannon from 'autocannon';
 import { createBenchDatabase } from './bench-database.ts';
-import { request, startProcess, stop } from './bench-processes.ts';
+import { coachBenchEnv, request, startProcess, stop } from './bench-processes.ts';
 import { timeToFirstEvent } from './ttfb.ts';
 
 // @NOTE everything shares this machine's 2 cores, so the direct and the /ask runs go side by side
@@ -38,14 +38,7 @@ async function load(url: string, body: string, headers: () => Record<string, str
 const database = await createBenchDatabase('coach_bench');
 const fake = await startProcess<{ baseURL: string }>('./fake-model.process.ts');
 const coach = await startProcess<{ url: string }>('./coach.process.ts', {
-  DATABASE_URL: database.runtimeUrl,
-  DATABASE_ADMIN_URL: database.adminUrl,
-  DATABASE_POOL_SIZE: '20',
-  JWT_SECRET: secret,
-  OPENAI_BASE_URL: fake.ready.baseURL,
-  OPENAI_API_KEY: 'bench',
-  OPENAI_MODEL: 'bench-model',
-  ASK_RATE_LIMIT_PER_MINUTE: '100000000',
+  ...coachBenchEnv(database, fake.ready.baseURL, secret),
   LOG_LEVEL: 'info',
 });
 try {

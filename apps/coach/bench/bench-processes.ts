@@ -38,3 +38,25 @@ export function stop(child: ChildProcess): Promise<void> {
     child.send({ close: true });
   });
 }
+
+/**
+ * The environment of a coach process under an /ask benchmark: its database, the fake model, no
+ * request limits in the way (what is measured is the request path, not the limiter).
+ */
+export function coachBenchEnv(
+  database: { runtimeUrl: string; adminUrl: string },
+  modelBaseUrl: string,
+  jwtSecret: string,
+): Record<string, string> {
+  return {
+    DATABASE_URL: database.runtimeUrl,
+    DATABASE_ADMIN_URL: database.adminUrl,
+    DATABASE_POOL_SIZE: '20',
+    JWT_SECRET: jwtSecret,
+    OPENAI_BASE_URL: modelBaseUrl,
+    OPENAI_API_KEY: 'bench',
+    OPENAI_MODEL: 'bench-model',
+    ASK_RATE_LIMIT_PER_MINUTE: '100000000',
+    USER_RATE_LIMIT_PER_MINUTE: '100000000',
+  };
+}

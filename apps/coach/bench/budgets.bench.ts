@@ -4,7 +4,7 @@ import { signServiceToken, signUserToken } from '@ours/platform/auth';
 import autocannon from 'autocannon';
 import { serviceTokenIssuer } from '../src/modules/shared/service-role.ts';
 import { createBenchDatabase } from './bench-database.ts';
-import { request, startProcess, stop } from './bench-processes.ts';
+import { coachBenchEnv, request, startProcess, stop } from './bench-processes.ts';
 
 // /ask with budgets off and on, side by side in one run: two coach processes, each on its own
 // database (budgets are per database), one fake model. "On" has a global and a default budget
@@ -45,15 +45,7 @@ const databases = {
 };
 const fake = await startProcess<{ baseURL: string }>('./fake-model.process.ts');
 const coachEnv = (database: { runtimeUrl: string; adminUrl: string }) => ({
-  DATABASE_URL: database.runtimeUrl,
-  DATABASE_ADMIN_URL: database.adminUrl,
-  DATABASE_POOL_SIZE: '20',
-  JWT_SECRET: secret,
-  OPENAI_BASE_URL: fake.ready.baseURL,
-  OPENAI_API_KEY: 'bench',
-  OPENAI_MODEL: 'bench-model',
-  ASK_RATE_LIMIT_PER_MINUTE: '100000000',
-  USER_RATE_LIMIT_PER_MINUTE: '100000000',
+  ...coachBenchEnv(database, fake.ready.baseURL, secret),
   JOBS_ENABLED: 'false',
   LOG_LEVEL: 'warn',
   // Load shedding would answer 503 on this shared, overloaded machine: not what is measured here.

@@ -356,6 +356,10 @@ describe('the operator page in the browser', () => {
     await expect(statusRun.nth(5).textContent()).resolves.toBe('2.5 s');
     await expect(statusRun.nth(7).textContent()).resolves.toBe('2');
     await expect(rowOf(page, 'Schedules', 'weekly-digest').isVisible()).resolves.toBe(true);
+    // This app is set to run the jobs but starts no scheduler: the page says so instead of "runs them".
+    await expect(
+      page.getByText('This server is set to run the jobs, but its scheduler is not running').isVisible(),
+    ).resolves.toBe(true);
 
     await expectAccessible(page, 'the dashboard');
     await screenshot(page, 'coach-admin');

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { signServiceToken } from '@ours/platform/auth';
 import { ConfigError } from '@ours/platform/config';
 import type { JobWithMetadata } from '@ours/platform/jobs';
@@ -8,7 +10,7 @@ import { envToConfig } from '../src/config.ts';
 import type { CoachDatabase } from '../src/db/coach-database.ts';
 import { type AlertJobData, deliverAlert } from '../src/modules/alerts/alerts.service.ts';
 import { serviceTokenIssuer } from '../src/modules/shared/service-role.ts';
-import { costOf, priceFor, runUsageRollup } from '../src/modules/usage/index.ts';
+import { type ModelPrice, priceFor, runUsageRollup } from '../src/modules/usage/index.ts';
 import { asService, coachLogsOf } from './support/coach-logs.ts';
 import { type FakeWebhookServer, startFakeWebhookServer } from './support/fake-webhook-server.ts';
 import {
@@ -24,6 +26,10 @@ const silent = pino({ level: 'silent' });
 // USD per million tokens.
 const gpt4o = { input: 2.5, output: 10, cached_input: 1.25 };
 const prices = JSON.stringify({ 'gpt-4o': gpt4o, 'gpt-4o-mini': { input: 0.15, output: 0.6 } });
+/** The expected cost of an uncached call, worked out here rather than by the trigger under test. */
+const costOf = (price: ModelPrice, prompt: number, completion: number) =>
+  (prompt * price.input_per_million + completion * price.output_per_million) / 1e6;
+
 let db: CoachDatabase;
 let hook: FakeWebhookServer;
 let t: TestApp;
@@ -166,11 +172,9 @@ describe('cost per call', () => {
     const [again] = (await coachLogsOf(db, user.id)).filter((row) => row.id === before.id);
     expect(again?.price_id).toBe(before.price_id);
     expect(again?.cost_usd).toBeCloseTo((1000 * 2.5 + 100 * 10) / 1e6, 12);
-    // The same price read through the exported helpers (used by budgets).
+    // The same price read through the exported lookup (the one PUT /admin/prices compares with).
     const price = await asService(db, (tx) => priceFor(tx, 'gpt-4o', new Date()));
-    expect(
-      price && costOf(price, { promptTokens: 1000, completionTokens: 100, cachedTokens: 0 }),
-    ).toBeCloseTo(after.cost_usd ?? Number.NaN, 12);
+    expect(price && costOf(price, 1000, 100)).toBeCloseTo(after.cost_usd ?? Number.NaN, 12);
     const old = await asService(db, (tx) => priceFor(tx, 'gpt-4o', before.timestamp));
     expect(old?.id).toBe(before.price_id);
     expect(await asService(db, (tx) => priceFor(tx, 'gpt-4o', '2000-01-01T00:00:00Z'))).toBeNull();
@@ -253,7 +257,7 @@ describe('MODEL_PRICES', () => {
   });
 
   it('reads MODEL_PRICES_FILE and names it when its content is bad', async () => {
-    const file = `/tmp/usage/prices-${process.pid}.json`;
+    const file = join(mkdtempSync(join(tmpdir(), 'coach-prices-')), 'prices.json');
     writeFileSync(file, prices);
     const { readEnv } = await import('../src/config.ts');
     expect(envToConfig(readEnv({ MODEL_PRICES_FILE: file })).usage.prices.get('gpt-4o')).toEqual({

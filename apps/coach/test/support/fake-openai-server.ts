@@ -29,9 +29,20 @@ export interface FakeUsage {
   cached_tokens?: number;
 }
 
+/**
+ * `answeredAs`: the model the answer names, when not the one asked for (providers answer a request
+ * for "gpt-4o" as a dated snapshot such as "gpt-4o-2024-08-06").
+ */
 export type FakeBehaviour =
-  | { kind: 'reply'; text: string; delayMs?: number; usage?: FakeUsage }
-  | { kind: 'stream'; chunks: string[]; delayMs?: number; chunkDelayMs?: number; usage?: FakeUsage }
+  | { kind: 'reply'; text: string; delayMs?: number; usage?: FakeUsage; answeredAs?: string }
+  | {
+      kind: 'stream';
+      chunks: string[];
+      delayMs?: number;
+      chunkDelayMs?: number;
+      usage?: FakeUsage;
+      answeredAs?: string;
+    }
   | { kind: 'fail'; status: 429 | 500 | 503 | 400; retryAfterSeconds?: number; message?: string }
   | { kind: 'hang' }
   | { kind: 'drop' };
@@ -171,7 +182,7 @@ export async function startFakeOpenAiServer(opts?: { recordRequests?: boolean })
     if (!(await applyFailure(res, behaviour))) return;
     if (behaviour.kind !== 'reply' && behaviour.kind !== 'stream') return;
 
-    const model = body.model;
+    const model = behaviour.answeredAs ?? body.model;
     const id = `chatcmpl-${requestId}`;
     const wantsStream = body.stream === true;
     const chunks =

@@ -9,6 +9,32 @@ export type LocalDate = string;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** A zone's wall clock at an instant, field by field (hour 0..23). */
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/**
+ * The wall clock of `timeZone` at `instant` (one cached formatter per zone, so hot loops over many
+ * zones stay cheap). Throws a RangeError for a zone name this runtime does not know.
+ */
+export function wallClockIn(instant: Date, timeZone: string): WallClock {
+  const p = partsIn(instant, timeZone);
+  return {
+    year: p.year ?? 0,
+    month: p.month ?? 1,
+    day: p.day ?? 1,
+    hour: p.hour ?? 0,
+    minute: p.minute ?? 0,
+    second: p.second ?? 0,
+  };
+}
+
 function partsIn(instant: Date, timeZone: string): Record<string, number> {
   let formatter = formatters.get(timeZone);
   if (!formatter) {

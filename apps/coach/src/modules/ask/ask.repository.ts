@@ -81,26 +81,16 @@ export interface CoachLogEntry {
   stressSignal: boolean;
 }
 
-/** What the database made of a written log row: its id and the price and cost it was charged at. */
-export interface WrittenCoachLog {
-  id: string;
-  model: string | null;
-  /** NULL with a model: no price was in force for that model (the call's cost is unknown). */
-  priceId: number | null;
-  costUsd: number | null;
-}
-
 /**
  * Writes one log row in one statement (/ask runs it through a one-trip scope as the service role).
- * The insert trigger prices it (migration 20261205T1230Z_usage_rollups): the row comes back with
- * the price in force for its model and its cost.
+ * The insert trigger prices it (migrations 20261205T1230Z_usage_rollups, 1250Z_one_price_lookup).
  */
-export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): Promise<WrittenCoachLog> {
+export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): Promise<void> {
   const total =
     entry.promptTokens === null && entry.completionTokens === null
       ? null
       : (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0);
-  const row = await tx
+  await tx
     .insertInto('ai_coach_logs')
     .values({
       ...(entry.id ? { id: entry.id } : {}),
@@ -121,7 +111,5 @@ export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): P
       blocked_response: entry.blockedResponse,
       stress_signal: entry.stressSignal,
     })
-    .returning(['id', 'model', 'price_id', 'cost_usd'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, model: row.model, priceId: row.price_id, costUsd: row.cost_usd };
+    .execute();
 }

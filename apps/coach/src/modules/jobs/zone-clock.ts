@@ -1,4 +1,4 @@
-import { addDays, isoWeekOf, type LocalDate } from '@ours/platform/time';
+import { addDays, isoWeekOf, type LocalDate, wallClockIn } from '@ours/platform/time';
 
 /**
  * The wall clock of a time zone at an instant, at minute precision (zones such as Asia/Kolkata,
@@ -13,7 +13,6 @@ export interface ZoneClock {
   weekday: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const validity = new Map<string, boolean>();
 
 /** Whether `zone` is a time zone name this runtime knows (IANA, e.g. Europe/London). */
@@ -32,33 +31,13 @@ export function isTimeZone(zone: string): boolean {
   return known;
 }
 
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
 export function zoneClock(instant: Date, zone: string): ZoneClock {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(zone).formatToParts(instant)) parts[part.type] = part.value;
+  const wall = wallClockIn(instant, zone);
+  const pad = (n: number) => String(n).padStart(2, '0');
   return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    weekday: weekdays.indexOf(parts.weekday ?? ''),
+    date: `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`,
+    minutes: wall.hour * 60 + wall.minute,
+    weekday: new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay(),
   };
 }
 

@@ -1,6 +1,6 @@
 /** The usage module as other modules see it: everything else in this folder is its own. */
 export { priceMissingAlert } from './price-alerts.ts';
-export { costOf, type ModelPrice, type TokenCounts } from './price-cost.ts';
+export type { ModelPrice } from './price-cost.ts';
 export { priceFor } from './prices.repository.ts';
 export { applyConfiguredPrices } from './prices.service.ts';
 export { usageRoutes } from './usage.routes.ts';

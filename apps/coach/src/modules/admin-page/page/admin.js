@@ -434,6 +434,18 @@ async function loadBudgets(started) {
   );
 }
 
+/**
+ * Who runs the jobs, as far as this server knows: it may be set to run them (`workers`) while its
+ * scheduler is not running (yet), and then it cannot say when they run next either.
+ * @param {{ workers: boolean, schedules: { next: string[] }[] }} jobs
+ */
+function whoRunsJobs(jobs) {
+  if (!jobs.workers)
+    return 'This server does not run the jobs (another process does): next times are not known here.';
+  if (jobs.schedules.some((schedule) => schedule.next.length > 0)) return 'This server runs the jobs.';
+  return 'This server is set to run the jobs, but its scheduler is not running: next times are not known.';
+}
+
 /** @param {number} started */
 async function loadJobs(started) {
   const status = byId('jobs-status');
@@ -446,7 +458,7 @@ async function loadJobs(started) {
       el(
         'p',
         { class: 'muted' },
-        `Times are in ${jobs.time_zone} unless marked "each user's own time". ${jobs.workers ? 'This server runs the jobs.' : 'This server does not run the jobs (another process does): next times are not known here.'}`,
+        `Times are in ${jobs.time_zone} unless marked "each user's own time". ${whoRunsJobs(jobs)}`,
       ),
       table({
         label: 'Schedules',
