@@ -34,6 +34,7 @@ export interface AiCoachLogs {
   cached_tokens: number | null;
   price_id: Int8 | null;
   cost_usd: Numeric | null;
+  source: Generated<'ask' | 'digest'>;
 }
 
 export interface AiCoachNotes {

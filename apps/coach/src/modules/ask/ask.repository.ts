@@ -1,6 +1,6 @@
-import { type Selectable, sql } from 'kysely';
+import { sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import type { CoachExecutor, CoachSchema } from '../../db/coach-database.ts';
+import type { CoachExecutor } from '../../db/coach-database.ts';
 import { type MemoryQuery, relevantMemories } from '../memory/index.ts';
 
 /** The user's own context for the prompt, read in one statement through row-level security. */
@@ -56,60 +56,4 @@ export function readUserContext(
       jsonArrayFrom(relevantMemories(tx, userId, memoryQuery)).as('memories'),
     ])
     .executeTakeFirstOrThrow();
-}
-
-/** One `ai_coach_logs` row: every /ask call writes exactly one, whatever happened. */
-export interface CoachLogEntry {
-  /** Chosen up front when something else must name the row (a crisis alert); generated otherwise. */
-  id?: string;
-  userId: string;
-  sessionId: string;
-  userMessage: string;
-  aiResponse: string;
-  success: boolean;
-  model: string | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  /** Prompt tokens the provider served from its cache (part of promptTokens), where it says. */
-  cachedTokens?: number | null;
-  latencyMs: number;
-  issues: string[];
-  fallbackReason: Selectable<CoachSchema['ai_coach_logs']>['fallback_reason'];
-  topic: string | null;
-  blockedResponse: string | null;
-  /** The user's own message showed stress (read by the daily status check). */
-  stressSignal: boolean;
-}
-
-/**
- * Writes one log row in one statement (/ask runs it through a one-trip scope as the service role).
- * The insert trigger prices it (migrations 20261205T1230Z_usage_rollups, 1250Z_one_price_lookup).
- */
-export async function insertCoachLog(tx: CoachExecutor, entry: CoachLogEntry): Promise<void> {
-  const total =
-    entry.promptTokens === null && entry.completionTokens === null
-      ? null
-      : (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0);
-  await tx
-    .insertInto('ai_coach_logs')
-    .values({
-      ...(entry.id ? { id: entry.id } : {}),
-      user_id: entry.userId,
-      session_id: entry.sessionId,
-      user_message: entry.userMessage,
-      ai_response: entry.aiResponse,
-      success: entry.success,
-      token_usage: total,
-      issues: entry.issues.length > 0 ? entry.issues : null,
-      model: entry.model,
-      prompt_tokens: entry.promptTokens,
-      completion_tokens: entry.completionTokens,
-      cached_tokens: entry.cachedTokens ?? null,
-      latency_ms: entry.latencyMs,
-      fallback_reason: entry.fallbackReason,
-      topic: entry.topic,
-      blocked_response: entry.blockedResponse,
-      stress_signal: entry.stressSignal,
-    })
-    .execute();
 }

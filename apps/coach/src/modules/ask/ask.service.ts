@@ -23,9 +23,10 @@ import {
   safetyFallbackReply,
   validateReply,
 } from '../safety/index.ts';
+import { type CoachLogEntry, insertCoachLog } from '../shared/coach-log.repository.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { detectStressSignal } from '../status-check/index.ts';
-import { type CoachLogEntry, insertCoachLog, readUserContext } from './ask.repository.ts';
+import { readUserContext } from './ask.repository.ts';
 import type { AskBody, AskResult, FallbackReason } from './ask.schema.ts';
 import { buildPrompt } from './prompt-builder.ts';
 

@@ -211,7 +211,7 @@ async function queuePlan(boss: PgBoss, ctx: AppContext, plan: DigestPlan, runId:
 async function attemptUser(ctx: AppContext, job: JobWithMetadata<DigestUserData>, log: FastifyBaseLogger) {
   const window = weekWindow(job.data.week, job.data.timeZone ?? ctx.config.jobs.timeZone);
   try {
-    const outcome = await traceJobRun(userQueue, job, () => digestUser(ctx, job.data.userId, window));
+    const outcome = await traceJobRun(userQueue, job, () => digestUser(ctx, job.data.userId, window, log));
     return { job, outcome, final: true };
   } catch (error) {
     const final = job.retryCount >= job.retryLimit;

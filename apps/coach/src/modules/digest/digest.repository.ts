@@ -19,7 +19,8 @@ export interface DigestDueZone {
 }
 
 /**
- * Users of the given zones with a conversation or a mood log in their own zone's week, and
+ * Users of the given zones with a conversation (not last week's digest call, logged after the week
+ * it closed) or a mood log in their own zone's week, and
  * whether they already have its note: one set-based statement (service role). A zone's members
  * come from the profiles' time zone index and are probed through each user's own activity index.
  */
@@ -38,13 +39,15 @@ export async function findActiveUsers(
     active as (
       select p.user_id, d.zone from due d join user_profiles p on p.timezone = d.raw
       where exists (select from ai_coach_logs l
-                    where l.user_id = p.user_id and l."timestamp" >= d.start and l."timestamp" < d."end")
+                    where l.user_id = p.user_id and l."timestamp" >= d.start and l."timestamp" < d."end"
+                      and l.source = 'ask')
          or exists (select from mood_logs m
                     where m.user_id = p.user_id and m.logged_at >= d.start and m.logged_at < d."end")
       union all
       select a.user_id, d.zone from due d
       cross join lateral (
-        select user_id from ai_coach_logs where "timestamp" >= d.start and "timestamp" < d."end"
+        select user_id from ai_coach_logs
+        where "timestamp" >= d.start and "timestamp" < d."end" and source = 'ask'
         union
         select user_id from mood_logs where logged_at >= d.start and logged_at < d."end"
       ) a
@@ -103,6 +106,7 @@ export function readUserWeek(tx: CoachExecutor, userId: string, window: WeekWind
             sql<string>`left(ai_response, 400)`.as('coach'),
           ])
           .where('user_id', '=', userId)
+          .where('source', '=', 'ask')
           .where(({ ref }) => ref('success'))
           .where('timestamp', '>=', start)
           .where('timestamp', '<', end)

@@ -17,6 +17,7 @@ import {
   type ZoneGroup,
   zonesInUse,
 } from '../jobs/index.ts';
+import type { ChatMessage } from '../llm/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import {
   findActiveUsers,
@@ -25,6 +26,7 @@ import {
   readUserWeek,
   type WeekWindow,
 } from './digest.repository.ts';
+import { DigestBudgetExhausted, digestModelCall } from './digest-model-call.ts';
 import { countWords, digestPrompt, lengthCorrection, maxWords, minWords } from './digest-prompt.ts';
 
 /** The weekly digest's local slot: Sunday 20:00 in each user's zone closes their week. */
@@ -105,31 +107,49 @@ export async function planWeek(
   };
 }
 
-export type DigestOutcome = 'written' | 'already_written' | 'not_configured' | 'no_activity';
+export type DigestOutcome =
+  | 'written'
+  | 'already_written'
+  | 'not_configured'
+  | 'no_activity'
+  | 'budget_exhausted';
 
 /**
  * Writes one user's weekly note. Throws when the model fails, so the queue retries it; the caller
- * counts the outcome once, when it is final.
+ * counts the outcome once, when it is final. Each model call is held to budgets and logged
+ * (`digestModelCall`); a budget with no room skips the user for the week (`budget_exhausted`).
  */
 export async function digestUser(
   ctx: AppContext,
   userId: string,
   window: WeekWindow,
+  log: AlertLog = console,
+): Promise<DigestOutcome> {
+  try {
+    return await writeWeeklyNote(ctx, userId, window, log);
+  } catch (error) {
+    if (error instanceof DigestBudgetExhausted) return 'budget_exhausted';
+    throw error;
+  }
+}
+
+async function writeWeeklyNote(
+  ctx: AppContext,
+  userId: string,
+  window: WeekWindow,
+  log: AlertLog,
 ): Promise<DigestOutcome> {
   if (!ctx.llm.configured) return 'not_configured';
   const data = await readUserWeek(queryAs(ctx.db, serviceRole), userId, window);
   if (data.has_note) return 'already_written';
   if (data.exchanges.length === 0 && data.moods.length === 0) return 'no_activity';
   const prompt = digestPrompt(window.week, data);
-  let text = (await ctx.llm.complete(prompt)).text;
+  const call = (messages: ChatMessage[]) => digestModelCall(ctx, userId, window.week, messages, log);
+  let text = (await call(prompt)).text;
   let words = countWords(text);
   const flags: string[] = [];
   if (words < minWords || words > maxWords) {
-    const retry = await ctx.llm.complete([
-      ...prompt,
-      { role: 'assistant', content: text },
-      lengthCorrection(words),
-    ]);
+    const retry = await call([...prompt, { role: 'assistant', content: text }, lengthCorrection(words)]);
     text = retry.text;
     words = countWords(text);
     if (words < minWords || words > maxWords) flags.push(`word_count_${words}`);

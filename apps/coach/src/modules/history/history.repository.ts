@@ -12,7 +12,9 @@ export function listExchanges(
   let query = tx
     .selectFrom('ai_coach_logs')
     .select(['id', 'session_id', 'user_message', 'ai_response', 'success', 'topic', 'timestamp'])
-    .where('user_id', '=', userId);
+    .where('user_id', '=', userId)
+    // The conversation only: the weekly digest's model calls are logged here too.
+    .where('source', '=', 'ask');
   if (cursor) query = query.where(({ ref }) => olderThan(ref('timestamp'), ref('id'), cursor));
   return query
     .orderBy('timestamp', 'desc')

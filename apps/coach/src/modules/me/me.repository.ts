@@ -50,6 +50,7 @@ export async function exportUserData(tx: CoachExecutor) {
         'fallback_reason',
         'topic',
         'stress_signal',
+        'source',
       ])
       .orderBy('timestamp')
       .execute(),
