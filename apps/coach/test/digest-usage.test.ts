@@ -116,6 +116,26 @@ describe("the weekly digest's model calls", () => {
     expect(notes).toEqual([]);
   });
 
+  it('keeps a paid-for draft, flagged, when the budget has no room left for its length correction', async () => {
+    const user = await activeUser();
+    // The first call uses 1,200 tokens and fills the budget: the correction is refused.
+    await setBudget(t.app, `users/${user.id}`, { token_limit: 1200, cost_limit_usd: null });
+    t.fake.setDefault({
+      kind: 'reply',
+      text: 'Too short.',
+      usage: { prompt_tokens: 1000, completion_tokens: 200 },
+    });
+    expect(await digestUser(t.ctx, user.id, weekWindow(week, 'Europe/London'), silent)).toBe('written');
+    const [written] = await asService(t.db, (tx) =>
+      tx.selectFrom('ai_coach_notes').select(['note', 'flags']).where('user_id', '=', user.id).execute(),
+    );
+    expect(written).toEqual({ note: 'Too short.', flags: ['budget_exhausted', 'word_count_2'] });
+    expect((await digestRowsOf(user.id)).map((row) => row.fallback_reason)).toEqual([
+      null,
+      'budget_exhausted',
+    ]);
+  });
+
   it('that fail are logged with their reason, and the failure reaches the caller to retry', async () => {
     const user = await activeUser();
     t.fake.setDefault({ kind: 'fail', status: 500 });

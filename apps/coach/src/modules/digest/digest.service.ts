@@ -17,7 +17,7 @@ import {
   type ZoneGroup,
   zonesInUse,
 } from '../jobs/index.ts';
-import type { ChatMessage } from '../llm/index.ts';
+import type { ChatMessage, LlmReply } from '../llm/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import {
   findActiveUsers,
@@ -149,9 +149,13 @@ async function writeWeeklyNote(
   let words = countWords(text);
   const flags: string[] = [];
   if (words < minWords || words > maxWords) {
-    const retry = await call([...prompt, { role: 'assistant', content: text }, lengthCorrection(words)]);
-    text = retry.text;
-    words = countWords(text);
+    const retry = await correction(
+      call([...prompt, { role: 'assistant', content: text }, lengthCorrection(words)]),
+    );
+    if (retry) {
+      text = retry.text;
+      words = countWords(text);
+    } else flags.push('budget_exhausted');
     if (words < minWords || words > maxWords) flags.push(`word_count_${words}`);
   }
   // The note and its notice together: a notice never points at a note that is not there.
@@ -163,6 +167,19 @@ async function writeWeeklyNote(
   });
   if (written) ctx.push?.wake();
   return written ? 'written' : 'already_written';
+}
+
+/**
+ * A length correction's reply, or undefined when the budget had no room for it: the first draft
+ * (already paid for) is then kept and flagged rather than thrown away.
+ */
+async function correction(reply: Promise<LlmReply>): Promise<LlmReply | undefined> {
+  try {
+    return await reply;
+  } catch (error) {
+    if (error instanceof DigestBudgetExhausted) return undefined;
+    throw error;
+  }
 }
 
 /** Adds a final outcome to a run's counts. */
