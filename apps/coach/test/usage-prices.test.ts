@@ -223,6 +223,27 @@ describe('a model without a price', () => {
     expect(await alertsOf('price-missing:llama-3-70b')).toHaveLength(1);
     expect((await unpriced()).cost_usd).toBeCloseTo((15 * 0.5) / 1e6, 12);
   });
+
+  it('is not raised again for a dated snapshot once its model has a price', async () => {
+    const user = await signedUp();
+    await logRow(user.id, { model: 'mistral-large-2024-11-18', prompt_tokens: 10, completion_tokens: 5 });
+    await runUsageRollup(t.ctx, silent);
+    expect(await alertsOf('price-missing:mistral-large')).toEqual([
+      expect.objectContaining({ resolved_at: null }),
+    ]);
+    const added = await t.app.inject({
+      method: 'PUT',
+      url: '/admin/prices/mistral-large',
+      headers: service,
+      payload: { input: 2, output: 6 },
+    });
+    expect(added.statusCode).toBe(201);
+    // The snapshot's old unpriced row is covered by its model's price now: no new incident.
+    await runUsageRollup(t.ctx, silent);
+    expect(await alertsOf('price-missing:mistral-large')).toEqual([
+      expect.objectContaining({ resolved_at: expect.anything() }),
+    ]);
+  });
 });
 
 describe('MODEL_PRICES', () => {

@@ -79,18 +79,8 @@ export async function unpricedModelsSince(tx: CoachExecutor, since: string): Pro
     .where('log.timestamp', '>=', since)
     .where('log.model', 'is not', null)
     .where('log.price_id', 'is', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('model_prices as price')
-            .select(sql`1`.as('one'))
-            .where('price.effective_from', '<=', sql<string>`now()`)
-            .where(
-              sql<boolean>`price.model in (log.model, regexp_replace(log.model, '-\d{4}-\d{2}-\d{2}$', ''))`,
-            ),
-        ),
-      ),
-    )
+    // The price lookup the insert trigger uses (a dated snapshot takes its model's price).
+    .where(sql<boolean>`not exists (select from public.coach_price_in_force(log.model, now()))`)
     .execute();
   return rows.flatMap((row) => (row.model === null ? [] : [row.model]));
 }
