@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { signUserToken } from '@ours/platform/auth';
 import autocannon from 'autocannon';
 import { createBenchDatabase } from './bench-database.ts';
 import { coachBenchEnv, request, startProcess, stop } from './bench-processes.ts';
+import { printReport } from './bench-report.ts';
 import { timeToFirstEvent } from './ttfb.ts';
 
 // @NOTE everything shares this machine's 2 cores, so the direct and the /ask runs go side by side
@@ -104,8 +104,7 @@ try {
     `| time to first delta p50 (ms) | ${directTtfb.p50.toFixed(1)} | ${coachTtfb.p50.toFixed(1)} | ${(coachTtfb.p50 - directTtfb.p50).toFixed(1)} |`,
     `| time to first delta p99 (ms) | ${directTtfb.p99.toFixed(1)} | ${coachTtfb.p99.toFixed(1)} | ${(coachTtfb.p99 - directTtfb.p99).toFixed(1)} |`,
   ].join('\n');
-  console.log(`\n${report}\n`);
-  if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${report}\n`);
+  await printReport(report);
 } finally {
   await stop(coach.child);
   await stop(fake.child);

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
 import { signServiceToken, signUserToken } from '@ours/platform/auth';
 import autocannon from 'autocannon';
 import { serviceTokenIssuer } from '../src/modules/shared/service-role.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { coachBenchEnv, request, startProcess, stop } from './bench-processes.ts';
+import { loadAverage, printReport } from './bench-report.ts';
 
 // /ask with budgets off and on, side by side in one run: two coach processes, each on its own
 // database (budgets are per database), one fake model. "On" has a global and a default budget
@@ -33,10 +33,6 @@ async function load(url: string, headers: () => Record<string, string>, duration
     rps: result.requests.average,
     failures: result.non2xx + result.errors + result.timeouts,
   };
-}
-
-async function loadAverage(): Promise<string> {
-  return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 }
 
 const databases = {
@@ -81,7 +77,7 @@ try {
     for (let round = 1; round <= rounds; round++) {
       const figures: Record<string, Awaited<ReturnType<typeof load>> & { loadavg: string }> = {};
       for (const mode of ['off', 'on'] as const) {
-        const before = await loadAverage();
+        const before = loadAverage();
         figures[mode] = { ...(await load(`${coaches[mode].ready.url}/ask`, userHeaders)), loadavg: before };
       }
       const { off, on } = figures as Record<'off' | 'on', (typeof figures)[string]>;
@@ -107,8 +103,7 @@ try {
     '',
     `Budgets-on global counter after the run: ${globalUse} tokens (enforcement ran on every request).`,
   ].join('\n');
-  console.log(`\n${report}\n`);
-  if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${report}\n`);
+  await printReport(report);
 } finally {
   await stop(coaches.off.child);
   await stop(coaches.on.child);

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { queryAs } from '@ours/platform/db';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -12,6 +11,7 @@ import { serviceRole } from '../src/modules/shared/service-role.ts';
 import { runStatusCheck, statusWindow } from '../src/modules/status-check/status-check.service.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { request, startProcess, stop } from './bench-processes.ts';
+import { printReport } from './bench-report.ts';
 
 // @NOTE sizes are the issue's; BENCH_SCALE shrinks them for a quick look (e.g. 0.1).
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -135,8 +135,7 @@ try {
     '|---|---|---|---|---|',
     ...rows,
   ].join('\n');
-  console.log(`\n${report}\n`);
-  if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${report}\n`);
+  await printReport(report);
 } finally {
   await admin.end();
   await closeContext(ctx);

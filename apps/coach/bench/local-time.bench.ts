@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { asRole } from '@ours/platform/db';
 import { addDays } from '@ours/platform/time';
 import pg from 'pg';
@@ -13,6 +11,7 @@ import { serviceRole } from '../src/modules/shared/service-role.ts';
 import { findStatusCandidates } from '../src/modules/status-check/status-check.repository.ts';
 import { dueZoneRows } from '../src/modules/status-check/status-check.service.ts';
 import { createBenchDatabase } from './bench-database.ts';
+import { loadAverage, printReport } from './bench-report.ts';
 
 // @NOTE the size is the issue's; BENCH_SCALE shrinks it for a quick look (e.g. 0.05).
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -31,7 +30,6 @@ const config = envToConfig({
 const ctx = await createContext(config);
 const admin = new pg.Client({ connectionString: database.adminUrl });
 await admin.connect();
-const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const ms = (value: number) => value.toFixed(0);
 
 try {
@@ -106,7 +104,7 @@ try {
   const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const max = sorted.at(-1) ?? 0;
   const busiest = ticks.reduce((top, tick) => (tick.zones > (top?.zones ?? 0) ? tick : top), ticks[0]);
-  const loadAfterTicks = load();
+  const loadAfterTicks = loadAverage();
 
   // The worst case: the first tick after a long outage (or a deploy) finds every zone past 08:00 due,
   // and writes: claims, marks, nudges, the run record.
@@ -125,13 +123,12 @@ try {
     `| select the users due in one tick, p50 over the next ${sorted.length} ticks with due zones (every 15 min of a day) | ${ms(p50)} ms | 1000 ms | ${loadAfterTicks} |`,
     `| same, max | ${ms(max)} ms | 1000 ms | ${loadAfterTicks} |`,
     `| busiest tick (${busiest?.at} UTC): zones due, members, users due | ${busiest?.zones} zones, ~${busiest?.members}, ${busiest?.due} | | |`,
-    `| first tick after a deploy or outage: every zone past 08:00 due at once, with writes (${catchUp.status?.nudged} nudges) | ${ms(catchUpMs)} ms | | ${load()} |`,
+    `| first tick after a deploy or outage: every zone past 08:00 due at once, with writes (${catchUp.status?.nudged} nudges) | ${ms(catchUpMs)} ms | | ${loadAverage()} |`,
   ].join('\n');
-  console.log(`\n${report}\n`);
+  await printReport(report);
   console.log(
     ticks.map((tick) => `${tick.at} ${tick.zones}z ${tick.due}u ${ms(tick.selectMs)}ms`).join('\n'),
   );
-  if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${report}\n`);
 } finally {
   await admin.end();
   await closeContext(ctx);

@@ -1,11 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import pg from 'pg';
 import { envToConfig } from '../src/config.ts';
 import { closeContext, createContext } from '../src/create-context.ts';
 import { runPushDelivery } from '../src/modules/push/push-dispatcher.ts';
 import { startFakeExpoServer } from '../test/support/fake-expo-server.ts';
 import { createBenchDatabase } from './bench-database.ts';
+import { loadAverage, printReport } from './bench-report.ts';
 
 // @NOTE 20,000 nudges is the issue's example; BENCH_SCALE shrinks it for a quick look (e.g. 0.1).
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -71,13 +70,10 @@ for (const concurrency of concurrencies) {
 await expo.close();
 
 const report = [
-  `Coach push benchmark (PostgreSQL, fake Expo answering each request after ${expoLatencyMs} ms, ${new Date().toISOString()}, load ${loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ')})`,
+  `Coach push benchmark (PostgreSQL, fake Expo answering each request after ${expoLatencyMs} ms, ${new Date().toISOString()}, load ${loadAverage()})`,
   '',
   '| pass | wall time | ideal (Expo latency only) | per hour | result |',
   '|---|---|---|---|---|',
   ...rows,
 ].join('\n');
-console.log(`\n${report}\n`);
-if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${report}\n`);
+await printReport(report);

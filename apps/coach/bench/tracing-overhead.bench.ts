@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
@@ -16,6 +15,7 @@ import { envToConfig, readEnv } from '../src/config.ts';
 import { closeContext, createContext } from '../src/create-context.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { request, startProcess, stop } from './bench-processes.ts';
+import { printReport } from './bench-report.ts';
 
 // @NOTE the cost of tracing to the coach itself: GET /history with tracing off and on, side by side in
 // one run and interleaved (off, on, off, on...) so that whatever else this shared machine does falls
@@ -258,8 +258,7 @@ async function runBench(): Promise<void> {
       '',
       `Exports over the measured runs: ${sent}${parsed}.`,
     ].join('\n');
-    console.log(`\n${report}\n`);
-    if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${report}\n`);
+    await printReport(report);
   } finally {
     for (const { child } of coaches.values()) await stop(child);
     await sink.close();

@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import { signServiceToken } from '@ours/platform/auth';
 import { postgresDatabase } from '@ours/platform/db';
 import pg from 'pg';
@@ -11,6 +9,7 @@ import type { CoachSchema } from '../src/db/coach-database.ts';
 import { serviceTokenIssuer } from '../src/modules/shared/service-role.ts';
 import { runUsageRollup } from '../src/modules/usage/index.ts';
 import { createBenchDatabase } from './bench-database.ts';
+import { loadAverage, printReport } from './bench-report.ts';
 
 /**
  * GET /admin/usage over a month of a busy app: 10,000,000 ai_coach_logs rows from 50,000 users over
@@ -24,10 +23,6 @@ const days = 30;
 const requestsPerGroup = Number(process.env.BENCH_REQUESTS ?? 200);
 const clients = Number(process.env.BENCH_CLIENTS ?? 4);
 const secret = 'bench-secret-that-is-long-enough-0123456789';
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ');
 
 // BENCH_REUSE_DATABASE=<name> (with BENCH_KEEP_DATABASE=1 on the run that seeded it) measures an
 // already seeded and rolled-up database again, without migrating it.
@@ -102,7 +97,7 @@ try {
       left join model_prices p on p.model = g.model;
       set session_replication_role = origin;`);
       process.stdout.write(
-        `seeded ${offset + size} rows (${seconds(performance.now() - seedStart)} s, load ${load()})\n`,
+        `seeded ${offset + size} rows (${seconds(performance.now() - seedStart)} s, load ${loadAverage()})\n`,
       );
     }
     await admin.query('analyze');
@@ -132,7 +127,7 @@ try {
       `rollup run after an hour closed (2 hours + today's users): ${(minuteMs / 1000).toFixed(2)} s; a run inside the hour: ${quietMs.toFixed(0)} ms`,
     ]) {
       lines.push(line);
-      console.log(`${line} (load ${load()})`);
+      console.log(`${line} (load ${loadAverage()})`);
     }
   }
 
@@ -169,7 +164,7 @@ try {
       const at = (q: number) =>
         (times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? 0).toFixed(0);
       lines.push(
-        `| ${groupBy} | ${times.length} | ${at(0.5)} ms | ${at(0.99)} ms | ${at(1)} ms | ${load()} |`,
+        `| ${groupBy} | ${times.length} | ${at(0.5)} ms | ${at(0.99)} ms | ${at(1)} ms | ${loadAverage()} |`,
       );
     }
   } finally {
@@ -180,8 +175,7 @@ try {
     '',
     ...lines,
   ].join('\n');
-  console.log(`\n${report}\n`);
-  if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${report}\n`);
+  await printReport(report);
 } finally {
   await admin.end();
   await closeContext(ctx);

@@ -20,15 +20,18 @@ import type { OpenAiLlmOptions } from './modules/llm/openai-llm-client.ts';
 import { type PushConfig, pushConfigFromEnv } from './modules/push/push-config.ts';
 import { type UsageConfig, usageConfigFromEnv } from './modules/usage/usage-config.ts';
 
-/** The variables that may instead be given as `NAME_FILE`, a file holding the secret. */
-const secretVariables = [
+/**
+ * The variables that may instead be given as `NAME_FILE`, a file holding the value: the secrets
+ * (kept out of the environment that way), and the price table, which is at home in a mounted file.
+ */
+const fileVariables = [
   'JWT_SECRET',
   'OPENAI_API_KEY',
   'DATABASE_URL',
   'DATABASE_ADMIN_URL',
   'REDIS_URL',
   'ALERT_WEBHOOK_URL',
-  // Not a secret, but a price table is more at home in a mounted file than in one variable.
+  // Not a secret: a price table is more at home in a mounted file than in one variable.
   'MODEL_PRICES',
   'EXPO_ACCESS_TOKEN',
   'OTEL_EXPORTER_OTLP_HEADERS',
@@ -40,7 +43,7 @@ const secretVariables = [
  * file touches `process.env`.
  */
 export function readEnv(env: Env = process.env): Env {
-  return withSecretFiles(env, secretVariables);
+  return withSecretFiles(env, fileVariables);
 }
 
 export interface CoachConfig {

@@ -2,6 +2,7 @@ import { signServiceToken } from '@ours/platform/auth';
 import { ConfigError } from '@ours/platform/config';
 import { postgresDatabase } from '@ours/platform/db';
 import type { JobWithMetadata } from '@ours/platform/jobs';
+import { waitForValue } from '@ours/platform/testing';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -51,22 +52,13 @@ beforeEach(() => {
   hook.deliveries.length = 0;
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 const alertsByKey = (key: string) =>
   asService(db, (tx) =>
     tx.selectFrom('operator_alerts').selectAll().where('incident_key', '=', key).execute(),
   );
 /** The alert's row once its delivery is recorded (the webhook hears it a moment before). */
 const deliveredRow = (key: string) =>
-  waitFor(`${key} delivered`, async () => {
+  waitForValue(`${key} delivered`, async () => {
     const [row] = await alertsByKey(key);
     return row?.status === 'delivered' ? row : undefined;
   });
@@ -97,7 +89,7 @@ const jobState = async (id: string) => {
 describe('crisis-review alerts', () => {
   it('delivers one Slack message naming the entry, never the message', async () => {
     const { entryId } = await askCrisis();
-    const [delivery] = await waitFor('the delivery', () =>
+    const [delivery] = await waitForValue('the delivery', () =>
       hook.deliveries.length > 0 ? hook.deliveries : undefined,
     );
     // Nothing more arrives for the same entry.
@@ -119,7 +111,7 @@ describe('crisis-review alerts', () => {
       const draft = crisisReviewAlert(crypto.randomUUID(), new Date(), ['suicide']);
       const ids = await Promise.all([raiseAlert(t.ctx, draft), raiseAlert(second.ctx, draft)]);
       expect(ids.filter((id) => id !== undefined)).toHaveLength(1);
-      await waitFor('the delivery', () => (hook.deliveries.length > 0 ? true : undefined));
+      await waitForValue('the delivery', () => (hook.deliveries.length > 0 ? true : undefined));
       await new Promise((resolve) => setTimeout(resolve, 800));
       expect(hook.deliveries).toHaveLength(1);
       expect(await alertsByKey(draft.incidentKey)).toHaveLength(1);
@@ -131,7 +123,7 @@ describe('crisis-review alerts', () => {
   it('retries after the webhook answers 500 and delivers once', async () => {
     hook.failNext(500);
     const { entryId } = await askCrisis();
-    await waitFor('the retried delivery', () => (hook.deliveries.length > 0 ? true : undefined));
+    await waitForValue('the retried delivery', () => (hook.deliveries.length > 0 ? true : undefined));
     const row = await deliveredRow(`crisis-review:${entryId}`);
     expect(row).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
     expect(hook.deliveries).toHaveLength(1);
@@ -145,7 +137,7 @@ describe('crisis-review alerts', () => {
       entryId = asked.entryId;
       // The webhook is never called on the request path.
       expect(asked.ms).toBeLessThan(2_000);
-      const failed = await waitFor('a failed attempt', async () => {
+      const failed = await waitForValue('a failed attempt', async () => {
         const [row] = await alertsByKey(`crisis-review:${entryId}`);
         return row && row.attempts >= 1 && row.last_error ? row : undefined;
       });
@@ -154,7 +146,7 @@ describe('crisis-review alerts', () => {
     } finally {
       await hook.restart();
     }
-    await waitFor(
+    await waitForValue(
       'the delivery after the outage',
       () => (hook.deliveries.length > 0 ? true : undefined),
       25_000,
@@ -181,13 +173,13 @@ describe('crisis-review alerts', () => {
 describe('review entries from the daily status check', () => {
   it('alerts once for the entries a run queued, not again for the same entries', async () => {
     await askCrisis();
-    await waitFor('the /ask alert', () => (hook.deliveries.length > 0 ? true : undefined));
+    await waitForValue('the /ask alert', () => (hook.deliveries.length > 0 ? true : undefined));
     hook.deliveries.length = 0;
     // Tomorrow's run: its window is the three days before, today included.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const first = await runStatusCheck(t.ctx, { date: tomorrow, trigger: 'manual', log: silent });
     expect(first.heldForReview).toBeGreaterThan(0);
-    await waitFor('the review alert', () => (hook.deliveries.length > 0 ? true : undefined));
+    await waitForValue('the review alert', () => (hook.deliveries.length > 0 ? true : undefined));
     const text = String(hook.deliveries[0]?.body.text);
     expect(text).toMatch(/held \d+ user\(s\) back from an automated nudge/);
     expect(text).toMatch(/Entries: coach_reviews [0-9a-f-]{36}/);
@@ -203,7 +195,7 @@ describe('job failure alerts', () => {
   const runJob = async (data: object) => {
     const id = await engine.boss.send('check-user-status', data, { retryLimit: 0 });
     if (!id) throw new Error('not queued');
-    return waitFor('the job to finish', async () => {
+    return waitForValue('the job to finish', async () => {
       const state = await jobState(id);
       return state === 'completed' || state === 'failed' ? state : undefined;
     });
@@ -213,7 +205,7 @@ describe('job failure alerts', () => {
     // An impossible date makes the real status check throw.
     expect(await runJob({ trigger: 'api', date: 'not-a-date' })).toBe('failed');
     expect(await runJob({ trigger: 'api', date: 'not-a-date' })).toBe('failed');
-    await waitFor('the delivery', () => (hook.deliveries.length > 0 ? true : undefined));
+    await waitForValue('the delivery', () => (hook.deliveries.length > 0 ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(hook.deliveries).toHaveLength(1);
     expect(String(hook.deliveries[0]?.body.text)).toMatch(
@@ -225,7 +217,7 @@ describe('job failure alerts', () => {
     expect(await runJob({ trigger: 'api', date: '2026-11-30' })).toBe('completed');
     expect((await alertsByKey(key))[0]?.resolved_at).not.toBeNull();
     expect(await runJob({ trigger: 'api', date: 'not-a-date' })).toBe('failed');
-    await waitFor('the second streak', () => (hook.deliveries.length > 1 ? true : undefined));
+    await waitForValue('the second streak', () => (hook.deliveries.length > 1 ? true : undefined));
     expect(await alertsByKey(key)).toHaveLength(2);
   }, 40_000);
 
@@ -238,7 +230,7 @@ describe('job failure alerts', () => {
     });
     await expect(failing()).rejects.toBe(boom);
     expect(await alertsByKey('job-failed:memory-retention')).toMatchObject([{ kind: 'job_failed' }]);
-    await waitFor('the delivery', () => (hook.deliveries.length > 0 ? true : undefined));
+    await waitForValue('the delivery', () => (hook.deliveries.length > 0 ? true : undefined));
   });
 });
 

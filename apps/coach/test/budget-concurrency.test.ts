@@ -1,3 +1,4 @@
+import { waitForValue } from '@ours/platform/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CoachDatabase } from '../src/db/coach-database.ts';
 import {
@@ -53,16 +54,6 @@ beforeEach(async () => {
   }
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 async function newUser(): Promise<TestUser> {
   const user = await createUser();
   await register(a.app, user);
@@ -78,7 +69,7 @@ async function oneRequestMaximum(instance: TestApp, user: TestUser): Promise<num
     usage: { prompt_tokens: 1, completion_tokens: 1 },
   });
   const inFlight = ask(instance.app, user);
-  const tokens = await waitFor('a reservation', async () => {
+  const tokens = await waitForValue('a reservation', async () => {
     const row = await asService(db, (tx) =>
       tx
         .selectFrom('coach_budget_reservations')
@@ -148,7 +139,7 @@ describe('concurrent requests', () => {
       usage: { prompt_tokens: 100, completion_tokens: 50 },
     });
     const inFlight = Promise.all([ask(a.app, user), ask(a.app, user), ask(a.app, user)]);
-    await waitFor('three reservations', async () => {
+    await waitForValue('three reservations', async () => {
       const open = await asService(db, (tx) =>
         tx.selectFrom('coach_budget_reservations').select('id').where('user_id', '=', user.id).execute(),
       );

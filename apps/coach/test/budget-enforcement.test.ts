@@ -1,3 +1,4 @@
+import { waitForValue } from '@ours/platform/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CoachDatabase } from '../src/db/coach-database.ts';
@@ -70,16 +71,6 @@ async function newUser(): Promise<TestUser> {
   return user;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('a user token budget', () => {
   it('answers until the budget is spent, then a budget_exhausted fallback without a model call, logged', async () => {
     const user = await newUser();
@@ -123,7 +114,7 @@ describe('a user token budget', () => {
     expect(await alertsOf(db, threshold)).toHaveLength(1);
     expect(warning).toMatchObject({ kind: 'budget_threshold' });
     expect(await alertsOf(db, exhausted)).toHaveLength(1);
-    const texts = await waitFor('both alerts delivered', () => {
+    const texts = await waitForValue('both alerts delivered', () => {
       const found = hook.deliveries.map((delivery) => String(delivery.body.text ?? delivery.body.content));
       const mine = found.filter((text) => text.includes(user.id));
       return mine.length >= 2 ? mine : undefined;

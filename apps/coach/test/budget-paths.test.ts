@@ -1,3 +1,4 @@
+import { waitForValue } from '@ours/platform/testing';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ask,
@@ -43,16 +44,6 @@ function streamAsk(user: TestUser, signal?: AbortSignal) {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('settling on every path', () => {
   it('a streamed answer counts the usage the stream reported', async () => {
     const user = await budgetedUser(100_000);
@@ -74,12 +65,12 @@ describe('settling on every path', () => {
     const response = await streamAsk(user, controller.signal);
     await readSse(response, (event) => event.event === 'delta').catch(() => []);
     controller.abort();
-    const [log] = await waitFor('the log row', async () => {
+    const [log] = await waitForValue('the log row', async () => {
       const logs = await coachLogsOf(t.db, user.id);
       return logs.length > 0 ? logs : undefined;
     });
     expect(log?.fallback_reason).toBe('client_disconnected');
-    const usage = await waitFor('the settlement', async () => {
+    const usage = await waitForValue('the settlement', async () => {
       const row = await usageOf(t.db, user.id, period);
       return row && row.tokens_reserved === 0 ? row : undefined;
     });

@@ -69,6 +69,16 @@ export function fieldOf(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null && name in value ? Reflect.get(value, name) : undefined;
 }
 
+/**
+ * The code of a failed network call (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`…), from fetch's
+ * `cause` or the error itself, when it looks like one: safe to log or store, unlike a message that
+ * may name the URL.
+ */
+export function networkErrorCode(error: unknown): string | undefined {
+  const code = fieldOf(fieldOf(error, 'cause'), 'code') ?? fieldOf(error, 'code');
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : undefined;
+}
+
 /** What a caught value says: an Error's message, or the value as text (a thrown string, say). */
 export function messageOf(value: unknown): string {
   return value instanceof Error ? value.message : String(value);

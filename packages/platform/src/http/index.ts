@@ -8,6 +8,7 @@ export { ErrorBody, type ErrorStatus, errorResponses } from './error-responses.t
 export { onShutdownSignal } from './graceful-shutdown.ts';
 export type { HealthCheck } from './health.ts';
 export { bodyTextProblem, invalidCharacters } from './invalid-characters.ts';
+export { literalUnion } from './literal-union.ts';
 export { openRateLimitRedis } from './rate-limit-redis.ts';
 export { createLimiter, type Limiter } from './rate-limiter.ts';
 export { encapsulate, type RouteScope } from './route-scope.ts';

@@ -47,6 +47,25 @@ export async function waitFor(
   }
 }
 
+/**
+ * Resolves with what `probe` answers once it answers something (not undefined or false), polling
+ * every `intervalMs`; rejects naming `what` after `ms`.
+ */
+export async function waitForValue<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 15_000,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 /** Waits until `url` answers any HTTP status (the service is listening). */
 export function waitForHttp(url: string, ms: number): Promise<void> {
   return waitFor(

@@ -1,8 +1,9 @@
+import type { AlertKind } from './alerts.schema.ts';
 import type { WebhookFormat } from './alerts-config.ts';
 
 /** An alert as raised: what happened (never a user's words), and the incident it belongs to. */
 export interface AlertDraft {
-  kind: 'job_failed' | 'crisis_review' | 'budget_threshold' | 'budget_exhausted' | 'price_missing';
+  kind: AlertKind;
   /** One incident, one alert: a second raise with an open incident of this key sends nothing. */
   incidentKey: string;
   text: string;

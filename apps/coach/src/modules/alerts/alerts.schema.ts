@@ -1,18 +1,23 @@
+import { literalUnion } from '@ours/platform/http';
 import { Type } from 'typebox';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** What an operator alert is about (`operator_alerts.kind`). */
+export const alertKinds = [
+  'job_failed',
+  'crisis_review',
+  'budget_threshold',
+  'budget_exhausted',
+  'price_missing',
+] as const;
+export type AlertKind = (typeof alertKinds)[number];
 
 /** One operator alert and its delivery state (`operator_alerts`). */
 export const OperatorAlert = Type.Object({
   id: Type.String(),
   incident_key: Type.String({ description: 'One incident, one alert: e.g. job-failed:memory-sync' }),
-  kind: Type.Union([
-    Type.Literal('job_failed'),
-    Type.Literal('crisis_review'),
-    Type.Literal('budget_threshold'),
-    Type.Literal('budget_exhausted'),
-    Type.Literal('price_missing'),
-  ]),
+  kind: literalUnion(alertKinds),
   text: Type.String({ description: 'What the webhook receives (never a user message)' }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
   attempts: Type.Integer(),

@@ -1,4 +1,4 @@
-import { fieldOf } from '@ours/platform/errors';
+import { fieldOf, networkErrorCode } from '@ours/platform/errors';
 
 /** A delivery that did not land; `message` is safe to store and show (no URL, no response body). */
 export class WebhookDeliveryError extends Error {
@@ -31,7 +31,5 @@ export async function postWebhook(url: string, body: Record<string, unknown>): P
 
 function networkCode(error: unknown): string {
   if (fieldOf(error, 'name') === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
-  const cause = fieldOf(error, 'cause');
-  const code = fieldOf(cause, 'code') ?? fieldOf(error, 'code');
-  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'network error';
+  return networkErrorCode(error) ?? 'network error';
 }

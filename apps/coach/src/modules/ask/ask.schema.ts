@@ -1,3 +1,4 @@
+import { literalUnion } from '@ours/platform/http';
 import { Type } from 'typebox';
 
 export const AskMessage = Type.Object(
@@ -50,15 +51,7 @@ export const AskSuccess = Type.Object({
 export const AskFallback = Type.Object({
   success: Type.Literal(false),
   fallback: Type.Literal(true),
-  reason: Type.Union([
-    Type.Literal('timeout'),
-    Type.Literal('rate_limited'),
-    Type.Literal('upstream_error'),
-    Type.Literal('not_configured'),
-    Type.Literal('safety_blocked'),
-    Type.Literal('crisis_support'),
-    Type.Literal('budget_exhausted'),
-  ]),
+  reason: literalUnion(fallbackReasons),
   reply: Type.String(),
   session_id: Type.String(),
   issues: Type.Optional(Type.Array(Type.String())),

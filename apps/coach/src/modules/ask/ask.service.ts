@@ -9,9 +9,8 @@ import {
   type BudgetHold,
   budgetExhaustedReply,
   estimatePromptTokens,
-  estimateTextTokens,
   settleBudgetHold,
-  type TokensUsed,
+  tokensUsedBy,
 } from '../budgets/index.ts';
 import { type LlmReply, LlmUnavailableError } from '../llm/index.ts';
 import { vectorLiteral } from '../memory/index.ts';
@@ -88,25 +87,12 @@ export async function askCoach(ctx: AppContext, input: AskInput): Promise<AskOut
   let hold: BudgetHold | undefined;
   let promptEstimate = 0;
   let generated = '';
-  const tokensUsed = (): TokensUsed =>
-    log.promptTokens !== null
-      ? {
-          model: log.model,
-          promptTokens: log.promptTokens,
-          completionTokens: log.completionTokens ?? 0,
-          cachedTokens: log.cachedTokens ?? 0,
-        }
-      : // No usage reported (a failure, an abandoned stream): the prompt was likely charged, and the text so far.
-        {
-          model: log.model,
-          promptTokens: promptEstimate,
-          completionTokens: estimateTextTokens(generated),
-          cachedTokens: 0,
-        };
   const finish = async (result: AskResult | null): Promise<AskOutcome> => {
     log.latencyMs = Math.round(performance.now() - startedAt);
     // Alongside the log row, not after it: one round trip's time, not two.
-    const settling = hold ? settleBudgetHold(ctx, hold, tokensUsed(), input.log ?? console) : undefined;
+    const settling = hold
+      ? settleBudgetHold(ctx, hold, tokensUsedBy(log, promptEstimate, generated), input.log ?? console)
+      : undefined;
     await insertCoachLog(queryAs(ctx.db, serviceRole), log);
     await settling;
     return result ? { kind: 'answered', result } : { kind: 'disconnected' };

@@ -31,7 +31,7 @@ export interface BudgetHold {
 }
 
 export interface TokensUsed {
-  /** The model that answered; null when none did (priced as the dearest configured one). */
+  /** The model that answered; null when none did (priced as the primary model, the first configured one). */
   model: string | null;
   promptTokens: number;
   completionTokens: number;

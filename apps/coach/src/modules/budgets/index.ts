@@ -1,6 +1,6 @@
 /** The budgets module as other modules see it: everything else in this folder is its own. */
 
-export { estimatePromptTokens, estimateTextTokens } from './budget-estimate.ts';
+export { estimatePromptTokens, estimateTextTokens, tokensUsedBy } from './budget-estimate.ts';
 export {
   admitToBudget,
   type BudgetAdmission,

@@ -1,13 +1,7 @@
 import { queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
 import type { AlertLog } from '../alerts/index.ts';
-import {
-  admitToBudget,
-  estimatePromptTokens,
-  estimateTextTokens,
-  settleBudgetHold,
-  type TokensUsed,
-} from '../budgets/index.ts';
+import { admitToBudget, estimatePromptTokens, settleBudgetHold, tokensUsedBy } from '../budgets/index.ts';
 import { type ChatMessage, type LlmReply, LlmUnavailableError } from '../llm/index.ts';
 import { type CoachLogEntry, insertCoachLog } from '../shared/coach-log.repository.ts';
 import { serviceRole } from '../shared/service-role.ts';
@@ -67,14 +61,6 @@ export async function digestModelCall(
     failure = error;
   }
   entry.latencyMs = Math.round(performance.now() - startedAt);
-  // As /ask counts it: what the provider reported, else the prompt it was sent (and the text it
-  // answered, when it reported nothing).
-  const used: TokensUsed = {
-    model: reply?.model ?? null,
-    promptTokens: reply?.usage?.prompt_tokens ?? promptEstimate,
-    completionTokens: reply ? (reply.usage?.completion_tokens ?? estimateTextTokens(reply.text)) : 0,
-    cachedTokens: reply?.usage?.cached_tokens ?? 0,
-  };
   if (reply) {
     Object.assign(entry, {
       aiResponse: reply.text,
@@ -92,7 +78,9 @@ export async function digestModelCall(
   }
   // Alongside the log row, not after it (as /ask does): one round trip's time, not two.
   const settling =
-    admission.kind === 'admitted' ? settleBudgetHold(ctx, admission.hold, used, log) : undefined;
+    admission.kind === 'admitted'
+      ? settleBudgetHold(ctx, admission.hold, tokensUsedBy(entry, promptEstimate, reply?.text ?? ''), log)
+      : undefined;
   await writeLog();
   await settling;
   if (!reply) throw failure;

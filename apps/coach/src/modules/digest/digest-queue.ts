@@ -119,7 +119,7 @@ export async function planAndQueue(
 ): Promise<void> {
   const week = slot.week ?? currentWeek(firedAt, ctx.config.jobs.timeZone);
   const plan = await planDigest(ctx, week);
-  const run = await startRun(queryAs(ctx.db, serviceRole), digestRun(plan, slot.trigger ?? 'manual'));
+  const run = await startRun(queryAs(ctx.db, serviceRole), digestRunRecord(plan, slot.trigger ?? 'manual'));
   await queuePlan(boss, ctx, plan, run.id);
 }
 
@@ -150,7 +150,7 @@ export async function queueDueZones(
     const groups = mine.filter(({ group }) => won.has(group.zone)).map(({ group }) => group);
     if (groups.length === 0) return null;
     const plan = await planWeek(tx, ctx, week, groups);
-    const run = await startRun(tx, digestRun(plan, 'schedule', tick));
+    const run = await startRun(tx, digestRunRecord(plan, 'schedule', tick));
     return { plan, run, groups };
   });
   if (!planned) return null;
@@ -167,7 +167,8 @@ export async function queueDueZones(
   return { run: planned.run, zones: planned.groups.length };
 }
 
-function digestRun(plan: DigestPlan, trigger: RunTrigger, tick?: string) {
+/** The weekly digest's run record (`startRun`) for a plan: the queue's runs and the command line's. */
+export function digestRunRecord(plan: DigestPlan, trigger: RunTrigger, tick?: string) {
   return {
     name: 'weekly-digest' as const,
     slot: plan.week,

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { finishRun, getRun, type JobRun, type RunTrigger, startRun } from '../jobs/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { digestUser, planDigest, recordDigestOutcome, weekWindow } from './digest.service.ts';
+import { digestRunRecord } from './digest-queue.ts';
 
 export interface DigestRunOptions {
   week: string;
@@ -31,19 +32,7 @@ export async function runDigestNow(ctx: AppContext, options: DigestRunOptions): 
     return { dryRun: true, week: options.week, pending: plan.pending.length, alreadyDone: plan.alreadyDone };
   }
   const total = plan.pending.length + plan.alreadyDone;
-  const run = await startRun(queryAs(ctx.db, serviceRole), {
-    name: 'weekly-digest',
-    slot: options.week,
-    trigger: options.trigger,
-    dryRun: false,
-    total,
-    skipped: plan.alreadyDone,
-    details: {
-      window: { start: plan.window.start, end: plan.window.end },
-      zones: plan.zones.filter((zone) => zone.users > 0),
-      zones_planned: plan.zones.length,
-    },
-  });
+  const run = await startRun(queryAs(ctx.db, serviceRole), digestRunRecord(plan, options.trigger));
   if (total === 0) {
     const finished = await asRole(ctx.db, serviceRole, (tx) =>
       finishRun(tx, run.id, { processed: 0, succeeded: 0, failed: 0, skipped: 0 }, {}),

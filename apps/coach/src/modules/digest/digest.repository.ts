@@ -78,25 +78,15 @@ export interface UserWeek {
 export function readUserWeek(tx: CoachExecutor, userId: string, window: WeekWindow): Promise<UserWeek> {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
+  // The profile, if any, in one lookup (no profile: the default tone and no name or quiet hours).
   return tx
-    .selectNoFrom((eb) => [
-      eb.fn
-        .coalesce(
-          eb.selectFrom('user_profiles').select('coaching_tone').where('user_id', '=', userId),
-          sql.lit('balanced'),
-        )
-        .as('tone'),
-      eb.selectFrom('user_profiles').select('display_name').where('user_id', '=', userId).as('display_name'),
-      eb
-        .selectFrom('user_profiles')
-        .select('quiet_hours_start')
-        .where('user_id', '=', userId)
-        .as('quiet_hours_start'),
-      eb
-        .selectFrom('user_profiles')
-        .select('quiet_hours_end')
-        .where('user_id', '=', userId)
-        .as('quiet_hours_end'),
+    .selectFrom(sql<{ one: number }>`(select 1)`.as('one_row'))
+    .leftJoin('user_profiles as p', (join) => join.on('p.user_id', '=', userId))
+    .select((eb) => [
+      eb.fn.coalesce('p.coaching_tone', sql.lit('balanced')).as('tone'),
+      'p.display_name',
+      'p.quiet_hours_start',
+      'p.quiet_hours_end',
       jsonArrayFrom(
         eb
           .selectFrom('ai_coach_logs')

@@ -14,14 +14,12 @@ export {
 } from './job-runs.repository.ts';
 export { jobSchedules, localTimeSlots } from './job-schedules.ts';
 export {
-  closingWeek,
   isTimeZone,
   localInstant,
   pushAfter,
   type QuietHours,
   quietHoursOf,
   startOfDay,
-  type ZoneClock,
   zoneClock,
 } from './zone-clock.ts';
 export { groupZones, type ZoneGroup } from './zone-groups.ts';

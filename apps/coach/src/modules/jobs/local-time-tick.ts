@@ -8,8 +8,8 @@ import { checkZones, type DueGroup, type StatusCheckResult } from '../status-che
 import type { JobRun } from './job-runs.repository.ts';
 import { localTimeSlots } from './job-schedules.ts';
 import { closingWeek, zoneClock } from './zone-clock.ts';
-import { groupZones } from './zone-groups.ts';
-import { readZoneMarks, zonesInUse } from './zone-marks.repository.ts';
+import { groupZones, type ZoneGroup } from './zone-groups.ts';
+import { readZoneMarks, type ZoneMark, zonesInUse } from './zone-marks.repository.ts';
 
 export interface TickResult {
   /** The tick's minute (UTC), which names its status-check run. */
@@ -22,8 +22,8 @@ export interface TickResult {
 /** Which zones' local hour has come and whose mark is behind it. Pure: Node's clock per zone. */
 export function dueZones(
   now: Date,
-  groups: ReturnType<typeof groupZones>,
-  marks: Awaited<ReturnType<typeof readZoneMarks>>,
+  groups: ZoneGroup[],
+  marks: ZoneMark[],
 ): { status: DueGroup[]; digest: DigestDueGroup[] } {
   const markOf = new Map(marks.map((mark) => [mark.time_zone, mark]));
   const status: DueGroup[] = [];

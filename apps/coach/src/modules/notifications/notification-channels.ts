@@ -7,7 +7,6 @@ export interface DeliveryCounts {
   queued: number;
   sent: number;
   delivered: number;
-  failed: number;
   reason: string | null;
 }
 

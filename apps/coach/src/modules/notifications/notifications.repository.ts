@@ -75,7 +75,6 @@ export async function deliveryCounts(
       sql<number>`count(*) FILTER (WHERE status = 'queued')`.as('queued'),
       sql<number>`count(*) FILTER (WHERE status = 'sent')`.as('sent'),
       sql<number>`count(*) FILTER (WHERE status = 'delivered')`.as('delivered'),
-      sql<number>`count(*) FILTER (WHERE status = 'failed')`.as('failed'),
       sql<
         string | null
       >`(array_agg(reason ORDER BY finished_at DESC NULLS LAST) FILTER (WHERE status = 'failed'))[1]`.as(
@@ -94,7 +93,6 @@ export async function deliveryCounts(
         queued: Number(row.queued),
         sent: Number(row.sent),
         delivered: Number(row.delivered),
-        failed: Number(row.failed),
         reason: row.reason,
       },
     ]),

@@ -27,7 +27,8 @@ export async function notificationsPage(
       listNotifications(tx, userId, { limit, cursor, unreadOnly: query.unread_only ?? false }),
     (row) => row.created_at,
   );
-  return { items: await withChannels(ctx, user.id, page.items), next_cursor: page.next_cursor };
+  const withChannels = await channelsFor(ctx, user.id, page.items);
+  return { items: page.items.map(withChannels), next_cursor: page.next_cursor };
 }
 
 export async function markNotificationRead(
@@ -38,22 +39,24 @@ export async function markNotificationRead(
 ): Promise<Notification> {
   const updated = await asUser(ctx.db, user, (tx) => setNotificationRead(tx, id, read));
   if (!updated) throw new NotFoundError('notification_not_found', 'No such notification');
-  const [item] = await withChannels(ctx, user.id, [updated]);
-  if (!item) throw new NotFoundError('notification_not_found', 'No such notification');
-  return item;
+  const withChannels = await channelsFor(ctx, user.id, [updated]);
+  return withChannels(updated);
 }
 
-/** The rows were read through row-level security as the user; their deliveries are read for them. */
-async function withChannels(
+/**
+ * The rows were read through row-level security as the user; their deliveries are read for them.
+ * Returns what turns one of those rows into a notification with its per-channel state.
+ */
+async function channelsFor(
   ctx: AppContext,
   userId: string,
   rows: NotificationRow[],
-): Promise<Notification[]> {
+): Promise<(row: NotificationRow) => Notification> {
   const pushRows = rows.filter((row) => row.push_dispatched_at !== null).map((row) => row.id);
   const counts = await deliveryCounts(queryAs(ctx.db, serviceRole), userId, pushRows);
   const now = ctx.now();
-  return rows.map(({ push_after, push_dispatched_at, ...row }) => ({
+  return ({ push_after, push_dispatched_at, ...row }) => ({
     ...row,
     channels: channelsOf({ push_after, push_dispatched_at }, counts.get(row.id), now),
-  }));
+  });
 }

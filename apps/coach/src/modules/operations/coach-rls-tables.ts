@@ -1,11 +1,13 @@
 /**
- * The tables the coach's migrations put under row-level security (ENABLED and FORCED): each holds
- * one user's records. A test checks this list against a freshly migrated database.
+ * The tables the coach's migrations put under row-level security (ENABLED and FORCED), in
+ * alphabetical order. Some hold one user's records that policies let that user reach (profiles,
+ * logs, notes, notifications, push tokens…); the rest have no policy for users, so only the service
+ * role reaches them (job runs, operator alerts, model prices, budgets, usage rollups, push
+ * deliveries…). A test checks this list against a freshly migrated database.
  */
 export const coachRlsTables: readonly string[] = [
   'ai_coach_logs',
   'ai_coach_notes',
-  // Added by 20261205T1240Z_budgets (issue 14).
   'coach_budget_reservations',
   'coach_budget_usage',
   'coach_budgets',
@@ -13,20 +15,15 @@ export const coachRlsTables: readonly string[] = [
   'coach_reviews',
   'job_runs',
   'log_embeddings',
-  // Added by 20261205T1200Z_push_usage_budget_foundation (issue 14).
   'model_prices',
   'mood_logs',
-  // Added by 20261205T1210Z_push_tokens_and_deliveries (issue 14).
+  'operator_alerts',
   'push_deliveries',
   'push_tokens',
-  // Added by 20261205T0200Z_operator_alerts (issue 12's alert work).
-  'operator_alerts',
-  // Added by 20261205T1230Z_usage_rollups (issue 14).
+  'schedule_zone_marks',
   'usage_hourly',
   'usage_rollup_state',
   'usage_user_totals',
   'user_profiles',
-  // Added by 20261205T1220Z_local_time_schedule (issue 14).
-  'schedule_zone_marks',
   'user_schedule_marks',
 ].map((table) => `public.${table}`);

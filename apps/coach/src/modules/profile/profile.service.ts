@@ -2,17 +2,9 @@ import type { VerifiedUser } from '@ours/platform/auth';
 import { asUser } from '@ours/platform/db';
 import { ValidationError } from '@ours/platform/errors';
 import type { AppContext } from '../../context.ts';
+import { isTimeZone } from '../jobs/index.ts';
 import { findProfile, upsertProfile } from './profile.repository.ts';
 import { defaultProfile, type Profile, type ProfileInput } from './profile.schema.ts';
-
-function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function readProfile(ctx: AppContext, user: VerifiedUser): Promise<Profile> {
   return (await asUser(ctx.db, user, (tx) => findProfile(tx, user.id))) ?? defaultProfile;
@@ -23,7 +15,7 @@ export async function saveProfile(
   user: VerifiedUser,
   input: ProfileInput,
 ): Promise<Profile> {
-  if (input.timezone && !isValidTimeZone(input.timezone)) {
+  if (input.timezone && !isTimeZone(input.timezone)) {
     throw new ValidationError('invalid_timezone', 'timezone must be an IANA zone such as Europe/London');
   }
   const start = input.quiet_hours_start;

@@ -1,4 +1,4 @@
-import { fieldOf } from '@ours/platform/errors';
+import { fieldOf, networkErrorCode } from '@ours/platform/errors';
 import type { PushConfig } from './push-config.ts';
 
 /** One message as Expo's send API takes it. */
@@ -112,8 +112,6 @@ function retryAfter(header: string | null): number | undefined {
 
 function networkReason(error: unknown): string {
   if (fieldOf(error, 'name') === 'TimeoutError') return 'expo_timeout';
-  const code = fieldOf(fieldOf(error, 'cause'), 'code') ?? fieldOf(error, 'code');
-  return typeof code === 'string' && /^[A-Z_]+$/.test(code)
-    ? `expo_unreachable: ${code}`
-    : 'expo_unreachable';
+  const code = networkErrorCode(error);
+  return code ? `expo_unreachable: ${code}` : 'expo_unreachable';
 }

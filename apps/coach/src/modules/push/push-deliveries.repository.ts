@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CoachExecutor } from '../../db/coach-database.ts';
+import { countTokens } from './push-tokens.repository.ts';
 
 /** A queued message taken for sending; `token` is null once the device's token was removed. */
 export interface ClaimedMessage {
@@ -146,12 +147,6 @@ export async function applyDeliveryUpdates(
   `.execute(tx);
 }
 
-/** Removes tokens Expo reported as no longer registered (their deliveries keep the failure). */
-export async function deleteTokens(tx: CoachExecutor, tokenIds: string[]): Promise<void> {
-  if (tokenIds.length === 0) return;
-  await tx.deleteFrom('push_tokens').where('id', 'in', tokenIds).execute();
-}
-
 /** How many deliveries are in each state, and how many tokens are registered (for /metrics). */
 export async function pushCounts(
   tx: CoachExecutor,
@@ -163,9 +158,5 @@ export async function pushCounts(
     .execute();
   const deliveries = { queued: 0, sent: 0, delivered: 0, failed: 0 };
   for (const row of rows) deliveries[row.status] = Number(row.count);
-  const tokens = await tx
-    .selectFrom('push_tokens')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return { deliveries, tokens: Number(tokens.count) };
+  return { deliveries, tokens: await countTokens(tx) };
 }

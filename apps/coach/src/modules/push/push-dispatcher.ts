@@ -1,6 +1,5 @@
 import { asRole, queryAs } from '@ours/platform/db';
 import type { AppContext } from '../../context.ts';
-import type { CoachExecutor } from '../../db/coach-database.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { type ExpoMessage, fetchPushReceipts, sendPushMessages } from './expo-push-client.ts';
 import {
@@ -9,10 +8,10 @@ import {
   type ClaimedReceipt,
   claimQueued,
   claimReceiptsDue,
-  deleteTokens,
   fanOutDue,
 } from './push-deliveries.repository.ts';
 import { type Outcome, receiptOutcome, requestFailureUpdate, ticketOutcome } from './push-outcomes.ts';
+import { deleteTokens } from './push-tokens.repository.ts';
 
 /** Expo's limits: 100 messages per send request, 1000 ids per receipts request. */
 const sendBatchSize = 100;
@@ -152,7 +151,7 @@ async function record(
     .filter((outcome) => outcome.removeToken)
     .map((outcome) => tokenOf.get(outcome.update.id))
     .filter((id): id is string => typeof id === 'string');
-  await asRole(ctx.db, serviceRole, async (tx: CoachExecutor) => {
+  await asRole(ctx.db, serviceRole, async (tx) => {
     await applyDeliveryUpdates(
       tx,
       now,

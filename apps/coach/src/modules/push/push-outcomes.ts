@@ -12,14 +12,13 @@ export interface Outcome {
 /** Expo's ticket errors worth sending again later; the rest (MessageTooBig, InvalidCredentials…) never succeed. */
 const retryableTicketErrors = new Set(['MessageRateExceeded']);
 
-function errorCodeOf(result: ExpoResult): string {
-  if (result.status !== 'error') return 'ok';
+function errorCodeOf(result: Extract<ExpoResult, { status: 'error' }>): string {
   const code = result.details?.error;
   return typeof code === 'string' && /^[A-Za-z_]{1,60}$/.test(code) ? code : 'expo_error';
 }
 
 /** A retry after backoff, or failed with the reason once the attempts are used up. */
-export function retryOrFail(
+function retryOrFail(
   config: PushConfig,
   now: Date,
   delivery: { id: string; attempts: number },

@@ -24,8 +24,22 @@ export function renewToken(tx: CoachExecutor, id: string, platform: PushTokenBod
     .executeTakeFirstOrThrow();
 }
 
-export async function deleteTokenById(tx: CoachExecutor, id: string): Promise<void> {
-  await tx.deleteFrom('push_tokens').where('id', '=', id).execute();
+/**
+ * Deletes tokens whoever owns them (service role): one that moved to another user, or ones Expo
+ * reported as no longer registered (their deliveries keep the failure).
+ */
+export async function deleteTokens(tx: CoachExecutor, tokenIds: string[]): Promise<void> {
+  if (tokenIds.length === 0) return;
+  await tx.deleteFrom('push_tokens').where('id', 'in', tokenIds).execute();
+}
+
+/** How many tokens are registered, all users' (service role; for /metrics). */
+export async function countTokens(tx: CoachExecutor): Promise<number> {
+  const row = await tx
+    .selectFrom('push_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** A new row; a concurrent registration of the same token by the same user renews instead. */
@@ -45,8 +59,8 @@ export function insertToken(tx: CoachExecutor, userId: string, body: PushTokenBo
 }
 
 /** Keeps the user's `cap` most recently registered tokens and deletes the rest. */
-export async function evictBeyondCap(tx: CoachExecutor, userId: string, cap: number): Promise<number> {
-  const result = await tx
+export async function evictBeyondCap(tx: CoachExecutor, userId: string, cap: number): Promise<void> {
+  await tx
     .deleteFrom('push_tokens')
     .where('user_id', '=', userId)
     .where('id', 'not in', (eb) =>
@@ -58,8 +72,7 @@ export async function evictBeyondCap(tx: CoachExecutor, userId: string, cap: num
         .orderBy('created_at', 'desc')
         .limit(cap),
     )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .execute();
 }
 
 /** The signed-in user's tokens (row-level security), most recently registered first. */

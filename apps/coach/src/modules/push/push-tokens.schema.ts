@@ -25,4 +25,3 @@ export const PushTokenParams = Type.Object(
   { id: Type.String({ format: 'uuid' }) },
   { additionalProperties: false },
 );
-export type PushTokenParams = Type.Static<typeof PushTokenParams>;

@@ -6,7 +6,7 @@ import { serviceRole } from '../shared/service-role.ts';
 import { assertExpoPushToken } from './push-token-format.ts';
 import {
   deleteOwnToken,
-  deleteTokenById,
+  deleteTokens,
   evictBeyondCap,
   insertToken,
   listOwnTokens,
@@ -34,7 +34,7 @@ export function registerPushToken(
     if (existing?.user_id === user.id) {
       result = { token: await renewToken(tx, existing.id, body.platform), created: false };
     } else {
-      if (existing) await deleteTokenById(tx, existing.id);
+      if (existing) await deleteTokens(tx, [existing.id]);
       result = { token: await insertToken(tx, user.id, body), created: true };
     }
     await evictBeyondCap(tx, user.id, ctx.config.push.tokensPerUser);

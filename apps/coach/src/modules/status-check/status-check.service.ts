@@ -136,7 +136,7 @@ export async function checkZones(ctx: AppContext, options: CheckZonesOptions): P
       const alreadyChecked = found.length - open.length;
       if (options.dryRun) {
         const held = open.filter((user) => user.crisis);
-        const nudges = open.filter((user) => !user.crisis && user.days >= 2);
+        const nudges = open.filter(nudgeable);
         const zones = summarise(due, open, new Set(nudges.map((user) => user.user_id)));
         return { ...counts(open, nudges.length, held.length, 0, alreadyChecked), run: null, zones };
       }
@@ -151,17 +151,15 @@ export async function checkZones(ctx: AppContext, options: CheckZonesOptions): P
       const fresh = open.filter((user) => marked.has(user.user_id));
       const raced = open.length - fresh.length;
       const held = fresh.filter((user) => user.crisis);
-      const nudges = fresh
-        .filter((user) => !user.crisis && user.days >= 2)
-        .map((user) => ({
-          user_id: user.user_id,
-          message: nudgeMessage(user),
-          push_after: pushAfter(
-            now,
-            user.zone,
-            quietHoursOf(user.quiet_hours_start, user.quiet_hours_end, ctx.config.schedule.quietHours),
-          ).toISOString(),
-        }));
+      const nudges = fresh.filter(nudgeable).map((user) => ({
+        user_id: user.user_id,
+        message: nudgeMessage(user),
+        push_after: pushAfter(
+          now,
+          user.zone,
+          quietHoursOf(user.quiet_hours_start, user.quiet_hours_end, ctx.config.schedule.quietHours),
+        ).toISOString(),
+      }));
       const nudged = await insertNudges(tx, nudges);
       newReviews = await queueForReview(tx, held, run.id);
       reviewed = held;
@@ -211,6 +209,11 @@ export async function checkZones(ctx: AppContext, options: CheckZonesOptions): P
   }
   if (outcome.nudged > 0) ctx.push?.wake();
   return outcome;
+}
+
+/** A candidate to nudge: stressed on two or more of the three days, and no crisis (held for review). */
+function nudgeable(user: StatusCandidate): boolean {
+  return !user.crisis && user.days >= 2;
 }
 
 function counts(

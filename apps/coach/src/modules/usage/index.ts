@@ -1,7 +1,5 @@
 /** The usage module as other modules see it: everything else in this folder is its own. */
-export { priceMissingAlert } from './price-alerts.ts';
-export type { ModelPrice } from './price-cost.ts';
-export { priceFor } from './prices.repository.ts';
+export { type ModelPrice, priceFor } from './prices.repository.ts';
 export { applyConfiguredPrices } from './prices.service.ts';
 export { usageRoutes } from './usage.routes.ts';
 export { type UsageConfig, usageConfigFromEnv } from './usage-config.ts';

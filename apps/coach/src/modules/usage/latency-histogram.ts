@@ -44,8 +44,3 @@ export function bucketQuantile(buckets: LatencyBuckets, q: number): number | nul
 export function bucketMiddle(bucket: number): number {
   return bucket === 0 ? 1 : Math.round(2 ** ((bucket - 0.5) / 4));
 }
-
-/** The bucket a latency falls in, as the SQL computes it (for tests and fixtures). */
-export function bucketOf(latencyMs: number): number {
-  return Math.min(lastBucket, Math.max(0, Math.ceil((4 * Math.log(Math.max(latencyMs, 1))) / Math.log(2))));
-}

@@ -1,6 +1,14 @@
 import { type Selectable, sql } from 'kysely';
 import type { CoachExecutor, CoachSchema } from '../../db/coach-database.ts';
-import type { ModelPrice } from './price-cost.ts';
+
+/** A price version as read from `model_prices` (USD per million tokens). */
+export interface ModelPrice {
+  id: number;
+  input_per_million: number;
+  output_per_million: number;
+  /** NULL: cached prompt tokens are charged as input. */
+  cached_input_per_million: number | null;
+}
 
 export type PriceVersion = Selectable<CoachSchema['model_prices']>;
 

@@ -1,8 +1,11 @@
+import { queryAs } from '@ours/platform/db';
 import { localDateOf, startOfLocalDate } from '@ours/platform/time';
 import { Gauge, type Registry } from 'prom-client';
 import type { AppContext } from '../../context.ts';
+import { serviceRole } from '../shared/service-role.ts';
 import { bucketQuantile } from './latency-histogram.ts';
 import { type UsageTally, usageByModel } from './usage-report.service.ts';
+import { rollupWatermarks } from './usage-rollup.repository.ts';
 
 type Period = 'day' | 'month';
 type Snapshot = Record<Period, { total: UsageTally; models: Map<string, UsageTally> }>;
@@ -96,9 +99,10 @@ async function snapshot(ctx: AppContext): Promise<Snapshot> {
   const dayStart = startOfLocalDate(today, timeZone);
   const monthStart = startOfLocalDate(`${today.slice(0, 8)}01`, timeZone);
   const to = new Date(now.getTime() + 1);
+  const watermarks = await rollupWatermarks(queryAs(ctx.db, serviceRole));
   const [day, month] = await Promise.all([
-    usageByModel(ctx, { from: dayStart, to }),
-    usageByModel(ctx, { from: monthStart, to }),
+    usageByModel(ctx, { from: dayStart, to }, watermarks),
+    usageByModel(ctx, { from: monthStart, to }, watermarks),
   ]);
   return { day, month };
 }

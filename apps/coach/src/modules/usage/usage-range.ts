@@ -32,7 +32,7 @@ export function usageRange(
 }
 
 const ceilTo = (at: Date, unit: number) => new Date(Math.ceil(at.getTime() / unit) * unit);
-const floorTo = (at: Date, unit: number) => new Date(Math.floor(at.getTime() / unit) * unit);
+export const floorTo = (at: Date, unit: number) => new Date(Math.floor(at.getTime() / unit) * unit);
 
 /**
  * Splits [from, to) into what a rollup of `unit` (complete up to `watermark`) covers and the raw

@@ -41,9 +41,16 @@ async function slicesOf(
   return [...rolled, ...raw];
 }
 
-/** Totals and per-model figures of a range (for /metrics: no per-user work). */
-export async function usageByModel(ctx: AppContext, range: { from: Date; to: Date }) {
-  const watermarks = await rollupWatermarks(queryAs(ctx.db, serviceRole));
+/**
+ * Totals and per-model figures of a range (for /metrics: no per-user work). `watermarks`: the
+ * rollups' watermarks when the caller has read them already (read here otherwise).
+ */
+export async function usageByModel(
+  ctx: AppContext,
+  range: { from: Date; to: Date },
+  watermarks?: Awaited<ReturnType<typeof rollupWatermarks>>,
+) {
+  watermarks ??= await rollupWatermarks(queryAs(ctx.db, serviceRole));
   const slices = await slicesOf(ctx, range, watermarks);
   const total = emptyTally();
   const models = new Map<string, Tally>();

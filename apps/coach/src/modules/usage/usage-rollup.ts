@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.ts';
 import type { AlertLog } from '../alerts/index.ts';
 import { serviceRole } from '../shared/service-role.ts';
 import { alertUnpricedSince } from './price-alerts.ts';
+import { dayMs, floorTo, hourMs } from './usage-range.ts';
 import {
   firstLogAt,
   lockRollups,
@@ -14,20 +15,10 @@ import {
   setWatermark,
 } from './usage-rollup.repository.ts';
 
-const hourMs = 3_600_000;
-const dayMs = 86_400_000;
 /** Closed hours recomputed on every run: a row committed late into them is counted within a minute. */
 const recomputedHours = 2;
 
 export const usageRollupQueue = 'usage-rollup';
-
-export function floorHour(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / hourMs) * hourMs);
-}
-
-function floorDay(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / dayMs) * dayMs);
-}
 
 /**
  * One run of the rollup job: recomputes the hourly rollup for the last closed hours (everything
@@ -36,13 +27,15 @@ function floorDay(at: Date): Date {
  * unpriced rows. Idempotent: a repeated or concurrent run computes the same rows.
  */
 export async function runUsageRollup(ctx: AppContext, log: AlertLog): Promise<{ coveredUntil: string }> {
-  const closed = floorHour(ctx.now());
+  const closed = floorTo(ctx.now(), hourMs);
   const watermarks = await asRole(ctx.db, serviceRole, rollupWatermarks);
-  const first = await asRole(ctx.db, serviceRole, firstLogAt);
+  // The first log row is only where a rollup without a watermark (its first run) starts.
+  const first =
+    watermarks.hourly && watermarks.user_totals ? null : await asRole(ctx.db, serviceRole, firstLogAt);
   const startOf = (watermark: string | undefined) => {
     if (watermark)
       return new Date(Math.min(Date.parse(watermark), closed.getTime()) - recomputedHours * hourMs);
-    return first ? floorHour(new Date(first)) : closed;
+    return first ? floorTo(new Date(first), hourMs) : closed;
   };
 
   const hourlyFrom = startOf(watermarks.hourly);
@@ -56,7 +49,11 @@ export async function runUsageRollup(ctx: AppContext, log: AlertLog): Promise<{ 
   // new hour has closed.
   const userWatermark = watermarks.user_totals;
   if (!userWatermark || Date.parse(userWatermark) < closed.getTime()) {
-    for (let day = floorDay(startOf(userWatermark)); day < closed; day = new Date(day.getTime() + dayMs)) {
+    for (
+      let day = floorTo(startOf(userWatermark), dayMs);
+      day < closed;
+      day = new Date(day.getTime() + dayMs)
+    ) {
       const end = new Date(Math.min(day.getTime() + dayMs, closed.getTime()));
       await asRole(ctx.db, serviceRole, async (tx) => {
         await lockRollups(tx);

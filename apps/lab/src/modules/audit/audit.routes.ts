@@ -2,9 +2,8 @@ import { Readable } from 'node:stream';
 import { errorResponses, type RouteScope } from '@ours/platform/http';
 import type { LabContext } from '../../context.ts';
 import { AuditExportFile, AuditPage, AuditQuery, ExportQuery, Verification } from './audit.schema.ts';
-import { exportEntries, verifyAuditTrail } from './audit.service.ts';
+import { exportEntries, searchTrail, verifyAuditTrail } from './audit.service.ts';
 import { csvHeader, csvRows } from './audit-export.ts';
-import { auditSearch } from './audit-query.repository.ts';
 
 const base = { tags: ['compliance'], security: [{ bearerAuth: [] }] };
 
@@ -23,8 +22,7 @@ export async function auditRoutes(app: RouteScope, ctx: LabContext): Promise<voi
     },
     async (request) => {
       const { limit = 50, cursor, ...filter } = request.query;
-      await ctx.audit.caughtUp(ctx.db.kysely);
-      const rows = await auditSearch(ctx.db.kysely, filter, {
+      const rows = await searchTrail(ctx, filter, {
         beforeSeq: cursor === undefined ? undefined : Number(cursor),
         limit: limit + 1,
       });

@@ -1,7 +1,7 @@
 import type { LabContext } from '../../context.ts';
 import { publicKeyPems } from '../signatures/index.ts';
 import type { AuditEntry } from './audit.repository.ts';
-import { type AuditFilter, auditExportPage } from './audit-query.repository.ts';
+import { type AuditFilter, auditExportPage, auditSearch } from './audit-query.repository.ts';
 import { type ChainVerification, verifyChain } from './audit-verifier.ts';
 
 /**
@@ -25,6 +25,16 @@ export function verifyAuditTrail(
     },
     { isolation: 'repeatable read', readOnly: true },
   );
+}
+
+/** A page of the trail, newest first, once every entry committed so far is in it. */
+export async function searchTrail(
+  ctx: LabContext,
+  filter: AuditFilter,
+  page: { beforeSeq?: number | undefined; limit: number },
+): Promise<AuditEntry[]> {
+  await ctx.audit.caughtUp(ctx.db.kysely);
+  return auditSearch(ctx.db.kysely, filter, page);
 }
 
 const exportPageSize = 1_000;
